@@ -1,0 +1,1 @@
+"""Statistics and sampling for ``hocr audit``: rates, estimates, sample sizes and reproducible samples."""

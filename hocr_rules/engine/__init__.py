@@ -1,0 +1,1 @@
+"""Engines that evaluate the compiled pack over incidents."""

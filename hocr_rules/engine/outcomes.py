@@ -1,0 +1,85 @@
+"""What the engine says about one (rule, subject): breach, compliant, or not evaluable, with its trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.rulebook import messages
+from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion
+
+BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE = "breach", "compliant", "not_evaluable", "not_in_scope"
+
+
+@dataclass(slots=True)
+class Outcome:
+    rule: CompiledRule
+    version: CompiledVersion | None
+    outcome: str
+    incident: str
+    subject_kind: str
+    subject_id: str
+    facts: dict[str, Any]          # the names the rule read, with their values
+    reason: str = ""               # why not evaluable / not in scope
+    overridden_by: str | None = None
+    _message: str | None = field(default=None, repr=False)
+
+    @property
+    def message(self) -> str:
+        """One line quoting the facts used; rendered on demand since most outcomes are never printed."""
+        if self._message is None:
+            self._message = self._render()
+        return self._message
+
+    def _render(self) -> str:
+        if self.outcome == NOT_IN_SCOPE:
+            return self.reason
+        template = {BREACH: self.rule.messages.breach, COMPLIANT: self.rule.messages.compliant,
+                    NOT_EVALUABLE: self.rule.messages.not_evaluable}[self.outcome]
+        values = dict(self.facts)
+        if self.version is not None:
+            values.update(self.version.parameters)
+        values.update(reason=self.reason, subject=self.subject_id)
+        kinds = {name: f.kind for name, f in VOCABULARY[self.subject_kind].items()}
+        return messages.render(template, values, kinds)
+
+    def as_record(self) -> dict[str, Any]:
+        """The machine-readable finding (documented in docs/findings.md)."""
+        kinds = {name: f.kind for name, f in VOCABULARY[self.subject_kind].items()}
+        return {
+            "rule": self.rule.code,
+            "name": self.rule.name,
+            "version": self.version.label if self.version else None,
+            "outcome": self.outcome,
+            "severity": self.rule.severity,
+            "incident": self.incident,
+            "subject": {"kind": self.subject_kind, "id": self.subject_id},
+            "message": self.message,
+            "hint": self.rule.source.hint if self.outcome == BREACH else None,
+            "citation": self.rule.citation,
+            "facts": {name: _plain(value, kinds.get(name)) for name, value in self.facts.items()},
+            "derived_from": {name: code for name, code in self.rule.derived_inputs.items()},
+        }
+
+
+def _plain(value: Any, kind: str | None) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if kind == "time" and value is not None:
+        return messages.show(value, kind)
+    return value
+
+
+@dataclass(slots=True)
+class IncidentResult:
+    incident: str
+    outcomes: list[Outcome]
+    derived: dict[tuple[str, str], dict[str, Any]]  # (subject kind, id) -> derived facts with values
+
+    def findings(self, include: frozenset[str] = frozenset({BREACH})) -> list[Outcome]:
+        return [o for o in self.outcomes if o.outcome in include]
+
+    @property
+    def breaches(self) -> list[Outcome]:
+        return self.findings()

@@ -1,0 +1,283 @@
+"""The condition language of rule files: parsed, checked against a whitelist, compiled to closures.
+
+A rule file must not be able to run code, so conditions are never handed to `eval`. Python's own parser
+reads the text (so authors get familiar syntax: `and`, `in`, `x if c else y`), every node is checked against
+a short whitelist, and the tree is turned into an internal form (`Node`) that both our evaluator and the
+durable-rules engine compile.
+
+Missing data is *unknown*, not false: a fact that is absent evaluates to `None` and propagates with
+Kleene's three-valued logic (`False and unknown` is false, `True and unknown` is unknown). An unknown
+breach test becomes a *not evaluable* outcome, so missing data can never read as compliant.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 40
+
+Evaluate = Callable[[Mapping[str, Any]], Any]
+
+
+class ExpressionError(ValueError):
+    """A condition that is not valid in the rule language; `column` is 1-based within the expression."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message)
+        self.column = column
+
+
+# ---------------------------------------------------------------- the internal form
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One node of a condition: `op` names it, `args` are child nodes, `value` holds names and constants."""
+
+    op: str
+    args: tuple["Node", ...] = ()
+    value: Any = None
+
+    def names(self) -> set[str]:
+        """Every fact or parameter name the expression reads."""
+        if self.op == "name":
+            return {self.value}
+        found: set[str] = set()
+        for arg in self.args:
+            found |= arg.names()
+        return found
+
+
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+            ast.In: "in", ast.NotIn: "not in"}
+_ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+def parse(text: str) -> Node:
+    """Parse a condition into the internal form, refusing anything outside the whitelist."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"expected an expression as text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"not a valid expression: {error.msg}", error.offset) from None
+    return _convert(tree.body, 0)
+
+
+def _convert(node: ast.AST, depth: int) -> Node:
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"expression is nested more than {MAX_DEPTH} levels deep")
+    below = depth + 1
+    where = getattr(node, "col_offset", None)
+    column = where + 1 if where is not None else None
+    if isinstance(node, ast.BoolOp):
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        return Node(op, tuple(_convert(v, below) for v in node.values))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return Node("not", (_convert(node.operand, below),))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return Node("-", (Node("const", value=0), _convert(node.operand, below)))
+    if isinstance(node, ast.Compare):
+        parts = [_convert(node.left, below)] + [_convert(c, below) for c in node.comparators]
+        tests = []
+        for index, operator in enumerate(node.ops):
+            symbol = _COMPARE.get(type(operator))
+            if symbol is None:
+                raise ExpressionError(f"comparison '{type(operator).__name__}' is not allowed", column)
+            tests.append(Node(symbol, (parts[index], parts[index + 1])))
+        return tests[0] if len(tests) == 1 else Node("and", tuple(tests))
+    if isinstance(node, ast.BinOp):
+        symbol = _ARITHMETIC.get(type(node.op))
+        if symbol is None:
+            raise ExpressionError(f"operator '{type(node.op).__name__}' is not allowed", column)
+        return Node(symbol, (_convert(node.left, below), _convert(node.right, below)))
+    if isinstance(node, ast.IfExp):
+        return Node("if", (_convert(node.test, below), _convert(node.body, below), _convert(node.orelse, below)))
+    if isinstance(node, ast.Name):
+        if node.id in ("true", "false"):
+            return Node("const", value=node.id == "true")
+        if node.id.startswith("_"):
+            raise ExpressionError(f"names may not start with '_': {node.id}", column)
+        return Node("name", value=node.id)
+    if isinstance(node, ast.Constant):
+        if node.value is None or not isinstance(node.value, (bool, int, float, str)):
+            raise ExpressionError(
+                f"constant {node.value!r} is not allowed; use present(x) or missing(x) to test for absent data",
+                column)
+        return Node("const", value=node.value)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        items = tuple(_convert(e, below) for e in node.elts)
+        if all(i.op == "const" for i in items):
+            return Node("const", value=frozenset(i.value for i in items))
+        return Node("list", items)
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.keywords:
+            raise ExpressionError("only plain calls of the built-in functions are allowed", column)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise ExpressionError(f"unknown function '{name}'; the functions are: {known}", column)
+        arity = FUNCTIONS[name][1]
+        if len(node.args) != arity:
+            raise ExpressionError(f"{name}() takes {arity} argument(s), got {len(node.args)}", column)
+        return Node("call", tuple(_convert(a, below) for a in node.args), name)
+    raise ExpressionError(f"'{type(node).__name__}' is not allowed in a rule condition", column)
+
+
+# ---------------------------------------------------------------- functions rule files may call
+
+
+def _hours_between(start: float, end: float) -> float:
+    return (end - start) / 3600.0
+
+
+def _normalise(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+_CONNECTIVES = frozenset({"and", "or", "also", "so", "the"})
+
+
+def _only_phrases(text: str, phrases: frozenset) -> bool:
+    """True when the text says nothing beyond the listed phrases (e.g. an AVI that is only 'victim withdrew')."""
+    rest = f" {_normalise(text)} "
+    for phrase in sorted((_normalise(p) for p in phrases), key=len, reverse=True):
+        rest = rest.replace(f" {phrase} ", " ")
+    return not [word for word in rest.split() if word not in _CONNECTIVES]
+
+
+def _contains_any(text: str, phrases: frozenset) -> bool:
+    words = f" {_normalise(text)} "
+    return any(f" {_normalise(p)} " in words for p in phrases)
+
+
+def _overlaps(left, right) -> bool:
+    return bool(set(left) & set(right))
+
+
+# name -> (implementation, arity, whether unknown arguments make the result unknown)
+FUNCTIONS: dict[str, tuple[Callable[..., Any], int, bool]] = {
+    "present": (lambda v: v is not None and v != "" and v != () and v != [], 1, False),
+    "missing": (lambda v: v is None or v == "" or v == () or v == [], 1, False),
+    "count": (len, 1, True),
+    "hours_between": (_hours_between, 2, True),
+    "max": (max, 2, True),
+    "min": (min, 2, True),
+    "only_phrases": (_only_phrases, 2, True),
+    "contains_any": (_contains_any, 2, True),
+    "overlaps": (_overlaps, 2, True),
+}
+
+FUNCTION_HELP = {
+    "present": "present(x): x has a value (not absent, not empty)",
+    "missing": "missing(x): x is absent or empty",
+    "count": "count(list): how many items",
+    "hours_between(a, b)": "elapsed hours from time a to time b (correct across clock changes)",
+    "max": "max(a, b)", "min": "min(a, b)",
+    "only_phrases": "only_phrases(text, [phrases]): the text says nothing beyond those phrases",
+    "contains_any": "contains_any(text, [phrases]): the text mentions one of the phrases",
+    "overlaps": "overlaps(list, [items]): the two share an item",
+}
+
+
+# ---------------------------------------------------------------- compiling to closures
+
+
+def compile_node(node: Node, constants: Mapping[str, Any]) -> Evaluate:
+    """Turn the internal form into a closure over a facts mapping; `constants` (parameters) are folded in."""
+    op = node.op
+    if op == "const":
+        value = node.value
+        return lambda facts: value
+    if op == "name":
+        name = node.value
+        if name in constants:
+            value = constants[name]
+            value = frozenset(value) if isinstance(value, (list, tuple, set)) else value
+            return lambda facts: value
+        return lambda facts: facts[name]
+    children = [compile_node(a, constants) for a in node.args]
+    if op == "and":
+        return _kleene(children, stop=False)
+    if op == "or":
+        return _kleene(children, stop=True)
+    if op == "not":
+        (child,) = children
+
+        def negate(facts):
+            value = child(facts)
+            return None if value is None else not value
+        return negate
+    if op == "if":
+        test, then, otherwise = children
+
+        def choose(facts):
+            value = test(facts)
+            if value is None:
+                return None
+            return then(facts) if value else otherwise(facts)
+        return choose
+    if op == "list":
+        def build(facts):
+            values = [c(facts) for c in children]
+            return None if None in values else frozenset(values)
+        return build
+    if op == "call":
+        function, _, strict = FUNCTIONS[node.value]
+        return _call(function, children, strict)
+    return _binary(op, *children)
+
+
+def _kleene(children: list[Evaluate], stop: bool) -> Evaluate:
+    """`and` (stop on False) or `or` (stop on True), where an unknown operand leaves the answer unknown."""
+
+    def combine(facts):
+        unknown = False
+        for child in children:
+            value = child(facts)
+            if value is None:
+                unknown = True
+            elif bool(value) is stop:
+                return stop
+        return None if unknown else not stop
+    return combine
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b if b else None,
+}
+
+
+def _binary(op: str, left: Evaluate, right: Evaluate) -> Evaluate:
+    apply = _BINARY[op]
+
+    def binary(facts):
+        a = left(facts)
+        if a is None:
+            return None
+        b = right(facts)
+        if b is None:
+            return None
+        try:
+            return apply(a, b)
+        except TypeError:
+            raise ExpressionError(f"cannot apply '{op}' to {type(a).__name__} and {type(b).__name__}") from None
+    return binary
+
+
+def _call(function: Callable[..., Any], children: list[Evaluate], strict: bool) -> Evaluate:
+    def call(facts):
+        values = [c(facts) for c in children]
+        if strict and None in values:
+            return None
+        return function(*values)
+    return call

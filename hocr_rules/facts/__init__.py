@@ -1,0 +1,1 @@
+"""Facts: the vocabulary rules are written in, read off an incident."""

@@ -1,0 +1,247 @@
+"""The fact vocabulary: every name a rule file may use, what it means, and how it is read off an incident.
+
+Rules are written against facts, not against the input's shape. Each fact is defined once here with a
+sentence for rule authors (`hocr rules facts` prints them) and a phrase for when it is absent, which is what a
+*not evaluable* outcome tells the reader ("no recording time"). Times are epoch seconds: differences are
+elapsed time whatever the clocks did, and durable-rules can only compare numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
+from hocr_rules.model.timestamps import epoch
+
+SUBJECTS = ("incident", "disclosure", "crime_record", "n100")
+KINDS = ("time", "hours", "flag", "code", "codes", "text", "count", "number")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    name: str
+    kind: str
+    about: str
+    absent: str
+    read: Callable[[IncidentView, Any], Any]
+
+
+VOCABULARY: dict[str, dict[str, Fact]] = {subject: {} for subject in SUBJECTS}
+
+
+def fact(subjects: str, name: str, kind: str, about: str, absent: str = "", read=None) -> None:
+    for subject in subjects.split():
+        VOCABULARY[subject][name] = Fact(name, kind, about, absent or f"no {name.replace('_', ' ')}", read)
+
+
+def _any(values) -> bool | None:
+    """True if any value is true; unknown if none is true but some are unknown."""
+    values = list(values)
+    return True if True in values else (None if None in values or not values else False)
+
+
+def _under(ages: list[int | None], limit: int) -> bool | None:
+    return _any(None if a is None else a < limit for a in ages)
+
+
+def _chars(person) -> frozenset[str]:
+    if person is None:
+        return frozenset()
+    names = ("age", "sex", "ethnicity", "disability", "religion", "sexual_orientation", "gender_reassignment",
+             "marriage_or_civil_partnership", "pregnancy_or_maternity")
+    return frozenset(n for n in names if getattr(person, n) is not None and getattr(person, n) != "unknown")
+
+
+def _course_of_conduct(view: IncidentView, d) -> bool:
+    return "conduct_crime" in view.offence(d.offence).families and len(d.occasions) >= 2
+
+
+# ---------------------------------------------------------------- about the incident (every subject)
+ALL = "incident disclosure crime_record n100"
+fact(ALL, "incident", "code", "the incident's id", read=lambda v, r: v.incident.id)
+fact(ALL, "channel", "code", "how the report came in (emergency_call, online, public_protection, ...)",
+     read=lambda v, r: v.incident.channel)
+fact(ALL, "incident_kind", "code", "primary or secondary incident", read=lambda v, r: v.incident.kind)
+fact(ALL, "qualifiers", "codes", "the incident's qualifiers (domestic_abuse, vulnerable_victim, ...)",
+     read=lambda v, r: frozenset(v.incident.qualifiers))
+fact(ALL, "non_crime_rationale", "text", "the recorded reason a crime-related incident was not crimed",
+     "no recorded rationale", read=lambda v, r: v.incident.non_crime_rationale)
+fact(ALL, "incident_received_at", "time", "when the police first received the incident",
+     read=lambda v, r: epoch(v.incident.received_at))
+
+# ---------------------------------------------------------------- disclosures
+D = "disclosure"
+fact(D, "received_at", "time", "when this offence was first reported (its disclosure time, else the incident's)",
+     "no time of report", read=lambda v, d: v.received_at(d))
+fact(D, "offence", "code", "the offence as given (classification or HO code)", read=lambda v, d: d.offence)
+fact(D, "classification", "code", "HO classification, e.g. 8L",
+     read=lambda v, d: v.offence(d.offence).classification)
+fact(D, "offence_group", "code", "HO offence group, e.g. violence_against_the_person",
+     read=lambda v, d: v.offence(d.offence).group)
+fact(D, "families", "codes", "rule families of the offence: rape, sexual, harassment_family, conduct_crime, ...",
+     read=lambda v, d: v.offence(d.offence).families)
+fact(D, "victim_based", "flag", "the offence has a victim (not an offence against the state)",
+     read=lambda v, d: v.offence(d.offence).victim_based)
+fact(D, "seriousness", "number", "rank for the principal crime rule (violent before property, then sentence)",
+     read=lambda v, d: v.offence(d.offence).seriousness)
+fact(D, "max_sentence_months", "number", "maximum sentence in months (Life = 9999)",
+     read=lambda v, d: v.offence(d.offence).max_sentence_months)
+fact(D, "reported_by", "code", "who reported it (victim, professional_third_party, other_third_party, ...)",
+     read=lambda v, d: d.reported_by)
+fact(D, "victim_confirmed", "code", "yes, no, not_asked or untraceable", read=lambda v, d: d.victim_confirmed)
+fact(D, "confirmed_at", "time", "when the victim or their representative confirmed", "no time of confirmation",
+     read=lambda v, d: epoch(d.confirmed_at))
+fact(D, "victim_expected_to_confirm", "flag", "whether the victim can be expected to confirm",
+     "not known whether the victim can confirm", read=lambda v, d: d.victim_expected_to_confirm)
+fact(D, "recording_necessary", "flag",
+     "the 'appropriate/necessary' ground applies; for an offence against the state, the points to prove are made out",
+     "no judgement on whether recording is necessary", read=lambda v, d: d.recording_necessary)
+fact(D, "contrary_evidence", "text", "credible evidence to the contrary, if any",
+     read=lambda v, d: d.contrary_evidence)
+fact(D, "other_force_area", "flag", "committed in another force area or abroad", read=lambda v, d: d.other_force_area)
+fact(D, "victim_count", "count", "victims identified", read=lambda v, d: len(d.victims))
+fact(D, "offender_count", "count", "offenders named", read=lambda v, d: len(d.offenders))
+fact(D, "victim_under_18", "flag", "a victim is a child", "victim's age not recorded",
+     read=lambda v, d: _under(v.ages(d.victims), 18))
+fact(D, "either_party_under_16", "flag", "a victim or offender is under 16", "ages not recorded",
+     read=lambda v, d: _under(v.ages(d.victims + d.offenders), 16))
+fact(D, "former_partner", "flag", "the victim is the offender's former partner",
+     read=lambda v, d: "ex_partner" in v.relationships(d.victims))
+fact(D, "occasions", "count", "occasions of the course of conduct", read=lambda v, d: len(d.occasions))
+fact(D, "course_of_conduct", "flag", "a conduct offence (8L, 8M, 8Q, 8U) on two or more occasions",
+     read=_course_of_conduct)
+fact(D, "threat_of_immediate_violence", "flag", "the victim was made to fear immediate violence",
+     read=lambda v, d: d.threat_of_immediate_violence)
+fact(D, "source", "code", "where the disclosure was found: auditor, structured_field, incident_code",
+     read=lambda v, d: d.source)
+fact(D, "crime_records", "count", "crime records linked to this disclosure",
+     read=lambda v, d: len(v.crimes_by_disclosure.get(d.id, ())))
+fact(D, "has_crime_record", "flag", "at least one crime record is linked",
+     read=lambda v, d: d.id in v.crimes_by_disclosure)
+fact(D, "first_recorded_at", "time", "when the first crime record for it was made", "no recording time",
+     read=lambda v, d: _first_recorded(v, d))
+fact(D, "recorded_families", "codes", "rule families of the offences it was recorded as",
+     read=lambda v, d: frozenset().union(*(v.offence(c.offence).families
+                                           for c in v.crimes_by_disclosure.get(d.id, ()))))
+fact(D, "recorded_classifications", "codes", "classifications it was recorded as",
+     read=lambda v, d: frozenset(v.offence(c.offence).classification for c in v.crimes_by_disclosure.get(d.id, ())))
+fact(D, "has_n100", "flag", "an N100 record is linked", read=lambda v, d: d.id in v.n100s_by_disclosure)
+fact(D, "companions", "count", "other disclosures here between the same victim and offender",
+     read=lambda v, d: len(v.companions(d)))
+fact(D, "companion_top_seriousness", "number", "highest seriousness among companions (0 if none)",
+     read=lambda v, d: max((v.offence(c.offence).seriousness for c in v.companions(d)), default=0))
+fact(D, "companion_top_other_seriousness", "number",
+     "highest seriousness among companions that are not a course of conduct (0 if none)",
+     read=lambda v, d: max((v.offence(c.offence).seriousness for c in v.companions(d)
+                            if not _course_of_conduct(v, c)), default=0))
+fact(D, "companion_top_months", "number", "highest maximum sentence among companions (0 if none)",
+     read=lambda v, d: max((v.offence(c.offence).max_sentence_months for c in v.companions(d)), default=0))
+fact(D, "companion_course_of_conduct", "flag", "a companion is a course of conduct",
+     read=lambda v, d: any(_course_of_conduct(v, c) for c in v.companions(d)))
+fact(D, "tied_with_earlier", "flag", "an earlier companion is exactly as serious",
+     read=lambda v, d: any(v.offence(c.offence).seriousness == v.offence(d.offence).seriousness
+                           and v.disclosure_order[c.id] < v.disclosure_order[d.id] for c in v.companions(d)))
+
+
+def _first_recorded(view: IncidentView, disclosure) -> float | None:
+    times = [c.recorded_at for c in view.crimes_by_disclosure.get(disclosure.id, ())]
+    return None if not times or None in times else epoch(min(times))
+
+
+# ---------------------------------------------------------------- crime records
+C = "crime_record"
+
+
+def _victim(v: IncidentView, c):
+    return v.people.get(c.victim) if c.victim else None
+
+
+def _linked(v: IncidentView, c):
+    return [v.disclosures[i] for i in c.disclosures]
+
+
+def _cancel(attribute: str, convert=lambda x: x):
+    return lambda v, c: None if c.cancellation is None else convert(getattr(c.cancellation, attribute))
+
+
+fact(C, "reference", "code", "the crime reference", read=lambda v, c: c.reference)
+fact(C, "offence", "code", "the offence recorded", read=lambda v, c: c.offence)
+fact(C, "classification", "code", "HO classification recorded", read=lambda v, c: v.offence(c.offence).classification)
+fact(C, "offence_group", "code", "HO offence group recorded", read=lambda v, c: v.offence(c.offence).group)
+fact(C, "families", "codes", "rule families of the offence recorded", read=lambda v, c: v.offence(c.offence).families)
+fact(C, "ho_code", "code", "Home Office offence code recorded, if given at that level",
+     "recorded at classification level only", read=lambda v, c: v.offence(c.offence).ho_code)
+fact(C, "status", "code", "recorded, transferred or cancelled", read=lambda v, c: c.status)
+fact(C, "recorded_at", "time", "when the crime was recorded", "no recording time",
+     read=lambda v, c: epoch(c.recorded_at))
+fact(C, "flags", "codes", "crime flags (domestic_abuse, hate_crime, ...)", read=lambda v, c: frozenset(c.flags))
+fact(C, "victim", "code", "the victim's person id", "no victim named", read=lambda v, c: c.victim)
+fact(C, "victim_characteristics", "codes", "protected characteristics recorded for the victim",
+     read=lambda v, c: _chars(_victim(v, c)))
+fact(C, "domestic_relationship", "flag", "victim and offender are partners, ex-partners or family",
+     "relationship not recorded",
+     read=lambda v, c: None if _victim(v, c) is None or _victim(v, c).relationship_to_offender is None
+     else _victim(v, c).relationship_to_offender in DOMESTIC_RELATIONSHIPS)
+fact(C, "parties_16_or_over", "flag", "victim and offenders are all aged 16 or over", "ages not recorded",
+     read=lambda v, c: (lambda u: None if u is None else not u)(_under(v.ages(([c.victim] if c.victim else [])
+                                                                             + c.offenders), 16)))
+fact(C, "former_partner", "flag", "the victim is the offender's former partner",
+     read=lambda v, c: _victim(v, c) is not None and _victim(v, c).relationship_to_offender == "ex_partner")
+fact(C, "either_party_under_16", "flag", "victim or offender under 16", "ages not recorded",
+     read=lambda v, c: _under(v.ages(([c.victim] if c.victim else []) + c.offenders), 16))
+fact(C, "classification_rationale", "text", "why this classification was chosen", "no rationale recorded",
+     read=lambda v, c: c.classification_rationale)
+fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
+     read=lambda v, c: c.rationale_approved_by)
+fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
+     read=lambda v, c: min((v.received_at(d) for d in _linked(v, c)), default=epoch(v.incident.received_at)))
+fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",
+     read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
+fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
+     read=lambda v, c: any(d.threat_of_immediate_violence for d in _linked(v, c)))
+fact(C, "cancellation_code", "code", "C1 to C5", "no C-code", read=_cancel("code"))
+fact(C, "cancelled_at", "time", "when the transfer or cancellation was decided", "no decision time",
+     read=_cancel("decided_at", epoch))
+fact(C, "decided_by", "code", "role of who decided the transfer or cancellation", "no decision maker recorded",
+     read=_cancel("decided_by"))
+fact(C, "decider_is_investigator", "flag", "the decision maker was the investigating officer",
+     "not recorded whether the decision maker was independent", read=_cancel("decider_is_investigator"))
+fact(C, "cancellation_rationale", "text", "the reason recorded for the cancellation", "no rationale",
+     read=_cancel("rationale"))
+fact(C, "additional_verifiable_information", "text", "the AVI relied on", "no additional verifiable information",
+     read=_cancel("additional_verifiable_information"))
+fact(C, "receiving_force_reference", "code", "the receiving force's crime or CRI reference",
+     "no receiving force reference", read=_cancel("receiving_force_reference"))
+fact(C, "master_record", "code", "the live record a duplicate points to", "no master record",
+     read=_cancel("master_record"))
+fact(C, "master_record_live", "flag", "the master record is in this incident and still recorded",
+     "master record is not in this incident's export",
+     read=lambda v, c: None if c.cancellation is None or c.cancellation.master_record not in v.crimes_by_reference
+     else v.crimes_by_reference[c.cancellation.master_record].status == "recorded")
+fact(C, "victim_informed_at", "time", "when the victim was told of the transfer or cancellation",
+     "no record that the victim was told", read=_cancel("victim_informed_at", epoch))
+
+# ---------------------------------------------------------------- N100 records
+N = "n100"
+fact(N, "n100", "code", "the N100 record's id", read=lambda v, n: n.id)
+fact(N, "reason", "code", "N100/01, N100/02 or N100/03", "no N100 reason", read=lambda v, n: n.reason)
+fact(N, "created_at", "time", "when the N100 was created", "no creation time", read=lambda v, n: epoch(n.created_at))
+fact(N, "receiving_force_reference", "code", "the receiving force's reference (N100/03)",
+     "no receiving force reference", read=lambda v, n: n.receiving_force_reference)
+fact(N, "rape_crime", "code", "crime reference if later recorded as rape", read=lambda v, n: n.rape_crime)
+fact(N, "disclosure_families", "codes", "rule families of the offence disclosed",
+     read=lambda v, n: v.offence(v.disclosures[n.disclosure].offence).families)
+fact(N, "disclosure_received_at", "time", "when the offence was first reported", "no time of report",
+     read=lambda v, n: v.received_at(v.disclosures[n.disclosure]))
+fact(N, "contrary_evidence", "text", "credible evidence to the contrary recorded on the disclosure",
+     read=lambda v, n: v.disclosures[n.disclosure].contrary_evidence)
+fact(N, "other_force_area", "flag", "the disclosure is of an offence in another force area",
+     read=lambda v, n: v.disclosures[n.disclosure].other_force_area)
+
+# ---------------------------------------------------------------- the incident as a whole
+I = "incident"
+fact(I, "received_at", "time", "when the police first received the incident",
+     read=lambda v, i: epoch(v.incident.received_at))
+fact(I, "disclosure_count", "count", "offences disclosed", read=lambda v, i: len(v.incident.disclosures))
+fact(I, "crime_record_count", "count", "crime records made", read=lambda v, i: len(v.incident.crime_records))

@@ -1,0 +1,184 @@
+"""The incident model: what the police were told, and what they recorded.
+
+An incident is one contact (a call, an online report, a referral). It may disclose several offences
+(disclosures), each judged on its own, and carries the records the force made from it: crime records,
+N100 records for rape reports not crimed at once, and their transfers and cancellations. Auditors export one
+incident per record; everything a rule needs to judge it is inside that record, which is what lets the engine
+stream any number of incidents in flat memory.
+
+Codes the force could get wrong (a C-code, an N100 reason) are plain text here: a wrong code is a recording
+failure for the rules to report, not an input error. Codes that describe the input itself (channels, roles)
+are closed sets, so a typo is caught as an input error naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hocr_rules.model.timestamps import Timestamp
+
+Channel = Literal["emergency_call", "non_emergency_call", "online", "front_counter", "police_generated",
+                  "agency_referral", "public_protection", "other"]
+Qualifier = Literal["domestic_abuse", "vulnerable_victim", "adult_at_risk", "child_at_risk", "hate_crime",
+                    "mental_health", "school_premises", "antisocial_behaviour", "missing_person", "sexual_offence",
+                    "alcohol", "marac"]
+Relationship = Literal["partner", "ex_partner", "family", "carer", "acquaintance", "stranger", "other", "unknown"]
+Reporter = Literal["victim", "on_behalf_of_victim", "parent_or_carer", "witness", "professional_third_party",
+                   "other_third_party", "police"]
+Confirmation = Literal["yes", "no", "not_asked", "untraceable"]
+FindingSource = Literal["auditor", "structured_field", "incident_code"]
+Role = Literal["force_crime_registrar", "deputy_force_crime_registrar", "designated_decision_maker",
+               "investigating_officer", "supervisor", "other"]
+Flag = Literal["domestic_abuse", "hate_crime", "metal_theft", "online_crime", "child_sexual_abuse",
+               "child_sexual_exploitation", "alcohol", "corrosive", "honour_based_abuse", "spiking"]
+Status = Literal["recorded", "transferred", "cancelled"]
+
+
+class Record(BaseModel):
+    """Every input record rejects unknown fields: a misspelt field is an error, not silently ignored data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Person(Record):
+    """Someone in the incident. Equality data are optional: their absence is what the equality rule reports."""
+
+    id: str = Field(min_length=1)
+    age: int | None = Field(default=None, ge=0, le=130)
+    sex: Literal["female", "male", "unknown"] | None = None
+    ethnicity: str | None = None
+    disability: bool | None = None
+    religion: str | None = None
+    sexual_orientation: str | None = None
+    gender_reassignment: bool | None = None
+    marriage_or_civil_partnership: bool | None = None
+    pregnancy_or_maternity: bool | None = None
+    relationship_to_offender: Relationship | None = Field(
+        default=None, description="The victim's relationship to the offender of the disclosure.")
+
+
+class Disclosure(Record):
+    """One alleged offence disclosed in the incident."""
+
+    id: str = Field(min_length=1)
+    disclosed_at: Timestamp | None = Field(
+        default=None, description="When this offence was first disclosed; absent means when the incident was received.")
+    offence: str = Field(min_length=1, description="HO classification (e.g. 8L) or Home Office offence code (008/30).")
+    victims: list[str] = Field(default_factory=list, description="Person ids; empty when no victim is identified.")
+    offenders: list[str] = Field(default_factory=list)
+    reported_by: Reporter
+    victim_confirmed: Confirmation = "not_asked"
+    confirmed_at: Timestamp | None = Field(
+        default=None, description="When the victim (or someone acting for them) confirmed the offence.")
+    victim_expected_to_confirm: bool = Field(
+        default=True, description="False when the victim cannot be expected to confirm (a young child, incapacity).")
+    recording_necessary: bool = Field(
+        default=False, description="The 'appropriate/necessary' ground (clear grounds, identifiable victim, risk) "
+                                   "or, for an offence against the state, the points to prove are made out.")
+    contrary_evidence: str | None = Field(
+        default=None, description="Credible evidence to the contrary immediately available, if any.")
+    other_force_area: bool = Field(default=False, description="Committed in another force area or abroad.")
+    occasions: list[Timestamp] = Field(default_factory=list, description="Occasions of a course of conduct.")
+    threat_of_immediate_violence: bool = False
+    source: FindingSource = "structured_field"
+
+
+class Cancellation(Record):
+    """How a crime record left the statistics: transfer (C1) or cancellation (C2-C5)."""
+
+    code: str | None = Field(default=None, description="C1 to C5; a wrong code is reported by the rules.")
+    decided_at: Timestamp | None = None
+    decided_by: Role | None = None
+    decider_is_investigator: bool | None = None
+    rationale: str | None = None
+    additional_verifiable_information: str | None = None
+    receiving_force_reference: str | None = None
+    master_record: str | None = Field(default=None, description="C3: the live record this one duplicates.")
+    victim_informed_at: Timestamp | None = None
+
+
+class CrimeRecord(Record):
+    reference: str = Field(min_length=1)
+    offence: str = Field(min_length=1)
+    victim: str | None = None
+    offenders: list[str] = Field(default_factory=list)
+    disclosures: list[str] = Field(default_factory=list, description="Ids of the disclosures this record records.")
+    recorded_at: Timestamp | None = None
+    flags: list[Flag] = Field(default_factory=list)
+    status: Status = "recorded"
+    cancellation: Cancellation | None = None
+    classification_rationale: str | None = Field(
+        default=None, description="Why this classification, e.g. why a course of conduct is harassment only.")
+    rationale_approved_by: Role | None = None
+
+
+class N100Record(Record):
+    id: str = Field(min_length=1)
+    disclosure: str
+    created_at: Timestamp | None = None
+    reason: str | None = Field(default=None, description="N100/01, N100/02 or N100/03.")
+    receiving_force_reference: str | None = None
+    rape_crime: str | None = Field(default=None, description="The crime reference if later recorded as rape.")
+
+
+class Incident(Record):
+    id: str = Field(min_length=1)
+    received_at: Timestamp
+    channel: Channel
+    kind: Literal["primary", "secondary"] = "primary"
+    parent: str | None = Field(default=None, description="The primary incident of a secondary incident.")
+    opening_code: str | None = None
+    closing_code: str | None = None
+    qualifiers: list[Qualifier] = Field(default_factory=list)
+    non_crime_rationale: str | None = Field(
+        default=None, description="The recorded reason a crime-related incident was not crimed.")
+    sampling_weight: float | None = Field(default=None, gt=0)
+    people: list[Person] = Field(default_factory=list)
+    disclosures: list[Disclosure] = Field(default_factory=list)
+    crime_records: list[CrimeRecord] = Field(default_factory=list)
+    n100s: list[N100Record] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Incident":
+        """Every id a record points at exists in this incident, and ids are unique: a dangling link is an
+        export fault that would otherwise read as a missing crime record."""
+        people = _unique(self.people, "id", "people")
+        disclosures = _unique(self.disclosures, "id", "disclosures")
+        crimes = _unique(self.crime_records, "reference", "crime_records")
+        _unique(self.n100s, "id", "n100s")
+        for i, d in enumerate(self.disclosures):
+            for field in ("victims", "offenders"):
+                _resolve(getattr(d, field), people, f"disclosures.{i}.{field}", "a person id")
+        for i, c in enumerate(self.crime_records):
+            _resolve([c.victim] if c.victim else [], people, f"crime_records.{i}.victim", "a person id")
+            _resolve(c.offenders, people, f"crime_records.{i}.offenders", "a person id")
+            _resolve(c.disclosures, disclosures, f"crime_records.{i}.disclosures", "a disclosure id")
+            if c.status == "recorded" and c.cancellation is not None:
+                raise ValueError(f"crime_records.{i}.status: 'recorded' but a cancellation is given; "
+                                 "use status 'cancelled' or 'transferred'")
+        for i, n in enumerate(self.n100s):
+            _resolve([n.disclosure], disclosures, f"n100s.{i}.disclosure", "a disclosure id")
+            if n.rape_crime:
+                _resolve([n.rape_crime], crimes, f"n100s.{i}.rape_crime", "a crime reference")
+        if self.kind == "secondary" and not self.parent:
+            raise ValueError("parent: a secondary incident names its primary incident")
+        return self
+
+
+def _unique(records: list, key: str, where: str) -> set[str]:
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        value = getattr(record, key)
+        if value in seen:
+            raise ValueError(f"{where}.{index}.{key}: '{value}' appears twice in this incident")
+        seen.add(value)
+    return seen
+
+
+def _resolve(ids: list[str], known: set[str], where: str, what: str) -> None:
+    for value in ids:
+        if value not in known:
+            choices = ", ".join(sorted(known)) or "none"
+            raise ValueError(f"{where}: '{value}' is not {what} in this incident (known: {choices})")

@@ -1,0 +1,201 @@
+"""Turn the Home Office notifiable offence list into `rules/offences.csv`.
+
+The Home Office republishes the list every April. Regenerating the table from it, instead of editing the table by
+hand, keeps each year's change a reviewable diff: the output is sorted and contains nothing that depends on the
+order of the source. Usage:
+
+    python -m hocr_rules.offence_list SOURCE_CSV [-o rules/offences.csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from hocr_rules.offences import DEFAULT_PATH, HO_CODE, code_sort_key
+
+SOURCE_COLUMNS = ["Home Office code", "Max Sentence", "Victim or State Based", "Class", "Sub class",
+                  "Offence category", "Offence", "Current"]
+COLUMNS = ["classification", "ho_code", "title", "classification_title", "group", "families", "victim_based",
+           "max_sentence", "max_sentence_months", "seriousness", "current"]
+
+GROUPS = {  # HO Class, lower case with single spaces -> group
+    "violence against the person": "violence_against_the_person", "sexual offences": "sexual_offences",
+    "robbery": "robbery", "theft": "theft", "burglary": "burglary", "vehicle offences": "vehicle_offences",
+    "arson and criminal damage": "criminal_damage_and_arson", "criminal damage and arson": "criminal_damage_and_arson",
+    "drug offences": "drug_offences", "possession of weapons": "possession_of_weapons",
+    "public order offences": "public_order_offences",
+    "miscellaneous crimes against society": "miscellaneous_crimes_against_society",
+    "nfib fraud": "fraud", "fraud": "fraud",
+}
+# The principal crime rule: the most serious violent crime (rape included) beats any other (addendum 5).
+VIOLENT_GROUPS = {"violence_against_the_person", "sexual_offences", "robbery"}
+LIFE_MONTHS = 9999
+
+RAPE = {"19C", "19D", "19E", "19F", "19G", "19H", "19J", "19K"}
+HOMICIDE = {"1", "4/1", "4/2", "4/10"}  # Sub class "Homicide": murder, manslaughter, infanticide, corporate
+CONDUCT_CRIME = {"8L", "8M", "8Q", "8U"}  # course-of-conduct offences (addendum 4.4)
+CLASSIFICATION_FAMILIES = {
+    "rape": RAPE, "homicide": HOMICIDE, "harassment_family": CONDUCT_CRIME | {"8R"}, "conduct_crime": CONDUCT_CRIME,
+    "stalking": {"8Q"}, "harassment": {"8L"}, "assault_without_injury": {"105A", "105B", "104"},
+}
+# C5 (self-defence) covers only 8N s47 ABH, 104 and 105A (addendum 2.1).
+C5_CLASSIFICATIONS, C5_HO_CODES = {"104", "105A"}, {("8N", "008/06")}
+
+
+class SourceError(ValueError):
+    """The source list has a shape this generator does not understand; the message says where."""
+
+
+def clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_max_sentence(text: str) -> int | None:
+    """Months of the maximum sentence; a bare number is years, a fine is 0, None when the text is not understood."""
+    text = clean(text).lower()
+    if text in ("", "fine", "summary only") or text.startswith("£"):
+        return 0
+    if text.startswith("life"):
+        return LIFE_MONTHS
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(y|yr|yrs|year|years|m|mth|mths|month|months|w|wk|wks|week|weeks)?", text)
+    if not match:
+        return None
+    number, unit = float(match[1]), (match[2] or "y")[0]
+    return math.ceil(number * {"y": 12, "m": 1, "w": 12 / 52}[unit] - 1e-9)
+
+
+def split_category(category: str) -> tuple[str, str]:
+    """'8L Harassment' -> ('8L', 'Harassment'); 'NFIB 11 Bankruptcy' -> ('NFIB11', 'Bankruptcy')."""
+    match = re.match(r"(NFIB\s*\w+|\S+)\s*(.*)", clean(category), flags=re.IGNORECASE)
+    if not match or match[1].lower().startswith("various"):
+        return "", ""
+    return re.sub(r"\s+", "", match[1]).upper(), match[2]
+
+
+def families_of(classification: str, ho_code: str, group: str) -> set[str]:
+    families = {name for name, codes in CLASSIFICATION_FAMILIES.items() if classification in codes}
+    if group == "sexual_offences":
+        families.add("sexual")
+    if group == "violence_against_the_person":
+        families.add("violence")
+    if classification in C5_CLASSIFICATIONS or (classification, ho_code) in C5_HO_CODES:
+        families.add("c5_self_defence")
+    return families
+
+
+def build_table(source: list[tuple[int, dict[str, str]]]) -> tuple[list[dict[str, str]], list[str]]:
+    """One row per (classification, HO code), sorted, plus warnings about anything the source left unclear.
+
+    `source` holds (line number, row) pairs. Where several rows share a classification and HO code, the first
+    offence text is the title and the highest maximum sentence counts, as the principal crime rule would take it."""
+    warnings: list[str] = []
+    merged: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    titles: dict[str, Counter] = defaultdict(Counter)
+    unparsed: dict[str, list[str]] = defaultdict(list)
+    for line, raw in source:
+        ho_code, (classification, title) = raw["Home Office code"].strip(), split_category(raw["Offence category"])
+        if not HO_CODE.fullmatch(ho_code) or not classification:
+            warnings.append(f"line {line}: skipped {ho_code or '(no HO code)'} {clean(raw['Offence'])!r}: "
+                            f"no single classification in {clean(raw['Offence category'])!r}")
+            continue
+        offence = _parse_offence(line, raw, classification, ho_code, warnings)
+        if offence["months"] is None:
+            unparsed[offence["max_sentence"]].append(ho_code)
+        titles[classification][title] += 1
+        merged[(classification, ho_code)].append(offence)
+    for text, codes in unparsed.items():
+        warnings.append(f"max sentence {text!r} not understood ({len(codes)} rows: {', '.join(sorted(set(codes)))}); "
+                        "counted as 0 months")
+    table = [_table_row(key, rows, titles[key[0]].most_common(1)[0][0]) for key, rows in merged.items()]
+    table.sort(key=lambda row: (code_sort_key(row["classification"]), row["ho_code"]))
+    return table, warnings + _missing_expectations(merged)
+
+
+def _parse_offence(line: int, raw: dict[str, str], classification: str, ho_code: str, warnings: list[str]) -> dict:
+    group = GROUPS.get(clean(raw["Class"]).lower())
+    if group is None:
+        raise SourceError(f"line {line}: unknown Class {raw['Class']!r}; add it to GROUPS in {__name__}")
+    victim = {letter for letter in raw["Victim or State Based"].upper() if letter in "SV"}
+    if not victim:
+        warnings.append(f"line {line}: {ho_code}: victim or state based {raw['Victim or State Based']!r} "
+                        "not understood; counted as state based")
+    if clean(raw["Sub class"]).lower() == "homicide" and classification not in HOMICIDE:
+        warnings.append(f"line {line}: {ho_code} has Sub class Homicide but {classification} is not in HOMICIDE")
+    return {"title": clean(raw["Offence"]), "group": group, "max_sentence": clean(raw["Max Sentence"]),
+            "months": parse_max_sentence(raw["Max Sentence"]), "victim": victim or {"S"},
+            "current": clean(raw["Current"]).upper(), "families": families_of(classification, ho_code, group)}
+
+
+def _table_row(key: tuple[str, str], rows: list[dict], classification_title: str) -> dict[str, str]:
+    worst = max(rows, key=lambda row: row["months"] or 0)
+    group = worst["group"]
+    victim = set().union(*(row["victim"] for row in rows))
+    return {
+        "classification": key[0], "ho_code": key[1], "title": rows[0]["title"],
+        "classification_title": classification_title, "group": group,
+        "families": " ".join(sorted(set().union(*(row["families"] for row in rows)))),
+        "victim_based": "/".join(sorted(victim)), "max_sentence": worst["max_sentence"],
+        "max_sentence_months": str(worst["months"] or 0),
+        "seriousness": str((100_000 if group in VIOLENT_GROUPS else 0) + (worst["months"] or 0)),
+        "current": "Y" if any(row["current"] == "Y" for row in rows) else "N",
+    }
+
+
+def _missing_expectations(merged: dict[tuple[str, str], list]) -> list[str]:
+    """Families are keyed by codes; a code the Home Office renames or retires must not silently empty a family."""
+    present = {classification for classification, _ in merged}
+    expected = C5_CLASSIFICATIONS | set().union(*CLASSIFICATION_FAMILIES.values())
+    warnings = [f"expected classification {code} is not in the source" for code in sorted(expected - present,
+                                                                                          key=code_sort_key)]
+    warnings += [f"expected {code} in classification {c} is not in the source" for c, code in sorted(C5_HO_CODES)
+                 if (c, code) not in merged]
+    return warnings
+
+
+def read_source(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows with the line each starts on (quoted offence texts may span lines)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in SOURCE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise SourceError(f"missing columns {', '.join(missing)}; found {', '.join(reader.fieldnames or [])}")
+        rows, start = [], reader.line_num + 1
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+        return rows
+
+
+def write_table(table: list[dict[str, str]], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hocr_rules.offence_list", description=__doc__.split("\n")[0])
+    parser.add_argument("source", type=Path, help="Home Office notifiable offence list (CSV)")
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_PATH, help="default: %(default)s")
+    args = parser.parse_args(argv)
+    try:
+        table, warnings = build_table(read_source(args.source))
+    except (OSError, SourceError) as error:
+        print(f"error: {args.source}: {error}", file=sys.stderr)
+        return 2
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    write_table(table, args.output)
+    print(f"wrote {len(table)} offences to {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

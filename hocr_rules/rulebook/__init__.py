@@ -1,0 +1,1 @@
+"""Rule files: their schema, their reader, and the compiled pack."""

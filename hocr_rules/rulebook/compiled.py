@@ -1,0 +1,105 @@
+"""A rule file compiled once into the internal form both engines run.
+
+Each version keeps its conditions as `Node` trees (for durable-rules and for `hocr explain`) and as
+closures with that version's parameters folded in (for our evaluator). Which version applies is decided
+by the date of the subject's own report or cancellation, never by the wall clock.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from hocr_rules.expressions import Evaluate, Node
+from hocr_rules.model.timestamps import LONDON
+from hocr_rules.rulebook.schema import Example, Messages, Reference, RuleFile
+
+Lookup = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class CompiledVersion:
+    start: date
+    start_seconds: float
+    grade: str
+    note: str
+    parameters: dict[str, Any]
+    lets: tuple[tuple[str, Node, Evaluate], ...]
+    applies: tuple[Node, Evaluate]
+    test: tuple[Node, Evaluate]
+
+    @property
+    def label(self) -> str:
+        return self.start.isoformat()
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    source: RuleFile
+    path: Path
+    versions: tuple[CompiledVersion, ...]
+    dated_by: str
+    reads: tuple[str, ...]          # every name a version reads or quotes, for the trace
+    derived_inputs: dict[str, str]  # derived fact read -> code of the rule deriving it
+    _starts: list[float] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts.extend(v.start_seconds for v in self.versions)
+
+    @property
+    def code(self) -> str:
+        return self.source.code
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def subject(self) -> str:
+        return self.source.subject
+
+    @property
+    def severity(self) -> str | None:
+        return self.source.severity
+
+    @property
+    def overrides(self) -> list[str]:
+        return self.source.overrides
+
+    @property
+    def messages(self) -> Messages:
+        return self.source.messages
+
+    @property
+    def examples(self) -> list[Example]:
+        return self.source.examples
+
+    @property
+    def references(self) -> list[Reference]:
+        return self.source.references
+
+    @property
+    def citation(self) -> str:
+        """The first reference as one line: document, edition, section, pages, grade."""
+        r = self.source.references[0]
+        pages = f", pp. {r.pages}" if r.pages else ""
+        return f"{r.document} {r.edition}, {r.section}{pages} [{r.grade}]"
+
+    def version_at(self, seconds: float | None) -> CompiledVersion | None:
+        """The version in force at that moment, or None before the rule existed (or with no date)."""
+        if seconds is None:
+            return None
+        index = bisect.bisect_right(self._starts, seconds) - 1
+        return self.versions[index] if index >= 0 else None
+
+
+def london_midnight(day: date) -> float:
+    """Rules change on a date in England and Wales: the version starts at local midnight."""
+    return datetime(day.year, day.month, day.day, tzinfo=LONDON).timestamp()

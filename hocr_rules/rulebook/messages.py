@@ -1,0 +1,50 @@
+"""Message templates: `{name}` or `{name:.1f}`, quoting the facts a rule used.
+
+Not `str.format`: its `{x.attr}` and `{x[key]}` forms can reach into objects, and rule files are untrusted.
+Here a placeholder is a bare name, checked against the rule's names when the pack loads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from hocr_rules.model.timestamps import london_text
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)(?::([<>^+\- #0-9.,%a-zA-Z]{0,12}))?\}")
+STRAY_BRACE = re.compile(r"[{}]")
+
+
+def placeholders(template: str) -> list[str]:
+    """Names in a template; raises ValueError on a malformed placeholder."""
+    leftover = PLACEHOLDER.sub("", template)
+    if STRAY_BRACE.search(leftover):
+        raise ValueError("placeholders are {name} or {name:format}, e.g. {hours:.1f}")
+    return [m.group(1) for m in PLACEHOLDER.finditer(template)]
+
+
+def render(template: str, values: Mapping[str, Any], kinds: Mapping[str, str]) -> str:
+    def one(match: re.Match) -> str:
+        name, spec = match.group(1), match.group(2)
+        return show(values.get(name), kinds.get(name), spec)
+    return PLACEHOLDER.sub(one, template)
+
+
+def show(value: Any, kind: str | None = None, spec: str | None = None) -> str:
+    """A fact as a person reads it: local times, yes/no, comma-separated codes, 'not recorded' for absent."""
+    if value is None:
+        return "not recorded"
+    if kind == "time" and isinstance(value, (int, float)):
+        return london_text(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (frozenset, set, list, tuple)):
+        return ", ".join(sorted(str(v) for v in value)) or "none"
+    if spec:
+        try:
+            return format(value, spec)
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)

@@ -1,0 +1,216 @@
+"""The rule pack: rule files from one or more folders, checked, ordered and compiled once.
+
+Later folders win: a force's folder may add rules or replace one of ours by using its code. Derivation rules
+are ordered so every derived fact is set before a rule reads it; a rule that reads a name no fact, parameter
+or earlier `let` defines is refused at load time with the nearest valid name, so a typo can never become a
+silently unknown fact.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import Any, Iterable
+
+from hocr_rules.errors import RuleFileError
+from hocr_rules.expressions import ExpressionError, Node, compile_node, parse
+from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.rulebook import messages, yamlfile
+from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion, london_midnight
+from hocr_rules.rulebook.schema import PackParameters, Profile, RuleFile
+
+DEFAULT_RULES = Path(__file__).resolve().parent.parent.parent / "rules"
+PARAMETERS_FILE = "parameters.yaml"
+DEFAULT_DATED_BY = {"disclosure": "received_at", "crime_record": "disclosure_received_at",
+                    "n100": "disclosure_received_at", "incident": "received_at"}
+SPECIAL_PLACEHOLDERS = ("reason", "subject")
+
+
+@dataclass
+class RulePack:
+    rules: list[CompiledRule]           # in evaluation order
+    parameters: dict[str, Any]          # pack parameters after the profile
+    profile: Profile
+
+    def by_subject(self, subject: str) -> list[CompiledRule]:
+        return [r for r in self.rules if r.subject == subject]
+
+    def find(self, code_or_name: str) -> CompiledRule:
+        for rule in self.rules:
+            if code_or_name in (rule.code, rule.name, rule.source.stem) or code_or_name in rule.source.aliases:
+                return rule
+        names = [r.code for r in self.rules] + [r.name for r in self.rules]
+        close = difflib.get_close_matches(code_or_name, names, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `hocr rules list` shows them all"
+        raise RuleFileError(None, None, None, f"no rule '{code_or_name}'{hint}")
+
+    @classmethod
+    def load(cls, folders: Iterable[Path] | None = None, profile: Profile | None = None) -> "RulePack":
+        folders = [Path(f) for f in (folders or [DEFAULT_RULES])]
+        profile = profile or Profile()
+        parameters = _pack_parameters(folders, profile)
+        files: dict[str, tuple[RuleFile, Path, dict]] = {}
+        for folder in folders:
+            if not folder.is_dir():
+                raise RuleFileError(folder, None, None, "is not a folder of rule files")
+            for path in sorted(folder.glob("*.yaml")):
+                if path.name == PARAMETERS_FILE:
+                    continue
+                data, lines = yamlfile.read(path)
+                rule = yamlfile.validate(RuleFile, data, path, lines)
+                if path.stem != rule.stem:
+                    raise RuleFileError(path, 1, "code", f"the file should be named {rule.stem}.yaml")
+                files[rule.code] = (rule, path, lines)
+        for code in profile.disabled:
+            files.pop(code, None)
+        unknown = set(profile.rules) - set(files)
+        if unknown:
+            raise RuleFileError("profile", None, "rules", f"no such rule(s): {', '.join(sorted(unknown))}")
+        return cls(_compile_all(files, parameters, profile), parameters, profile)
+
+
+def _pack_parameters(folders: list[Path], profile: Profile) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for folder in folders:
+        path = folder / PARAMETERS_FILE
+        if path.exists():
+            data, lines = yamlfile.read(path)
+            declared = yamlfile.validate(PackParameters, data, path, lines)
+            values.update({name: p.value for name, p in declared.parameters.items()})
+    unknown = set(profile.parameters) - set(values)
+    if unknown:
+        raise RuleFileError("profile", None, "parameters", f"no such pack parameter(s): {', '.join(sorted(unknown))}")
+    values.update(profile.parameters)
+    return values
+
+
+def _compile_all(files, parameters, profile) -> list[CompiledRule]:
+    derived_by = {(rule.subject, rule.derives): rule.code for rule, _, _ in files.values() if rule.derives}
+    compiled: dict[str, CompiledRule] = {}
+    graph: dict[str, set[str]] = {}
+    for code, (rule, path, lines) in files.items():
+        compiled[code] = _compile(rule, path, lines, parameters, profile.rules.get(code, {}), derived_by)
+        graph[code] = set(compiled[code].derived_inputs.values())
+    for code, (rule, path, lines) in files.items():
+        for target in rule.overrides:
+            if target not in files:
+                raise RuleFileError(path, yamlfile.line_of(lines, ("overrides",)), "overrides",
+                                    f"no rule {target} to override")
+            graph[target].add(code)  # the specific rule is evaluated first
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        raise RuleFileError(None, None, None, f"rules depend on each other in a cycle: {' -> '.join(error.args[1])}")
+    # derivations first (in dependency order), then findings; stable by code within each group
+    position = {code: i for i, code in enumerate(order)}
+    return sorted(compiled.values(), key=lambda r: (r.kind != "derivation", position[r.code]))
+
+
+def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_by) -> CompiledRule:
+    def fail(key: tuple, message: str):
+        return RuleFileError(path, yamlfile.line_of(lines, key), ".".join(map(str, key)), message)
+
+    facts = VOCABULARY[rule.subject]
+    derived = {name: code for (subject, name), code in derived_by.items() if subject == rule.subject}
+    dated_by = rule.dated_by or DEFAULT_DATED_BY[rule.subject]
+    if facts.get(dated_by) is None or facts[dated_by].kind != "time":
+        raise fail(("dated_by",), f"'{dated_by}' is not a time fact of a {rule.subject}")
+    if rule.derives and (rule.derives in facts):
+        raise fail(("derives",), f"'{rule.derives}' is already a fact; choose a new name")
+
+    def parse_at(key: tuple, text: str) -> Node:
+        try:
+            return parse(text)
+        except ExpressionError as error:
+            column = f" (column {error.column})" if error.column else ""
+            raise fail(key, f"{error}{column}") from None
+
+    lets = [(name, parse_at(("let", name), text)) for name, text in rule.let.items()]
+    test_key = "breach_when" if rule.kind == "finding" else "value"
+    versions = []
+    starts = []
+    for index, version in enumerate(rule.versions):
+        start = _version_start(version.start, parameters, lambda m: fail(("versions", index, "from"), m))
+        if starts and start <= starts[-1]:
+            raise fail(("versions", index, "from"), "versions must be listed oldest first, with distinct dates")
+        starts.append(start)
+        params = {k: _plain(v) for k, v in version.parameters.items()}
+        for name in overrides:
+            if name not in params:
+                raise RuleFileError("profile", None, f"rules.{rule.code}.{name}",
+                                    f"{rule.code} has no parameter '{name}' (it has: {', '.join(params) or 'none'})")
+            params[name] = overrides[name]
+        # a version may restate a condition; otherwise it inherits the rule's own
+        applies_at = ("versions", index, "applies_when") if version.applies_when else ("applies_when",)
+        test_at = ("versions", index, test_key) if getattr(version, test_key) else (test_key,)
+        applies = parse_at(applies_at, version.applies_when or rule.applies_when)
+        test_text = getattr(version, test_key) or getattr(rule, test_key)
+        if test_text is None:
+            raise fail(("versions", index), f"no '{test_key}' for this version and none for the rule")
+        test = parse_at(test_at, test_text)
+        known = set(facts) | set(derived) | set(params)
+        for key, node in [(("let", n), node) for n, node in lets] + [(applies_at, applies), (test_at, test)]:
+            _check_names(node, known, fail, key)
+            if key[0] == "let":
+                known.add(key[1])
+        versions.append(CompiledVersion(
+            start=start, start_seconds=london_midnight(start), grade=version.grade, note=version.note,
+            parameters=params,
+            lets=tuple((n, node, compile_node(node, params)) for n, node in lets),
+            applies=(applies, compile_node(applies, params)), test=(test, compile_node(test, params))))
+
+    reads = set().union(*(node.names() for _, node in lets),
+                        *(v.applies[0].names() | v.test[0].names() for v in versions))
+    for key in ("breach", "compliant", "not_evaluable"):
+        template = getattr(rule.messages, key)
+        if template is None:
+            continue
+        try:
+            names = messages.placeholders(template)
+        except ValueError as error:
+            raise fail(("messages", key), str(error)) from None
+        allowed = set(facts) | set(derived) | set(rule.let) | set(versions[-1].parameters) | set(SPECIAL_PLACEHOLDERS)
+        for name in names:
+            if name not in allowed:
+                raise fail(("messages", key), f"unknown placeholder {{{name}}}{_nearest(name, allowed)}")
+        reads |= set(names) - set(SPECIAL_PLACEHOLDERS)
+    reads -= set().union(*(set(v.parameters) for v in versions))
+    ordered = tuple(sorted(reads))
+    return CompiledRule(rule, path, tuple(versions), dated_by, ordered,
+                        {n: derived[n] for n in ordered if n in derived and n not in rule.let})
+
+
+def _version_start(value, parameters, fail) -> date:
+    if isinstance(value, date):
+        return value
+    name = value[1:]
+    if name not in parameters:
+        raise fail(f"no pack parameter '{name}'{_nearest(name, parameters)}")
+    resolved = parameters[name]
+    if isinstance(resolved, str):
+        try:
+            resolved = date.fromisoformat(resolved)
+        except ValueError:
+            raise fail(f"pack parameter '{name}' is '{resolved}', not a date") from None
+    if not isinstance(resolved, date):
+        raise fail(f"pack parameter '{name}' is not a date")
+    return resolved
+
+
+def _plain(value: Any) -> Any:
+    """A parameter may be written bare or as {value, grade, note}; the engine needs only the value."""
+    return value["value"] if isinstance(value, dict) and "value" in value else value
+
+
+def _check_names(node: Node, known: set[str], fail, key: tuple) -> None:
+    for name in sorted(node.names()):
+        if name not in known:
+            raise fail(key, f"unknown name '{name}'{_nearest(name, known)}; `hocr rules facts` lists the facts")
+
+
+def _nearest(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, sorted(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
