@@ -30,6 +30,8 @@ class CompiledVersion:
     lets: tuple[tuple[str, Node, Evaluate], ...]
     applies: tuple[Node, Evaluate]
     test: tuple[Node, Evaluate]
+    applies_text: str = ""
+    test_text: str = ""
 
     @property
     def label(self) -> str:

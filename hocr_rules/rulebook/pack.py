@@ -160,7 +160,9 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
             start=start, start_seconds=london_midnight(start), grade=version.grade, note=version.note,
             parameters=params,
             lets=tuple((n, node, compile_node(node, params)) for n, node in lets),
-            applies=(applies, compile_node(applies, params)), test=(test, compile_node(test, params))))
+            applies=(applies, compile_node(applies, params)), test=(test, compile_node(test, params)),
+            applies_text=" ".join((version.applies_when or rule.applies_when).split()),
+            test_text=" ".join(test_text.split())))
 
     reads = set().union(*(node.names() for _, node in lets),
                         *(v.applies[0].names() | v.test[0].names() for v in versions))
@@ -214,3 +216,11 @@ def _check_names(node: Node, known: set[str], fail, key: tuple) -> None:
 def _nearest(name: str, choices) -> str:
     close = difflib.get_close_matches(name, sorted(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def load_profile(path: Path) -> Profile:
+    """A force profile file (YAML): pack parameters, per-rule parameters, disabled rules."""
+    if not Path(path).is_file():
+        raise RuleFileError(path, None, None, "no such profile file")
+    data, lines = yamlfile.read(Path(path))
+    return yamlfile.validate(Profile, data, Path(path), lines)

@@ -1,0 +1,66 @@
+"""`hocr check`: screen incident files and report breaches."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
+                         naive_zone, user_errors)
+from hocr_rules.engine.evaluator import Evaluator
+from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE
+from hocr_rules.errors import InputError
+from hocr_rules.findings import FORMATS, FindingsWriter
+from hocr_rules.intake import Intake
+from hocr_rules.screening import Summary, screen
+
+
+@user_errors
+def check(
+    files: Annotated[list[str], typer.Argument(help="Incident files (JSON or JSON Lines); '-' reads stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output: table, or {', '.join(FORMATS)} for machines.")]
+    = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write findings here instead of stdout.")]
+    = None,
+    all_outcomes: Annotated[bool, typer.Option("--all-outcomes", help="Include compliant and not-evaluable.")]
+    = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first invalid record.")] = False,
+    rules: RulesOption = None,
+    profile: ProfileOption = None,
+    assume_london: AssumeLondonOption = False,
+) -> None:
+    """Check incidents against the crime recording rules.
+
+    Exit 0: no breach; 1: breaches found; 2: usage error, or records rejected as invalid (the rest are still
+    checked and reported)."""
+    if fmt not in ("table",) + FORMATS:
+        raise typer.BadParameter(f"choose table, {', '.join(FORMATS)}", param_hint="--format")
+    pack = load_pack(rules, profile)
+    engine = Evaluator(pack)
+    include = frozenset({BREACH, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH})
+    summary = Summary()
+    reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
+    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if fmt == "table":
+            render.check_table(screen(reads, engine, summary, strict), include, summary, out)
+        else:
+            writer = FindingsWriter(out, fmt)
+            with render.progress(enabled=out is not sys.stdout or not sys.stdout.isatty()) as tick:
+                for item in screen(reads, engine, summary, strict):
+                    if isinstance(item, InputError):
+                        writer.rejected(item)
+                        render.rejection(item)
+                    else:
+                        writer.findings(item.findings(include))
+                    tick()
+            writer.close(summary.as_record())
+            render.summary(summary, to_stderr=True)
+    finally:
+        if output:
+            out.close()
+    raise typer.Exit(EXIT_ERROR if summary.rejected else EXIT_BREACHES if summary.breaches_by_rule else EXIT_CLEAN)

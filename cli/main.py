@@ -1,0 +1,15 @@
+"""The `hocr` command: only assembles the commands, which live in their own modules."""
+
+import typer
+
+from cli import check, explain, rules, schema
+
+app = typer.Typer(name="hocr", help="Check police crime recording against the Home Office Crime Recording Rules.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+app.command()(check.check)
+app.command()(explain.explain)
+app.add_typer(rules.app, name="rules")
+app.command()(schema.schema)
+
+if __name__ == "__main__":
+    app()

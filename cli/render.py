@@ -1,0 +1,196 @@
+"""Everything the command line shows a person, in one module (rich), so every command looks alike."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import IO, Iterable, Iterator
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.tree import Tree
+
+from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
+from hocr_rules.errors import HocrError, InputError
+from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.rulebook.compiled import CompiledRule
+from hocr_rules.rulebook.messages import show
+from hocr_rules.screening import Summary
+
+STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim"}
+BATCH = 100  # incidents per printed table: tables are built whole, so long runs print in batches
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def console(out: IO[str] | None = None) -> Console:
+    return Console(file=out or sys.stdout, highlight=False, soft_wrap=False)
+
+
+def error(problem: HocrError) -> None:
+    """One bullet per problem: where, what, how to fix."""
+    if isinstance(problem, InputError):
+        where = problem.source + (f":{problem.line}" if problem.line else "")
+        who = f" (incident {problem.record})" if problem.record else ""
+        stderr.print(f"[bold red]error[/]: {escape(where)}{escape(who)}")
+        for field, message in problem.problems:
+            stderr.print(f"  • {escape(field)}: {escape(message)}")
+        return
+    problems = [problem] + list(getattr(problem, "more", []))
+    stderr.print(f"[bold red]error[/]: {escape(str(problems[0]))}")
+    for more in problems[1:]:
+        stderr.print(f"  • {escape(str(more))}")
+
+
+def rejection(problem: InputError) -> None:
+    where = problem.source + (f":{problem.line}" if problem.line else "")
+    who = f" incident {problem.record}" if problem.record else ""
+    stderr.print(f"[yellow]rejected[/] {escape(where)}{escape(who)}")
+    for field, message in problem.problems:
+        stderr.print(f"  • {escape(field)}: {escape(message)}")
+
+
+@contextlib.contextmanager
+def progress(enabled: bool = True) -> Iterator:
+    """A progress bar on stderr for long runs, only when a person is watching it."""
+    if not (enabled and stderr.is_terminal):
+        yield lambda: None
+        return
+    bar = Progress(TextColumn("checked {task.completed} incidents"), BarColumn(), TimeElapsedColumn(),
+                   console=stderr, transient=True)
+    with bar:
+        task = bar.add_task("check", total=None)
+        yield lambda: bar.advance(task)
+
+
+def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out: IO[str]) -> None:
+    """Findings grouped by incident, printed in batches, then the summary."""
+    screen = console(out)
+    batch: list[tuple[str, list[Outcome]]] = []
+    with progress(enabled=True) as tick:
+        for item in stream:
+            tick()
+            if isinstance(item, InputError):
+                rejection(item)
+                continue
+            shown = item.findings(include)
+            if shown:
+                batch.append((item.incident, shown))
+            if len(batch) >= BATCH:
+                screen.print(_findings_table(batch))
+                batch = []
+    if batch:
+        screen.print(_findings_table(batch))
+    summary_table(summary, screen)
+
+
+def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("incident", "rule", "subject", "outcome", "finding"):
+        table.add_column(column, overflow="fold")
+    for incident, outcomes in batch:
+        for index, o in enumerate(outcomes):
+            table.add_row(escape(incident) if index == 0 else "", f"{o.rule.code} {o.rule.name}",
+                          f"{o.subject_kind} {escape(o.subject_id)}",
+                          f"[{STYLE[o.outcome]}]{o.outcome.replace('_', ' ')}[/]", escape(o.message),
+                          end_section=index == len(outcomes) - 1)
+    return table
+
+
+def summary(result: Summary, to_stderr: bool = False) -> None:
+    summary_table(result, stderr if to_stderr else console())
+
+
+def summary_table(result: Summary, screen: Console) -> None:
+    counts = (f"[bold]{result.read}[/] incidents read: {result.evaluated} evaluated, {result.rejected} rejected; "
+              f"{result.incidents_with_breaches} with breaches")
+    if not result.reconciles:
+        counts += " [bold red](counts do not reconcile)[/]"
+    screen.print(counts)
+    for note in result.notes:
+        screen.print(f"[yellow]note[/]: {escape(note)}")
+    if result.breaches_by_rule:
+        table = Table(title="breaches by rule", header_style="bold")
+        table.add_column("rule")
+        table.add_column("breaches", justify="right")
+        for code, count in sorted(result.breaches_by_rule.items()):
+            table.add_row(code, str(count))
+        screen.print(table)
+    else:
+        screen.print("[green]no breaches[/]")
+
+
+def explain(result: IncidentResult, pack_rules: list[CompiledRule]) -> Tree:
+    """Every rule considered for one incident, grouped by subject: what fired, what did not and why."""
+    tree = Tree(f"[bold]incident {escape(result.incident)}[/]")
+    subjects: dict[tuple[str, str], Tree] = {}
+    for o in result.outcomes:
+        key = (o.subject_kind, o.subject_id)
+        if key not in subjects:
+            node = tree.add(f"[bold]{o.subject_kind.replace('_', ' ')} {escape(o.subject_id)}[/]")
+            derived = result.derived.get(key) or {}
+            if derived:
+                node.add("derived: " + ", ".join(f"{k} = {escape(show(v))}" for k, v in derived.items()))
+            subjects[key] = node
+        version = f" (version {o.version.label})" if o.version else ""
+        branch = subjects[key].add(f"[{STYLE[o.outcome]}]{o.outcome.replace('_', ' ')}[/] "
+                                   f"{o.rule.code} {o.rule.name}{version}: {escape(o.message)}")
+        if o.outcome != NOT_IN_SCOPE or o.facts:
+            if o.facts:
+                branch.add("facts: " + ", ".join(f"{k} = {escape(show(v, _kind(o, k)))}"
+                                                  for k, v in o.facts.items()))
+            if o.rule.derived_inputs:
+                branch.add("relied on: " + ", ".join(f"{k} ({c})" for k, c in o.rule.derived_inputs.items()))
+            branch.add(f"[dim]{escape(o.rule.citation)}[/]")
+    return tree
+
+
+def _kind(outcome: Outcome, name: str) -> str | None:
+    fact = VOCABULARY[outcome.subject_kind].get(name)
+    return fact.kind if fact else None
+
+
+def rules_table(rules: list[CompiledRule]) -> Table:
+    table = Table(header_style="bold")
+    for column in ("code", "name", "kind", "subject", "severity", "versions", "grade", "statement"):
+        table.add_column(column, overflow="fold")
+    for r in rules:
+        table.add_row(r.code, r.name, r.kind, r.subject, r.severity or "", ", ".join(v.label for v in r.versions),
+                      r.references[0].grade, escape(" ".join(r.source.statement.split())))
+    return table
+
+
+def rule_detail(rule: CompiledRule) -> Tree:
+    src = rule.source
+    tree = Tree(f"[bold]{rule.code} {rule.name}[/]: {escape(src.title)}")
+    for label, text in (("statement", src.statement), ("why", src.why), ("known problems", src.known_problems),
+                        ("hint", src.hint)):
+        if text:
+            tree.add(f"[bold]{label}[/]: {escape(' '.join(text.split()))}")
+    refs = tree.add("[bold]references[/]")
+    for r in src.references:
+        pages = f", pp. {r.pages}" if r.pages else ""
+        refs.add(escape(f"{r.document}, {r.edition}, {r.section}{pages} [{r.grade}] {r.url}"))
+    versions = tree.add("[bold]versions[/]")
+    for v in rule.versions:
+        params = ", ".join(f"{k} = {show(p)}" for k, p in v.parameters.items())
+        node = versions.add(escape(f"from {v.label} [{v.grade}] {v.note}" + (f" ({params})" if params else "")))
+        node.add(escape(f"applies when: {v.applies_text}"))
+        node.add(escape(f"{'breach when' if rule.kind == 'finding' else 'value'}: {v.test_text}"))
+    examples = tree.add(f"[bold]examples[/] ({len(src.examples)})")
+    for e in src.examples:
+        expected = ", ".join(f"{x.subject}: {x.outcome or show(x.value)}" for x in e.expect)
+        examples.add(escape(f"{' '.join(e.name.split())} → {expected}"))
+    return tree
+
+
+def case_results(results, screen: Console) -> None:
+    for r in results:
+        mark = "[green]pass[/]" if r.passed else "[bold red]FAIL[/]"
+        screen.print(f"{mark} {r.id} {escape(' '.join(r.name.split()))}")
+        for difference in r.differences:
+            screen.print(f"     [red]{escape(difference)}[/]")
+    failed = sum(not r.passed for r in results)
+    screen.print(f"{len(results) - failed} passed, {failed} failed")

@@ -1,0 +1,73 @@
+"""Machine-readable findings: JSON, JSON Lines and CSV, written as they come (see docs/findings.md).
+
+Each finding is `Outcome.as_record()`; rejections are written in the same stream (JSON Lines: `"type":
+"rejected"`; JSON: the `rejected` list; CSV: stderr only, since a spreadsheet row has no room for them).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Iterable
+
+from hocr_rules.engine.outcomes import Outcome
+from hocr_rules.errors import InputError
+
+CSV_COLUMNS = ("incident", "rule", "name", "version", "outcome", "severity", "subject_kind", "subject_id",
+               "message", "hint", "citation")
+FORMATS = ("json", "jsonl", "csv")
+
+
+def rejection_record(error: InputError) -> dict:
+    return {"type": "rejected", "source": error.source, "line": error.line, "incident": error.record,
+            "problems": [{"field": f, "message": m} for f, m in error.problems]}
+
+
+class FindingsWriter:
+    """Streams findings in one of the machine formats; `close` ends the document with the summary."""
+
+    def __init__(self, out: IO[str], fmt: str):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.out, self.fmt = out, fmt
+        self._first = True
+        self._rejected: list[dict] = []
+        if fmt == "csv":
+            self._csv = csv.writer(out, lineterminator="\n")
+            self._csv.writerow(CSV_COLUMNS)
+        elif fmt == "json":
+            out.write('{"findings": [')
+
+    def findings(self, outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            record = outcome.as_record()
+            if self.fmt == "csv":
+                self._csv.writerow([_cell(record["subject"]["kind"] if c == "subject_kind" else
+                                          record["subject"]["id"] if c == "subject_id" else record[c])
+                                    for c in CSV_COLUMNS])
+            elif self.fmt == "jsonl":
+                self.out.write(json.dumps({"type": "finding", **record}, ensure_ascii=False) + "\n")
+            else:
+                self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(record, ensure_ascii=False))
+                self._first = False
+
+    def rejected(self, error: InputError) -> None:
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(rejection_record(error), ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            self._rejected.append(rejection_record(error))
+
+    def close(self, summary: dict) -> None:
+        if self.fmt == "json":
+            self.out.write("\n],\n")
+            self.out.write('"rejected": ' + json.dumps(self._rejected, ensure_ascii=False) + ",\n")
+            self.out.write('"summary": ' + json.dumps(summary, ensure_ascii=False) + "}\n")
+        elif self.fmt == "jsonl":
+            self.out.write(json.dumps({"type": "summary", **summary}) + "\n")
+        self.out.flush()
+
+
+def _cell(value) -> str:
+    """CSV cells never start a spreadsheet formula: our messages quote input text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,206 @@
+"""Reading incident files: JSON Lines, JSON (one incident or an array), or standard input, one record at a time.
+
+Audit exports run to hundreds of thousands of incidents, so nothing is read whole: JSON Lines go line by
+line, and a JSON array is decoded one element at a time from a sliding buffer. Every record comes out either
+as a valid `Incident` or as an `InputError` naming the file, line, incident and field, so the caller can
+account for every record it was given.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Iterator
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from hocr_rules.errors import InputError
+from hocr_rules.model.incident import Incident
+from hocr_rules.model.timestamps import NAIVE_TIMEZONE
+from hocr_rules.offences import OffenceTable, UnknownOffenceCode
+
+CHUNK = 1 << 16
+_DECODER = json.JSONDecoder()
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    incident: Incident
+    source: str
+    line: int
+
+
+Read = Accepted | InputError
+
+
+class Intake:
+    """Turns files into accepted incidents and reported rejections, never silently dropping one."""
+
+    def __init__(self, offences: OffenceTable | None = None, naive_timezone: ZoneInfo | None = None):
+        self.offences = offences or OffenceTable.load()
+        self.context = {NAIVE_TIMEZONE: naive_timezone} if naive_timezone else None
+
+    def read(self, names: list[str]) -> Iterator[Read]:
+        for name in names:
+            yield from self.read_one(name)
+
+    def read_one(self, name: str) -> Iterator[Read]:
+        if name == "-":
+            yield from self._stream(sys.stdin, "<stdin>", lines=None)
+            return
+        path = Path(name)
+        if not path.is_file():
+            yield InputError(name, None, None, [("file", "no such file")])
+            return
+        with path.open(encoding="utf-8-sig") as handle:
+            suffix = path.suffix.lower()
+            yield from self._stream(handle, name, lines=True if suffix in (".jsonl", ".ndjson") else None)
+
+    def _stream(self, handle: IO[str], source: str, lines: bool | None) -> Iterator[Read]:
+        """JSON Lines when the file says so; otherwise sniff: '[' is an array, '{' a document or JSON Lines."""
+        first = _peek(handle)
+        if lines is None:
+            lines = first == "{" and source.endswith((".jsonl", ".ndjson", "<stdin>"))
+        try:
+            if first == "":
+                return
+            if lines:
+                yield from self._json_lines(handle, source)
+            elif first == "[":
+                yield from self._array(handle, source)
+            else:
+                yield from self._document(handle, source)
+        except UnicodeDecodeError as error:
+            yield InputError(source, None, None, [("file", f"not UTF-8 text ({error.reason})")])
+
+    def _json_lines(self, handle: IO[str], source: str) -> Iterator[Read]:
+        for number, text in enumerate(handle, start=1):
+            if text.strip():
+                yield self._validate_json(text, source, number)
+
+    def _document(self, handle: IO[str], source: str) -> Iterator[Read]:
+        text = handle.read()
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            if error.msg == "Extra data" and text.lstrip().startswith("{"):
+                # several objects, one per line: JSON Lines under a .json name
+                for number, line_text in enumerate(text.splitlines(), start=1):
+                    if line_text.strip():
+                        yield self._validate_json(line_text, source, number)
+                return
+            yield InputError(source, error.lineno, None, [("json", error.msg)])
+            return
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            yield self._validate(item, source, 1)
+
+    def _array(self, handle: IO[str], source: str) -> Iterator[Read]:
+        """Decode a top-level array element by element; memory holds one element, not the file."""
+        buffer, line, position = "", 1, 0
+        buffer = handle.read(CHUNK)
+        position = buffer.index("[") + 1
+        while True:
+            position, line = _skip(buffer, position, line)
+            if position >= len(buffer):
+                more = handle.read(CHUNK)
+                if not more:
+                    yield InputError(source, line, None, [("json", "the array is not closed with ']'")])
+                    return
+                buffer, position = buffer[position:] + more, 0
+                continue
+            if buffer[position] == "]":
+                return
+            try:
+                item, end = _DECODER.raw_decode(buffer, position)
+            except json.JSONDecodeError as error:
+                more = handle.read(CHUNK)
+                if more:
+                    buffer, position = buffer[position:] + more, 0
+                    continue
+                yield InputError(source, line + buffer.count("\n", position, error.pos), None,
+                                 [("json", f"{error.msg}; the rest of this file could not be read")])
+                return
+            yield self._validate(item, source, line)
+            line += buffer.count("\n", position, end)
+            position = end
+
+    def _validate_json(self, text: str, source: str, line: int) -> Read:
+        try:
+            incident = Incident.model_validate_json(text, context=self.context)
+        except ValidationError as error:
+            return _rejection(error, source, line, _id_of_json(text))
+        return self._check_codes(incident, source, line)
+
+    def _validate(self, item: Any, source: str, line: int) -> Read:
+        try:
+            incident = Incident.model_validate(item, context=self.context)
+        except ValidationError as error:
+            record = item.get("id") if isinstance(item, dict) else None
+            return _rejection(error, source, line, record if isinstance(record, str) else None)
+        return self._check_codes(incident, source, line)
+
+    def _check_codes(self, incident: Incident, source: str, line: int) -> Read:
+        """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass."""
+        problems = []
+        for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
+            for index, record in enumerate(records):
+                try:
+                    self.offences.lookup(record.offence)
+                except UnknownOffenceCode as error:
+                    problems.append((f"{group}.{index}.offence", str(error)))
+        if problems:
+            return InputError(source, line, incident.id, problems)
+        return Accepted(incident, source, line)
+
+
+def _rejection(error: ValidationError, source: str, line: int, record: str | None) -> InputError:
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in item["loc"]) or "record"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "json_invalid":
+            field, message = "json", message
+        problems.append((field, message))
+    return InputError(source, line, record, problems)
+
+
+def _id_of_json(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _peek(handle: IO[str]) -> str:
+    """The first non-blank character, without consuming the stream for later readers."""
+    if handle.seekable():
+        start = handle.tell()
+        while True:
+            char = handle.read(1)
+            if char == "" or not char.isspace():
+                handle.seek(start)
+                return char
+    return _buffered_peek(handle)
+
+
+def _buffered_peek(handle: IO[str]) -> str:
+    buffered = getattr(handle, "buffer", None)
+    if buffered is not None and hasattr(buffered, "peek"):
+        head = buffered.peek(64).decode("utf-8", "replace").lstrip()
+        return head[:1]
+    return "{"
+
+
+def _skip(buffer: str, position: int, line: int) -> tuple[int, int]:
+    """Past white space and the commas between elements, counting lines."""
+    while position < len(buffer) and buffer[position] in " \t\r\n,":
+        if buffer[position] == "\n":
+            line += 1
+        position += 1
+    return position, line
