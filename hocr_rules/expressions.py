@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
 
-Evaluate = Callable[[Mapping[str, Any]], Any]
+Evaluate = Callable[[Any], tuple[Any, Any]]
 
 
 class ExpressionError(ValueError):
@@ -185,99 +185,96 @@ FUNCTION_HELP = {
 }
 
 
-# ---------------------------------------------------------------- compiling to closures
+# ---------------------------------------------------------------- compiling to Python
 
 
-def compile_node(node: Node, constants: Mapping[str, Any]) -> Evaluate:
-    """Turn the internal form into a closure over a facts mapping; `constants` (parameters) are folded in."""
-    op = node.op
-    if op == "const":
-        value = node.value
-        return lambda facts: value
-    if op == "name":
-        name = node.value
-        if name in constants:
-            value = constants[name]
-            value = frozenset(value) if isinstance(value, (list, tuple, set)) else value
-            return lambda facts: value
-        return lambda facts: facts[name]
-    children = [compile_node(a, constants) for a in node.args]
-    if op == "and":
-        return _kleene(children, stop=False)
-    if op == "or":
-        return _kleene(children, stop=True)
-    if op == "not":
-        (child,) = children
+class Compiler:
+    """Generates one Python function per rule version from checked `Node` trees.
 
-        def negate(facts):
-            value = child(facts)
-            return None if value is None else not value
-        return negate
-    if op == "if":
-        test, then, otherwise = children
+    The rule text is never executed: the generated source is built only from our own operators, fact keys
+    written as string literals, primitive constants written with `repr`, and named slots for everything else;
+    the function runs with no builtins. Generating code rather than nesting closures makes evaluation several
+    times faster, which the 20,000 incidents a second target needs. Three-valued logic is spelt out inline:
+    `None` is unknown and propagates; `and`/`or` follow Kleene.
+    """
 
-        def choose(facts):
-            value = test(facts)
-            if value is None:
-                return None
-            return then(facts) if value else otherwise(facts)
-        return choose
-    if op == "list":
-        def build(facts):
-            values = [c(facts) for c in children]
-            return None if None in values else frozenset(values)
-        return build
-    if op == "call":
-        function, _, strict = FUNCTIONS[node.value]
-        return _call(function, children, strict)
-    return _binary(op, *children)
+    def __init__(self, keys: Mapping[str, str], constants: Mapping[str, Any]):
+        self.keys = keys            # name in the rule -> key in the facts mapping
+        self.constants = constants  # parameters of the version, folded in
+        self.slots: dict[str, Any] = {"_frozenset": frozenset}
+        self.temporaries = 0
 
+    def slot(self, value: Any) -> str:
+        name = f"_c{len(self.slots)}"
+        self.slots[name] = value
+        return name
 
-def _kleene(children: list[Evaluate], stop: bool) -> Evaluate:
-    """`and` (stop on False) or `or` (stop on True), where an unknown operand leaves the answer unknown."""
+    def temporary(self) -> str:
+        self.temporaries += 1
+        return f"_t{self.temporaries}"
 
-    def combine(facts):
-        unknown = False
-        for child in children:
-            value = child(facts)
-            if value is None:
-                unknown = True
-            elif bool(value) is stop:
-                return stop
-        return None if unknown else not stop
-    return combine
+    def expression(self, node: Node) -> str:
+        op = node.op
+        if op == "const":
+            return self.constant(node.value)
+        if op == "name":
+            if node.value in self.constants:
+                return self.constant(self.constants[node.value])
+            return f"f[{self.keys[node.value]!r}]"
+        args = [self.expression(a) for a in node.args]
+        if op in ("and", "or"):
+            result = args[-1]
+            for arg in reversed(args[:-1]):
+                result = self.kleene(op, arg, result)
+            return result
+        if op == "not":
+            t = self.temporary()
+            return f"(None if ({t} := {args[0]}) is None else not {t})"
+        if op == "if":
+            t = self.temporary()
+            return f"(None if ({t} := {args[0]}) is None else ({args[1]} if {t} else {args[2]}))"
+        if op == "list":
+            t = self.temporary()
+            return f"(None if None in ({t} := ({', '.join(args)},)) else _frozenset({t}))"
+        if op == "call":
+            function, _, strict = FUNCTIONS[node.value]
+            name = self.slot(function)
+            if not strict:
+                return f"{name}({', '.join(args)})"
+            t = self.temporary()
+            return f"(None if None in ({t} := ({', '.join(args)},)) else {name}(*{t}))"
+        a, b = self.temporary(), self.temporary()
+        guard = f"({a} := {args[0]}) is None or ({b} := {args[1]}) is None"
+        if op == "/":
+            return f"(None if {guard} or not {b} else {a} / {b})"
+        return f"(None if {guard} else {a} {op} {b})"
 
+    def constant(self, value: Any) -> str:
+        if isinstance(value, (list, tuple, set)):
+            value = frozenset(value)
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return repr(value)
+        return self.slot(value)
 
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b if b else None,
-}
+    def kleene(self, op: str, left: str, right: str) -> str:
+        """`and` stops on a known False, `or` on a known True; otherwise any unknown makes the result unknown."""
+        a, b = self.temporary(), self.temporary()
+        stop, other = ("False", "True") if op == "and" else ("True", "False")
+        test = "not" if op == "and" else ""
+        return (f"({stop} if ({a} := {left}) is not None and {test} {a} else "
+                f"({stop} if ({b} := {right}) is not None and {test} {b} else "
+                f"(None if {a} is None or {b} is None else {other})))")
 
-
-def _binary(op: str, left: Evaluate, right: Evaluate) -> Evaluate:
-    apply = _BINARY[op]
-
-    def binary(facts):
-        a = left(facts)
-        if a is None:
-            return None
-        b = right(facts)
-        if b is None:
-            return None
-        try:
-            return apply(a, b)
-        except TypeError:
-            raise ExpressionError(f"cannot apply '{op}' to {type(a).__name__} and {type(b).__name__}") from None
-    return binary
-
-
-def _call(function: Callable[..., Any], children: list[Evaluate], strict: bool) -> Evaluate:
-    def call(facts):
-        values = [c(facts) for c in children]
-        if strict and None in values:
-            return None
-        return function(*values)
-    return call
+    def function(self, lets: list[tuple[str, Node]], applies: Node, test: Node, label: str) -> Evaluate:
+        """`f -> (applies, verdict)`: sets the rule's `let` steps in `f`, then tests scope, then the condition."""
+        lines = ["def version(f):", "  try:"]
+        for name, node in lets:
+            lines.append(f"    f[{self.keys[name]!r}] = {self.expression(node)}")
+        lines.append(f"    _a = {self.expression(applies)}")
+        lines.append("    if not _a: return _a, None")
+        lines.append(f"    return True, {self.expression(test)}")
+        lines.append("  except TypeError as _e:")
+        lines.append(f"    raise _error({label!r} + ': ' + str(_e)) from None")
+        namespace = {"__builtins__": {}, "_error": ExpressionError, **self.slots}
+        exec(compile("\n".join(lines), f"<rule {label}>", "exec"), namespace)  # noqa: S102 - generated, see class doc
+        return namespace["version"]

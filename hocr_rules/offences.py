@@ -75,6 +75,9 @@ class OffenceTable:
         return cls(_index(rows))
 
     def lookup(self, code: str) -> Offence:
+        found = self._by_code.get(code)  # most input is already in canonical form: skip normalising it
+        if found is not None:
+            return found
         key = normalise_code(code)
         try:
             return self._by_code[key]

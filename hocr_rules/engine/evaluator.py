@@ -70,6 +70,7 @@ class Evaluator:
 
     def _judge(self, rule: CompiledRule, facts: Facts, incident: str, kind: str, subject: str,
                explain: bool) -> Outcome | None:
+        """One rule on one subject; derivations write their fact and return nothing."""
         version = rule.version_at(facts[rule.dated_by])
         if version is None:
             if rule.kind == "derivation":
@@ -79,24 +80,22 @@ class Evaluator:
             reason = ("no date to choose the rule's version (" + VOCABULARY[kind][rule.dated_by].absent + ")"
                       if when is None else f"not in force: the rule starts {rule.versions[0].label}")
             outcome = NOT_EVALUABLE if when is None else NOT_IN_SCOPE
-            return Outcome(rule, None, outcome, incident, kind, subject, {}, reason)
+            return Outcome(rule, None, outcome, incident, kind, subject, None, reason)
         try:
-            for name, _, compute in version.lets:
-                facts[name] = compute(facts)
-            applies = version.applies[1](facts)
-            verdict = version.test[1](facts) if applies else None
+            applies, verdict = version.run(facts)
         except ExpressionError as error:
-            raise ExpressionError(f"{rule.code} ({rule.path.name}) on {kind} {subject}: {error}") from None
+            raise ExpressionError(f"{rule.path.name} on {kind} {subject}: {error}") from None
         if rule.kind == "derivation":
             facts[rule.source.derives] = verdict
             return None
         if applies is False:
-            used = {name: facts[name] for name in rule.reads} if explain else {}
-            return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, used, "conditions do not apply")
-        used = {name: facts[name] for name in rule.reads}
+            return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, facts if explain else None,
+                           "conditions do not apply")
         if applies is None or verdict is None:
-            return Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, used, _missing(rule, used, kind))
-        return Outcome(rule, version, BREACH if verdict else COMPLIANT, incident, kind, subject, used)
+            outcome = Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts)
+            outcome.reason = _missing(rule, outcome.facts, kind)
+            return outcome
+        return Outcome(rule, version, BREACH if verdict else COMPLIANT, incident, kind, subject, facts)
 
 
 def _missing(rule: CompiledRule, used: dict[str, Any], kind: str) -> str:

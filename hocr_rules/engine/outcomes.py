@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.rulebook import messages
@@ -20,10 +20,19 @@ class Outcome:
     incident: str
     subject_kind: str
     subject_id: str
-    facts: dict[str, Any]          # the names the rule read, with their values
-    reason: str = ""               # why not evaluable / not in scope
+    source: Mapping[str, Any] | None  # the subject's facts; the trace is read from it only when asked for
+    reason: str = ""                  # why not evaluable / not in scope
     overridden_by: str | None = None
     _message: str | None = field(default=None, repr=False)
+    _facts: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The names the rule read or quotes, with their values: the trace of this outcome."""
+        if self._facts is None:
+            source = self.source
+            self._facts = {} if source is None else {name: source[key] for name, key in self.rule.reads}
+        return self._facts
 
     @property
     def message(self) -> str:

@@ -22,6 +22,7 @@ class IncidentView:
     crimes_by_disclosure: dict[str, list[CrimeRecord]] = field(init=False)
     n100s_by_disclosure: dict[str, list[N100Record]] = field(init=False)
     disclosures: dict[str, Disclosure] = field(init=False)
+    _companions: dict[str, list[Disclosure]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         incident = self.incident
@@ -49,12 +50,15 @@ class IncidentView:
 
     def companions(self, disclosure: Disclosure) -> list[Disclosure]:
         """Other disclosures in this incident between the same victim and offender: the set the principal
-        crime rule (and the conduct-crime rules) choose among."""
-        victims, offenders = set(disclosure.victims), set(disclosure.offenders)
-        if not victims or not offenders:
-            return []
-        return [d for d in self.incident.disclosures
+        crime rule (and the conduct-crime rules) choose among. Several facts ask, so it is worked out once."""
+        found = self._companions.get(disclosure.id)
+        if found is None:
+            victims, offenders = set(disclosure.victims), set(disclosure.offenders)
+            found = [] if not victims or not offenders else [
+                d for d in self.incident.disclosures
                 if d is not disclosure and victims & set(d.victims) and offenders & set(d.offenders)]
+            self._companions[disclosure.id] = found
+        return found
 
     def ages(self, ids: list[str]) -> list[int | None]:
         return [self.people[i].age if i in self.people else None for i in ids]

@@ -100,8 +100,12 @@ fact(D, "recording_necessary", "flag",
 fact(D, "contrary_evidence", "text", "credible evidence to the contrary, if any",
      read=lambda v, d: d.contrary_evidence)
 fact(D, "other_force_area", "flag", "committed in another force area or abroad", read=lambda v, d: d.other_force_area)
+fact(D, "sarc_withheld", "flag", "a SARC rape report the victim withheld from police (anonymous, depersonalised "
+     "data only, or samples frozen at the SARC)", read=lambda v, d: d.sarc_withheld)
 fact(D, "victim_count", "count", "victims identified", read=lambda v, d: len(d.victims))
 fact(D, "offender_count", "count", "offenders named", read=lambda v, d: len(d.offenders))
+fact(D, "recorded_victim_count", "count", "this disclosure's victims named on its linked crime records",
+     "a linked crime record names no victim", read=lambda v, d: _recorded_victims(v, d))
 fact(D, "victim_under_18", "flag", "a victim is a child", "victim's age not recorded",
      read=lambda v, d: _under(v.ages(d.victims), 18))
 fact(D, "either_party_under_16", "flag", "a victim or offender is under 16", "ages not recorded",
@@ -142,6 +146,14 @@ fact(D, "companion_course_of_conduct", "flag", "a companion is a course of condu
 fact(D, "tied_with_earlier", "flag", "an earlier companion is exactly as serious",
      read=lambda v, d: any(v.offence(c.offence).seriousness == v.offence(d.offence).seriousness
                            and v.disclosure_order[c.id] < v.disclosure_order[d.id] for c in v.companions(d)))
+
+
+def _recorded_victims(view: IncidentView, disclosure) -> int | None:
+    """Distinct victims of the disclosure that its crime records name; unknown if they fall short and a record
+    names no victim (that record may cover one of the others)."""
+    crimes = view.crimes_by_disclosure.get(disclosure.id, ())
+    named = len({c.victim for c in crimes if c.victim} & set(disclosure.victims))
+    return None if named < len(set(disclosure.victims)) and any(not c.victim for c in crimes) else named
 
 
 def _first_recorded(view: IncidentView, disclosure) -> float | None:
@@ -200,6 +212,13 @@ fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linke
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
 fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
      read=lambda v, c: any(d.threat_of_immediate_violence for d in _linked(v, c)))
+fact(C, "listed_occasions", "count", "most occasions of conduct listed in a linked disclosure (absent if none listed)",
+     "no occasions listed in the linked disclosures",
+     read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0) or None)
+fact(C, "victim_relationship", "code", "the victim's relationship to the offender (partner, ex_partner, family, ...)",
+     "relationship not recorded",
+     read=lambda v, c: None if _victim(v, c) is None or _victim(v, c).relationship_to_offender in (None, "unknown")
+     else _victim(v, c).relationship_to_offender)
 fact(C, "cancellation_code", "code", "C1 to C5", "no C-code", read=_cancel("code"))
 fact(C, "cancelled_at", "time", "when the transfer or cancellation was decided", "no decision time",
      read=_cancel("decided_at", epoch))
@@ -238,6 +257,12 @@ fact(N, "contrary_evidence", "text", "credible evidence to the contrary recorded
      read=lambda v, n: v.disclosures[n.disclosure].contrary_evidence)
 fact(N, "other_force_area", "flag", "the disclosure is of an offence in another force area",
      read=lambda v, n: v.disclosures[n.disclosure].other_force_area)
+fact(N, "reported_by", "code", "who reported the disclosure (victim, professional_third_party, ...)",
+     read=lambda v, n: v.disclosures[n.disclosure].reported_by)
+fact(N, "victim_confirmed", "code", "whether the victim confirmed the disclosure: yes, no, not_asked or untraceable",
+     read=lambda v, n: v.disclosures[n.disclosure].victim_confirmed)
+fact(N, "sarc_withheld", "flag", "the disclosure is a SARC rape report the victim withheld from police",
+     read=lambda v, n: v.disclosures[n.disclosure].sarc_withheld)
 
 # ---------------------------------------------------------------- the incident as a whole
 I = "incident"

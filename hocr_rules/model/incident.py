@@ -30,7 +30,7 @@ Reporter = Literal["victim", "on_behalf_of_victim", "parent_or_carer", "witness"
 Confirmation = Literal["yes", "no", "not_asked", "untraceable"]
 FindingSource = Literal["auditor", "structured_field", "incident_code"]
 Role = Literal["force_crime_registrar", "deputy_force_crime_registrar", "designated_decision_maker",
-               "investigating_officer", "supervisor", "other"]
+               "investigating_officer", "supervisor", "chief_officer", "other"]
 Flag = Literal["domestic_abuse", "hate_crime", "metal_theft", "online_crime", "child_sexual_abuse",
                "child_sexual_exploitation", "alcohol", "corrosive", "honour_based_abuse", "spiking"]
 Status = Literal["recorded", "transferred", "cancelled"]
@@ -80,6 +80,10 @@ class Disclosure(Record):
     contrary_evidence: str | None = Field(
         default=None, description="Credible evidence to the contrary immediately available, if any.")
     other_force_area: bool = Field(default=False, description="Committed in another force area or abroad.")
+    sarc_withheld: bool = Field(
+        default=False, description="A rape report through a Sexual Assault Referral Centre where the victim did not "
+                                   "seek an investigation and passed only depersonalised data, stayed anonymous, or "
+                                   "had samples frozen at the SARC: held as N100, not crimed (2026/27 p. 62).")
     occasions: list[Timestamp] = Field(default_factory=list, description="Occasions of a course of conduct.")
     threat_of_immediate_violence: bool = False
     source: FindingSource = "structured_field"

@@ -27,9 +27,10 @@ class CompiledVersion:
     grade: str
     note: str
     parameters: dict[str, Any]
-    lets: tuple[tuple[str, Node, Evaluate], ...]
-    applies: tuple[Node, Evaluate]
-    test: tuple[Node, Evaluate]
+    lets: tuple[tuple[str, Node], ...]
+    applies: Node
+    test: Node
+    run: Evaluate             # facts -> (applies, verdict), generated from the nodes above
     applies_text: str = ""
     test_text: str = ""
 
@@ -44,7 +45,7 @@ class CompiledRule:
     path: Path
     versions: tuple[CompiledVersion, ...]
     dated_by: str
-    reads: tuple[str, ...]          # every name a version reads or quotes, for the trace
+    reads: tuple[tuple[str, str], ...]  # (name, key in the facts) the rule reads or quotes, for the trace
     derived_inputs: dict[str, str]  # derived fact read -> code of the rule deriving it
     _starts: list[float] = field(default_factory=list, repr=False)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from hocr_rules.errors import RuleFileError
-from hocr_rules.expressions import ExpressionError, Node, compile_node, parse
+from hocr_rules.expressions import Compiler, ExpressionError, Node, parse
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.rulebook import messages, yamlfile
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion, london_midnight
@@ -156,16 +156,16 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
             _check_names(node, known, fail, key)
             if key[0] == "let":
                 known.add(key[1])
+        keys = {name: name for name in known} | {name: f"{rule.code}:{name}" for name in rule.let}
+        run = Compiler(keys, params).function(lets, applies, test, f"{rule.code} from {start}")
         versions.append(CompiledVersion(
             start=start, start_seconds=london_midnight(start), grade=version.grade, note=version.note,
-            parameters=params,
-            lets=tuple((n, node, compile_node(node, params)) for n, node in lets),
-            applies=(applies, compile_node(applies, params)), test=(test, compile_node(test, params)),
+            parameters=params, lets=tuple(lets), applies=applies, test=test, run=run,
             applies_text=" ".join((version.applies_when or rule.applies_when).split()),
             test_text=" ".join(test_text.split())))
 
     reads = set().union(*(node.names() for _, node in lets),
-                        *(v.applies[0].names() | v.test[0].names() for v in versions))
+                        *(v.applies.names() | v.test.names() for v in versions))
     for key in ("breach", "compliant", "not_evaluable"):
         template = getattr(rule.messages, key)
         if template is None:
@@ -180,9 +180,9 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
                 raise fail(("messages", key), f"unknown placeholder {{{name}}}{_nearest(name, allowed)}")
         reads |= set(names) - set(SPECIAL_PLACEHOLDERS)
     reads -= set().union(*(set(v.parameters) for v in versions))
-    ordered = tuple(sorted(reads))
+    ordered = tuple((name, f"{rule.code}:{name}" if name in rule.let else name) for name in sorted(reads))
     return CompiledRule(rule, path, tuple(versions), dated_by, ordered,
-                        {n: derived[n] for n in ordered if n in derived and n not in rule.let})
+                        {n: derived[n] for n, _ in ordered if n in derived and n not in rule.let})
 
 
 def _version_start(value, parameters, fail) -> date:
