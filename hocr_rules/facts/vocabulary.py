@@ -182,6 +182,8 @@ fact(C, "offence", "code", "the offence recorded", read=lambda v, c: c.offence)
 fact(C, "classification", "code", "HO classification recorded", read=lambda v, c: v.offence(c.offence).classification)
 fact(C, "offence_group", "code", "HO offence group recorded", read=lambda v, c: v.offence(c.offence).group)
 fact(C, "families", "codes", "rule families of the offence recorded", read=lambda v, c: v.offence(c.offence).families)
+fact(C, "victim_based", "flag", "the offence recorded has a victim (not an offence against the state)",
+     read=lambda v, c: v.offence(c.offence).victim_based)
 fact(C, "ho_code", "code", "Home Office offence code recorded, if given at that level",
      "recorded at classification level only", read=lambda v, c: v.offence(c.offence).ho_code)
 fact(C, "status", "code", "recorded, transferred or cancelled", read=lambda v, c: c.status)
@@ -251,12 +253,16 @@ fact(N, "receiving_force_reference", "code", "the receiving force's reference (N
 fact(N, "rape_crime", "code", "crime reference if later recorded as rape", read=lambda v, n: n.rape_crime)
 fact(N, "disclosure_families", "codes", "rule families of the offence disclosed",
      read=lambda v, n: v.offence(v.disclosures[n.disclosure].offence).families)
+fact(N, "disclosure_classification", "code", "HO classification of the offence disclosed, e.g. 19C",
+     read=lambda v, n: v.offence(v.disclosures[n.disclosure].offence).classification)
 fact(N, "disclosure_received_at", "time", "when the offence was first reported", "no time of report",
      read=lambda v, n: v.received_at(v.disclosures[n.disclosure]))
 fact(N, "contrary_evidence", "text", "credible evidence to the contrary recorded on the disclosure",
      read=lambda v, n: v.disclosures[n.disclosure].contrary_evidence)
 fact(N, "other_force_area", "flag", "the disclosure is of an offence in another force area",
      read=lambda v, n: v.disclosures[n.disclosure].other_force_area)
+fact(N, "outside_uk", "flag", "the disclosure is of an offence outside the United Kingdom (no UK force to receive it)",
+     read=lambda v, n: v.disclosures[n.disclosure].outside_uk)
 fact(N, "reported_by", "code", "who reported the disclosure (victim, professional_third_party, ...)",
      read=lambda v, n: v.disclosures[n.disclosure].reported_by)
 fact(N, "victim_confirmed", "code", "whether the victim confirmed the disclosure: yes, no, not_asked or untraceable",

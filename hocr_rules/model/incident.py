@@ -80,6 +80,9 @@ class Disclosure(Record):
     contrary_evidence: str | None = Field(
         default=None, description="Credible evidence to the contrary immediately available, if any.")
     other_force_area: bool = Field(default=False, description="Committed in another force area or abroad.")
+    outside_uk: bool = Field(
+        default=False, description="Committed outside the United Kingdom (set other_force_area too): no UK force "
+                                   "receives a transfer.")
     sarc_withheld: bool = Field(
         default=False, description="A rape report through a Sexual Assault Referral Centre where the victim did not "
                                    "seek an investigation and passed only depersonalised data, stayed anonymous, or "
