@@ -53,6 +53,12 @@ def _chars(person) -> frozenset[str]:
     return frozenset(n for n in names if getattr(person, n) is not None and getattr(person, n) != "unknown")
 
 
+def _relationship_is(known: set[str], *wanted: str) -> bool | None:
+    """A relationship test where an unrecorded (or 'unknown') relationship stays unknown, never 'no'."""
+    known = known - {"unknown"}
+    return None if not known else bool(known & set(wanted))
+
+
 def _course_of_conduct(view: IncidentView, d) -> bool:
     return "conduct_crime" in view.offence(d.offence).families and len(d.occasions) >= 2
 
@@ -110,8 +116,8 @@ fact(D, "victim_under_18", "flag", "a victim is a child", "victim's age not reco
      read=lambda v, d: _under(v.ages(d.victims), 18))
 fact(D, "either_party_under_16", "flag", "a victim or offender is under 16", "ages not recorded",
      read=lambda v, d: _under(v.ages(d.victims + d.offenders), 16))
-fact(D, "former_partner", "flag", "the victim is the offender's former partner",
-     read=lambda v, d: "ex_partner" in v.relationships(d.victims))
+fact(D, "former_partner", "flag", "the victim is the offender's former partner", "relationship not recorded",
+     read=lambda v, d: _relationship_is(v.relationships(d.victims), "ex_partner"))
 fact(D, "occasions", "count", "occasions of the course of conduct", read=lambda v, d: len(d.occasions))
 fact(D, "course_of_conduct", "flag", "a conduct offence (8L, 8M, 8Q, 8U) on two or more occasions",
      read=_course_of_conduct)
@@ -141,6 +147,10 @@ fact(D, "companion_top_other_seriousness", "number",
                             if not _course_of_conduct(v, c)), default=0))
 fact(D, "companion_top_months", "number", "highest maximum sentence among companions (0 if none)",
      read=lambda v, d: max((v.offence(c.offence).max_sentence_months for c in v.companions(d)), default=0))
+fact(D, "companion_top_conduct_seriousness", "number",
+     "highest seriousness among companions that are a course of conduct (0 if none)",
+     read=lambda v, d: max((v.offence(c.offence).seriousness for c in v.companions(d)
+                            if _course_of_conduct(v, c)), default=0))
 fact(D, "companion_course_of_conduct", "flag", "a companion is a course of conduct",
      read=lambda v, d: any(_course_of_conduct(v, c) for c in v.companions(d)))
 fact(D, "tied_with_earlier", "flag", "an earlier companion is exactly as serious",
@@ -195,13 +205,12 @@ fact(C, "victim_characteristics", "codes", "protected characteristics recorded f
      read=lambda v, c: _chars(_victim(v, c)))
 fact(C, "domestic_relationship", "flag", "victim and offender are partners, ex-partners or family",
      "relationship not recorded",
-     read=lambda v, c: None if _victim(v, c) is None or _victim(v, c).relationship_to_offender is None
-     else _victim(v, c).relationship_to_offender in DOMESTIC_RELATIONSHIPS)
+     read=lambda v, c: _relationship_is(v.relationships([c.victim] if c.victim else []), *DOMESTIC_RELATIONSHIPS))
 fact(C, "parties_16_or_over", "flag", "victim and offenders are all aged 16 or over", "ages not recorded",
      read=lambda v, c: (lambda u: None if u is None else not u)(_under(v.ages(([c.victim] if c.victim else [])
                                                                              + c.offenders), 16)))
-fact(C, "former_partner", "flag", "the victim is the offender's former partner",
-     read=lambda v, c: _victim(v, c) is not None and _victim(v, c).relationship_to_offender == "ex_partner")
+fact(C, "former_partner", "flag", "the victim is the offender's former partner", "relationship not recorded",
+     read=lambda v, c: _relationship_is(v.relationships([c.victim] if c.victim else []), "ex_partner"))
 fact(C, "either_party_under_16", "flag", "victim or offender under 16", "ages not recorded",
      read=lambda v, c: _under(v.ages(([c.victim] if c.victim else []) + c.offenders), 16))
 fact(C, "classification_rationale", "text", "why this classification was chosen", "no rationale recorded",

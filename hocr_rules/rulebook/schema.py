@@ -50,7 +50,10 @@ class Version(Strict):
     @classmethod
     def _date_or_parameter(cls, value):
         if isinstance(value, str) and not PARAMETER_REFERENCE.match(value):
-            raise ValueError("expected a date (2015-04-01) or a pack parameter such as $twenty_four_hours_from")
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise ValueError("expected a date (2015-04-01) or a pack parameter such as $twenty_four_hours_from")
         return value
 
 
