@@ -41,13 +41,15 @@ class Node:
     args: tuple["Node", ...] = ()
     value: Any = None
 
-    def names(self) -> set[str]:
-        """Every fact or parameter name the expression reads."""
+    def names(self, skip: frozenset[str] = frozenset()) -> set[str]:
+        """Every fact or parameter name the expression reads, except inside calls of the `skip` functions."""
         if self.op == "name":
             return {self.value}
+        if self.op == "call" and self.value in skip:
+            return set()
         found: set[str] = set()
         for arg in self.args:
-            found |= arg.names()
+            found |= arg.names(skip)
         return found
 
 

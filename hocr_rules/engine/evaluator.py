@@ -103,7 +103,7 @@ def _missing(rule: CompiledRule, used: dict[str, Any], kind: str) -> str:
     vocabulary = VOCABULARY[kind]
     parts = []
     for name, value in used.items():
-        if value is not None:
+        if value is not None or name in rule.absence_tested:
             continue
         if name in vocabulary:
             parts.append(vocabulary[name].absent)

@@ -106,6 +106,7 @@ fact(D, "recording_necessary", "flag",
 fact(D, "contrary_evidence", "text", "credible evidence to the contrary, if any",
      read=lambda v, d: d.contrary_evidence)
 fact(D, "other_force_area", "flag", "committed in another force area or abroad", read=lambda v, d: d.other_force_area)
+fact(D, "outside_uk", "flag", "committed outside the United Kingdom", read=lambda v, d: d.outside_uk)
 fact(D, "sarc_withheld", "flag", "a SARC rape report the victim withheld from police (anonymous, depersonalised "
      "data only, or samples frozen at the SARC)", read=lambda v, d: d.sarc_withheld)
 fact(D, "victim_count", "count", "victims identified", read=lambda v, d: len(d.victims))
@@ -255,7 +256,7 @@ fact(C, "victim_informed_at", "time", "when the victim was told of the transfer 
 # ---------------------------------------------------------------- N100 records
 N = "n100"
 fact(N, "n100", "code", "the N100 record's id", read=lambda v, n: n.id)
-fact(N, "reason", "code", "N100/01, N100/02 or N100/03", "no N100 reason", read=lambda v, n: n.reason)
+fact(N, "n100_reason", "code", "N100/01, N100/02 or N100/03", "no N100 reason", read=lambda v, n: n.reason)
 fact(N, "created_at", "time", "when the N100 was created", "no creation time", read=lambda v, n: epoch(n.created_at))
 fact(N, "receiving_force_reference", "code", "the receiving force's reference (N100/03)",
      "no receiving force reference", read=lambda v, n: n.receiving_force_reference)

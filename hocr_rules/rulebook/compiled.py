@@ -47,6 +47,7 @@ class CompiledRule:
     dated_by: str
     reads: tuple[tuple[str, str], ...]  # (name, key in the facts) the rule reads or quotes, for the trace
     derived_inputs: dict[str, str]  # derived fact read -> code of the rule deriving it
+    absence_tested: frozenset[str]  # names only ever tested with present()/missing(): absent is an answer there
     _starts: list[float] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:

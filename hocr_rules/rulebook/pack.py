@@ -175,14 +175,21 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
         except ValueError as error:
             raise fail(("messages", key), str(error)) from None
         allowed = set(facts) | set(derived) | set(rule.let) | set(versions[-1].parameters) | set(SPECIAL_PLACEHOLDERS)
+        shadowed = (set(facts) | set(derived) | set(rule.let)) & set(SPECIAL_PLACEHOLDERS)
+        if shadowed:
+            raise fail(("messages", key), f"{', '.join(sorted(shadowed))} is a reserved placeholder name")
         for name in names:
             if name not in allowed:
                 raise fail(("messages", key), f"unknown placeholder {{{name}}}{_nearest(name, allowed)}")
         reads |= set(names) - set(SPECIAL_PLACEHOLDERS)
     reads -= set().union(*(set(v.parameters) for v in versions))
     ordered = tuple((name, f"{rule.code}:{name}" if name in rule.let else name) for name in sorted(reads))
+    presence = frozenset({"present", "missing"})
+    valued = set().union(*(node.names(presence) for _, node in lets),
+                         *(v.applies.names(presence) | v.test.names(presence) for v in versions))
     return CompiledRule(rule, path, tuple(versions), dated_by, ordered,
-                        {n: derived[n] for n, _ in ordered if n in derived and n not in rule.let})
+                        {n: derived[n] for n, _ in ordered if n in derived and n not in rule.let},
+                        frozenset(n for n, _ in ordered) - valued - set(SPECIAL_PLACEHOLDERS))
 
 
 def _version_start(value, parameters, fail) -> date:
