@@ -161,7 +161,7 @@ class _Incident:
 
     def victim(self, defect: str | None, age=(18, 85), sex=None, relationship=None) -> str:
         equality = "none" if defect == "equality-data-missing" else self.pick({"full": 80, "partial": 20})
-        return self.person("V", age, sex, relationship, equality)
+        return self.person("V", age, sex or self.pick({"female": 52, "male": 48}), relationship, equality)
 
     def offender(self, age=(16, 65), sex=None) -> str:
         known = self.pick({"full": 30, "partial": 45, "age_sex": 25})
@@ -326,7 +326,8 @@ def _acquisitive(b: _Incident, defect: str | None) -> None:
 def _rape(b: _Incident, defect: str | None) -> None:
     shape = {"rape-neither-crimed-nor-n100": "victim_report", "n100-instead-of-rape-crime": "victim_report",
              "invalid-n100-reason": b.pick({"third_party": 60, "contrary": 40}),
-             "n100-transfer-without-reference": "other_force", "late-record": "victim_report"}.get(defect) or b.pick(
+             "n100-transfer-without-reference": "other_force", "late-record": "victim_report",
+             "n100-for-non-rape": "third_party"}.get(defect) or b.pick(
         {"victim_report": 45, "third_party": 14, "contrary": 8, "other_force": 10, "sarc": 8, "later_crimed": 9,
          "child": 6})
     b.header({"emergency_call": 30, "non_emergency_call": 25, "agency_referral": 25, "front_counter": 10,
@@ -339,6 +340,8 @@ def _rape(b: _Incident, defect: str | None) -> None:
         victim = b.victim(defect, age=(16, 70), sex=sex, relationship=b.pick(
             {"acquaintance": 45, "partner": 15, "ex_partner": 15, "stranger": 25}))
         offence = b.pick({"19C": 80, "019/08": 10, "019/12": 10}) if sex == "female" else "19F"
+    if defect == "n100-for-non-rape":  # a sexual assault, not a rape, held as an N100
+        offence = "20A" if sex == "female" else "17A"
     offenders = [b.offender(sex="male")]
     if shape == "victim_report" and defect is None and b.chance(0.08):
         offenders.append(b.offender(sex="male"))  # one rape crime for each offender
@@ -389,7 +392,9 @@ def _state(b: _Incident, defect: str | None) -> None:
     proved = defect is not None or b.chance(0.9)  # a few finds are not yet made out (substance untested)
     d1 = b.disclose(b.pick({"92E": 45, "092/61": 10, "92D": 25, "092/50": 10, "092/60": 10}), [], [offender],
                     "police", recording_necessary=proved)
-    if proved and defect != "missed-crime":
+    if not proved:
+        b.fields["non_crime_rationale"] = "Substance sent for analysis; points to prove not yet made out"
+    elif defect != "missed-crime":
         b.crime(b.disclosures[0]["offence"], None, [offender], [d1], b.delay(defect))
 
 
@@ -397,6 +402,8 @@ def _third_party(b: _Incident, defect: str | None) -> None:
     shape = b.pick({"lay_confirmed": 30, "lay_declined": 20, "professional": 30, "parent": 20})
     if defect and shape == "lay_declined":
         shape = "lay_confirmed"
+    if defect == "third-party-report-waited-for-victim":
+        shape = b.pick({"professional": 60, "parent": 40})
     offence = b.pick({"105A": 50, "008/06": 15, "8R": 20, "49": 15})
     if shape in ("lay_confirmed", "lay_declined"):
         b.header({"non_emergency_call": 60, "emergency_call": 30, "online": 10}, "CONCERN FOR SAFETY",
@@ -421,9 +428,16 @@ def _third_party(b: _Incident, defect: str | None) -> None:
         victim = b.victim(defect, age=(4, 15) if child else (18, 90), relationship=b.pick(
             {"acquaintance": 40, "family": 20, "carer": 15, "stranger": 25}))
         offenders = [b.offender(age=(11, 17) if child and b.chance(0.5) else (18, 70))]
-        start = 0.0
-        d1 = b.disclose(offence, [victim], offenders, "parent_or_carer" if shape == "parent" else "professional_third_party",
-                        victim_expected_to_confirm=not (child and b.chance(0.3)))
+        reporter = "parent_or_carer" if shape == "parent" else "professional_third_party"
+        if defect == "third-party-report-waited-for-victim":  # recorded only once the victim confirmed, days later
+            start = b.rng.uniform(26, 120) * HOUR
+            d1 = b.disclose(offence, [victim], offenders, reporter, victim_confirmed="yes",
+                            confirmed_at=b.ts(b.t0 + start))
+            defect = None
+        else:
+            start = 0.0
+            d1 = b.disclose(offence, [victim], offenders, reporter,
+                            victim_expected_to_confirm=not (child and b.chance(0.3)))
     if defect != "missed-crime":
         domestic = b.people[0].get("relationship_to_offender") == "family" and b.people[0].get("age", 0) >= 18
         b.crime(offence, victim, offenders, [d1], start + b.delay(defect), flags=["domestic_abuse"] if domestic else [])

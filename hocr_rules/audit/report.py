@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from hocr_rules.audit.estimates import additional_recorded_per_year, unrecorded_per_year
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, Rate, proportion, weighted_proportion
 from hocr_rules.audit.tally import (CANCELLATION_GROUPS, CATEGORIES, TIMELINESS_GROUPS, VICTIM_INFORMED_RULE,
-                                    AuditError, Cancellations, Recording, Tally)
+                                    AuditError, Cancellations, Recording, Tally, Timeliness)
 from hocr_rules.screening import Summary
 
 SCHEMA = "hocr-audit/1"
@@ -184,7 +184,7 @@ def over(value: float) -> str:
 
 def _timeliness(name: str, figures: Timeliness) -> dict:
     limits = sorted(figures.limits_hours)
-    limit = (f"within {limits[0]:g} hours" if len(limits) == 1 else
+    limit = ("within the time limit" if not limits else f"within {limits[0]:g} hours" if len(limits) == 1 else
              "within the limit in force (" + " or ".join(f"{h:g}" for h in limits) + " hours)")
     phrase = (f"{figures.within_limit} of {figures.recorded} {TIMED[name]} were recorded {limit}"
               if figures.recorded else f"no {TIMED[name]} recorded could be timed")

@@ -71,16 +71,21 @@ class Evaluator:
     def _judge(self, rule: CompiledRule, facts: Facts, incident: str, kind: str, subject: str,
                explain: bool) -> Outcome | None:
         """One rule on one subject; derivations write their fact and return nothing."""
-        version = rule.version_at(facts[rule.dated_by])
+        when = facts[rule.dated_by]
+        version = rule.version_at(when)
         if version is None:
             if rule.kind == "derivation":
                 facts[rule.source.derives] = None
                 return None
-            when = facts[rule.dated_by]
-            reason = ("no date to choose the rule's version (" + VOCABULARY[kind][rule.dated_by].absent + ")"
-                      if when is None else f"not in force: the rule starts {rule.versions[0].label}")
-            outcome = NOT_EVALUABLE if when is None else NOT_IN_SCOPE
-            return Outcome(rule, None, outcome, incident, kind, subject, None, reason)
+            if when is not None:
+                return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None,
+                               f"not in force: the rule starts {rule.versions[0].label}")
+            # No date to choose a version by (a live crime record has no cancellation date): if the rule
+            # could not apply under its current version anyway, the subject is out of scope, not undecidable.
+            if rule.versions[-1].run(facts)[0] is False:
+                return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None, "conditions do not apply")
+            return Outcome(rule, None, NOT_EVALUABLE, incident, kind, subject, None,
+                           "no date to choose the rule's version (" + VOCABULARY[kind][rule.dated_by].absent + ")")
         try:
             applies, verdict = version.run(facts)
         except ExpressionError as error:
