@@ -267,16 +267,20 @@ class Compiler:
                 f"({stop} if ({b} := {right}) is not None and {test} {b} else "
                 f"(None if {a} is None or {b} is None else {other})))")
 
-    def function(self, lets: list[tuple[str, Node]], applies: Node, test: Node, label: str) -> Evaluate:
-        """`f -> (applies, verdict)`: sets the rule's `let` steps in `f`, then tests scope, then the condition."""
-        lines = ["def version(f):", "  try:"]
-        for name, node in lets:
-            lines.append(f"    f[{self.keys[name]!r}] = {self.expression(node)}")
-        lines.append(f"    _a = {self.expression(applies)}")
-        lines.append("    if not _a: return _a, None")
-        lines.append(f"    return True, {self.expression(test)}")
-        lines.append("  except TypeError as _e:")
-        lines.append(f"    raise _error({label!r} + ': ' + str(_e)) from None")
+    def function(self, lets: list[tuple[str, Node]], applies: Node, test: Node,
+                 label: str) -> tuple[Evaluate, dict[str, Callable[[Any], Any]]]:
+        """`f -> (applies, verdict)`, and one function per `let` step keyed by its facts key.
+
+        Steps are not run up front: the facts mapping computes a step the first time a condition reads its key,
+        so a rule that does not apply never pays for the steps only its breach test needs."""
+        lines = []
+        for index, (name, node) in enumerate(lets):
+            lines += [f"def let_{index}(f):", "  try:", f"    return {self.expression(node)}",
+                      "  except TypeError as _e:", f"    raise _error({label!r} + ': ' + str(_e)) from None"]
+        lines += ["def version(f):", "  try:", f"    _a = {self.expression(applies)}", "    if not _a: return _a, None",
+                  f"    return True, {self.expression(test)}", "  except TypeError as _e:",
+                  f"    raise _error({label!r} + ': ' + str(_e)) from None"]
         namespace = {"__builtins__": {}, "_error": ExpressionError, **self.slots}
         exec(compile("\n".join(lines), f"<rule {label}>", "exec"), namespace)  # noqa: S102 - generated, see class doc
-        return namespace["version"]
+        steps = {self.keys[name]: namespace[f"let_{index}"] for index, (name, _) in enumerate(lets)}
+        return namespace["version"], steps

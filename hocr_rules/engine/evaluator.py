@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE, dispatcher
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
 from hocr_rules.expressions import ExpressionError
 from hocr_rules.facts.vocabulary import VOCABULARY
@@ -21,16 +22,18 @@ from hocr_rules.rulebook.pack import RulePack
 
 
 class Facts(dict):
-    """A subject's facts, each read from the incident the first time a rule asks for it."""
+    """A subject's facts, each read from the incident (or a rule's `let` step computed) the first time a rule
+    asks for it."""
 
-    __slots__ = ("view", "record", "vocabulary")
+    __slots__ = ("view", "record", "readers", "steps")
 
-    def __init__(self, view: IncidentView, record: Any, subject: str):
+    def __init__(self, view: IncidentView, record: Any, readers: dict, steps: dict):
         super().__init__()
-        self.view, self.record, self.vocabulary = view, record, VOCABULARY[subject]
+        self.view, self.record, self.readers, self.steps = view, record, readers, steps
 
     def __missing__(self, name: str) -> Any:
-        value = self.vocabulary[name].read(self.view, self.record)
+        reader = self.readers.get(name)
+        value = reader(self.view, self.record) if reader is not None else self.steps[name](self)
         self[name] = value
         return value
 
@@ -51,6 +54,12 @@ class Evaluator:
         self.pack = pack
         self.offences = offences or OffenceTable.load()
         self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
+        self._judges = {kind: dispatcher(rules) for kind, rules in self._rules.items()}
+        self._derives = {kind: [r.source.derives for r in rules if r.source.derives]
+                         for kind, rules in self._rules.items()}
+        self._readers = {kind: {name: fact.read for name, fact in facts.items()} for kind, facts in VOCABULARY.items()}
+        self._steps = {kind: {key: step for r in rules for v in r.versions for key, step in v.steps.items()}
+                       for kind, rules in self._rules.items()}
 
     def evaluate(self, incident: Incident, *, keep_out_of_scope: bool = False) -> IncidentResult:
         view = IncidentView(incident, self.offences)
@@ -60,47 +69,41 @@ class Evaluator:
             rules = self._rules[kind]
             if not rules:
                 continue
-            facts = Facts(view, record, kind)
-            mine = [self._judge(rule, facts, incident.id, kind, subject_id, keep_out_of_scope) for rule in rules]
+            facts = Facts(view, record, self._readers[kind], self._steps[kind])
+            results: list[tuple] = []
+            try:
+                self._judges[kind](facts, results, keep_out_of_scope)
+            except ExpressionError as error:
+                raise ExpressionError(f"incident {incident.id}, {kind} {subject_id}: {error}") from None
+            mine = [_outcome(rules[i], j, applies, verdict, facts, incident.id, kind, subject_id)
+                    for i, j, applies, verdict in results]
             _apply_overrides(mine)
-            derived[(kind, subject_id)] = {r.source.derives: facts.get(r.source.derives)
-                                           for r in rules if r.kind == "derivation"}
-            outcomes.extend(o for o in mine if o is not None and (keep_out_of_scope or o.outcome != NOT_IN_SCOPE))
+            derived[(kind, subject_id)] = {name: facts[name] for name in self._derives[kind]}
+            outcomes.extend(o for o in mine if keep_out_of_scope or o.outcome != NOT_IN_SCOPE)
         return IncidentResult(incident.id, outcomes, derived)
 
-    def _judge(self, rule: CompiledRule, facts: Facts, incident: str, kind: str, subject: str,
-               explain: bool) -> Outcome | None:
-        """One rule on one subject; derivations write their fact and return nothing."""
-        when = facts[rule.dated_by]
-        version = rule.version_at(when)
-        if version is None:
-            if rule.kind == "derivation":
-                facts[rule.source.derives] = None
-                return None
-            if when is not None:
-                return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None,
-                               f"not in force: the rule starts {rule.versions[0].label}")
-            # No date to choose a version by (a live crime record has no cancellation date): if the rule
-            # could not apply under its current version anyway, the subject is out of scope, not undecidable.
-            if rule.versions[-1].run(facts)[0] is False:
-                return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None, "conditions do not apply")
-            return Outcome(rule, None, NOT_EVALUABLE, incident, kind, subject, None,
-                           "no date to choose the rule's version (" + VOCABULARY[kind][rule.dated_by].absent + ")")
-        try:
-            applies, verdict = version.run(facts)
-        except ExpressionError as error:
-            raise ExpressionError(f"{rule.path.name} on {kind} {subject}: {error}") from None
-        if rule.kind == "derivation":
-            facts[rule.source.derives] = verdict
-            return None
-        if applies is False:
-            return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, facts if explain else None,
-                           "conditions do not apply")
-        if applies is None or verdict is None:
-            outcome = Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts)
-            outcome.reason = _missing(rule, outcome.facts, kind)
-            return outcome
-        return Outcome(rule, version, BREACH if verdict else COMPLIANT, incident, kind, subject, facts)
+
+def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, incident: str, kind: str,
+             subject: str) -> Outcome:
+    """Turn one dispatcher result into an outcome with its trace and, if undecided, the reason in words."""
+    if index == NOT_IN_FORCE:
+        return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None,
+                       f"not in force: the rule starts {rule.versions[0].label}")
+    if index == NO_DATE:
+        # No date to choose a version by (a live crime record has no cancellation date): if the rule could not
+        # apply under its current version anyway, the subject is out of scope rather than undecidable.
+        if rule.versions[-1].run(facts)[0] is False:
+            return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None, "conditions do not apply")
+        return Outcome(rule, None, NOT_EVALUABLE, incident, kind, subject, None,
+                       "no date to choose the rule's version (" + VOCABULARY[kind][rule.dated_by].absent + ")")
+    version = rule.versions[index]
+    if applies is False:
+        return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, facts, "conditions do not apply")
+    if applies is None or verdict is None:
+        outcome = Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts)
+        outcome.reason = _missing(rule, outcome.facts, kind)
+        return outcome
+    return Outcome(rule, version, BREACH if verdict else COMPLIANT, incident, kind, subject, facts)
 
 
 def _missing(rule: CompiledRule, used: dict[str, Any], kind: str) -> str:
@@ -117,9 +120,9 @@ def _missing(rule: CompiledRule, used: dict[str, Any], kind: str) -> str:
     return "; ".join(parts) or "the facts needed are incomplete"
 
 
-def _apply_overrides(outcomes: list[Outcome | None]) -> None:
+def _apply_overrides(outcomes: list[Outcome]) -> None:
     """A crime-specific rule that applies to a subject takes the place of the general rule it overrides."""
-    by_code = {o.rule.code: o for o in outcomes if o is not None}
+    by_code = {o.rule.code: o for o in outcomes}
     for outcome in by_code.values():
         if outcome.outcome == NOT_IN_SCOPE:
             continue

@@ -30,8 +30,12 @@ class Outcome:
     def facts(self) -> dict[str, Any]:
         """The names the rule read or quotes, with their values: the trace of this outcome."""
         if self._facts is None:
-            source = self.source
-            self._facts = {} if source is None else {name: source[key] for name, key in self.rule.reads}
+            source, version = self.source, self.version
+            if source is None or version is None:
+                self._facts = {}
+            else:
+                keys = version.step_keys
+                self._facts = {name: source[keys.get(name, name)] for name in self.rule.reads}
         return self._facts
 
     @property

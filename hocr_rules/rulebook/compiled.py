@@ -31,6 +31,8 @@ class CompiledVersion:
     applies: Node
     test: Node
     run: Evaluate             # facts -> (applies, verdict), generated from the nodes above
+    steps: dict[str, Callable[[Any], Any]]  # facts key of each `let` step -> its generated function
+    step_keys: dict[str, str]               # `let` name -> its facts key (steps differ by version)
     applies_text: str = ""
     test_text: str = ""
 
@@ -45,7 +47,7 @@ class CompiledRule:
     path: Path
     versions: tuple[CompiledVersion, ...]
     dated_by: str
-    reads: tuple[tuple[str, str], ...]  # (name, key in the facts) the rule reads or quotes, for the trace
+    reads: tuple[str, ...]          # every name a version reads or quotes, for the trace
     derived_inputs: dict[str, str]  # derived fact read -> code of the rule deriving it
     absence_tested: frozenset[str]  # names only ever tested with present()/missing(): absent is an answer there
     _starts: list[float] = field(default_factory=list, repr=False)

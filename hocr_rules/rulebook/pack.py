@@ -156,11 +156,13 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
             _check_names(node, known, fail, key)
             if key[0] == "let":
                 known.add(key[1])
-        keys = {name: name for name in known} | {name: f"{rule.code}:{name}" for name in rule.let}
-        run = Compiler(keys, params).function(lets, applies, test, f"{rule.code} from {start}")
+        step_keys = {name: f"{rule.code}@{index}:{name}" for name in rule.let}
+        keys = {name: name for name in known} | step_keys
+        run, steps = Compiler(keys, params).function(lets, applies, test, f"{rule.code} from {start}")
         versions.append(CompiledVersion(
             start=start, start_seconds=london_midnight(start), grade=version.grade, note=version.note,
-            parameters=params, lets=tuple(lets), applies=applies, test=test, run=run,
+            parameters=params, lets=tuple(lets), applies=applies, test=test, run=run, steps=steps,
+            step_keys=step_keys,
             applies_text=" ".join((version.applies_when or rule.applies_when).split()),
             test_text=" ".join(test_text.split())))
 
@@ -183,13 +185,13 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
                 raise fail(("messages", key), f"unknown placeholder {{{name}}}{_nearest(name, allowed)}")
         reads |= set(names) - set(SPECIAL_PLACEHOLDERS)
     reads -= set().union(*(set(v.parameters) for v in versions))
-    ordered = tuple((name, f"{rule.code}:{name}" if name in rule.let else name) for name in sorted(reads))
+    ordered = tuple(sorted(reads))
     presence = frozenset({"present", "missing"})
     valued = set().union(*(node.names(presence) for _, node in lets),
                          *(v.applies.names(presence) | v.test.names(presence) for v in versions))
     return CompiledRule(rule, path, tuple(versions), dated_by, ordered,
-                        {n: derived[n] for n, _ in ordered if n in derived and n not in rule.let},
-                        frozenset(n for n, _ in ordered) - valued - set(SPECIAL_PLACEHOLDERS))
+                        {n: derived[n] for n in ordered if n in derived and n not in rule.let},
+                        frozenset(ordered) - valued - set(SPECIAL_PLACEHOLDERS))
 
 
 def _version_start(value, parameters, fail) -> date:
