@@ -315,8 +315,9 @@ def _acquisitive(b: _Incident, defect: str | None) -> None:
              "DAMAGE" if offence.startswith("58") else "BURGLARY" if offence in ("28I", "30C") else "THEFT",
              closing="NO CRIME" if defect == "missed-crime" else "CRIME RECORDED")
     victim = b.victim(defect, relationship=b.pick({"stranger": 50, "unknown": 20, None: 30}))
-    offenders = [b.offender()] if b.chance(0.3 if offence not in ("46", "046/00") else 0.8) else []
-    reporter = "on_behalf_of_victim" if offence in ("46", "046/00") else b.pick({"victim": 95, "on_behalf_of_victim": 5})
+    shop = offence in ("46", "046/00")
+    offenders = [b.offender()] if b.chance(0.8 if shop else 0.3) else []
+    reporter = "on_behalf_of_victim" if shop else b.pick({"victim": 95, "on_behalf_of_victim": 5})
     d1 = b.disclose(offence, [victim], offenders, reporter)
     if defect != "missed-crime":
         flags = ["online_crime"] if b.chance(0.03) else []
@@ -351,7 +352,8 @@ def _rape(b: _Incident, defect: str | None) -> None:
     relationship = b.people[0].get("relationship_to_offender")
     flags = ["domestic_abuse"] if relationship in ("partner", "ex_partner") else []
     if shape in ("victim_report", "child"):
-        reporter = "victim" if shape == "victim_report" else b.pick({"parent_or_carer": 50, "professional_third_party": 50})
+        reporter = "victim" if shape == "victim_report" else b.pick(
+            {"parent_or_carer": 50, "professional_third_party": 50})
         d1 = b.disclose(offence, [victim], offenders, reporter)
         if defect == "n100-instead-of-rape-crime":
             b.n100(d1, "N100/01", b.on_time())
@@ -492,9 +494,9 @@ def _cancellation(b: _Incident, defect: str | None) -> None:
             cancellation["additional_verifiable_information"] = b.rng.choice(
                 NOT_AVI if defect == "c2-without-avi" else AVI)
     elif code == "C4":
-        cancellation["rationale"] = "Recorded on the wrong incident by the contact centre; the report was of lost property"
+        cancellation["rationale"] = "Recorded on the wrong incident by the contact centre: it was lost property"
     elif code == "C5":
-        cancellation["rationale"] = "Independent witness and CCTV show the suspect used reasonable force in self-defence"
+        cancellation["rationale"] = "Independent witness and CCTV show the suspect used reasonable force"
     if defect != "victim-not-informed" and code in ("C1", "C2", "C5"):
         cancellation["victim_informed_at"] = b.ts(b.t0 + decided - b.rng.uniform(1, 72) * HOUR)
     if code == "C3":

@@ -13,6 +13,7 @@ breach test becomes a *not evaluable* outcome, so missing data can never read as
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -145,17 +146,23 @@ def _normalise(text: str) -> str:
 _CONNECTIVES = frozenset({"and", "or", "also", "so", "the"})
 
 
+@functools.lru_cache(maxsize=64)
+def _prepared(phrases: frozenset) -> tuple[str, ...]:
+    """Phrase lists are rule parameters, the same on every call: normalise and order them once."""
+    return tuple(f" {p} " for p in sorted((_normalise(p) for p in phrases), key=len, reverse=True))
+
+
 def _only_phrases(text: str, phrases: frozenset) -> bool:
     """True when the text says nothing beyond the listed phrases (e.g. an AVI that is only 'victim withdrew')."""
     rest = f" {_normalise(text)} "
-    for phrase in sorted((_normalise(p) for p in phrases), key=len, reverse=True):
-        rest = rest.replace(f" {phrase} ", " ")
+    for phrase in _prepared(phrases):
+        rest = rest.replace(phrase, " ")
     return not [word for word in rest.split() if word not in _CONNECTIVES]
 
 
 def _contains_any(text: str, phrases: frozenset) -> bool:
     words = f" {_normalise(text)} "
-    return any(f" {_normalise(p)} " in words for p in phrases)
+    return any(phrase in words for phrase in _prepared(phrases))
 
 
 def _overlaps(left, right) -> bool:

@@ -8,12 +8,16 @@ figures. Every text from the document is escaped.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 WIDTH, LABEL, VALUE = 1000, 250, 150
 PLOT = WIDTH - LABEL - VALUE
 ROW, BAR = 40, 18
 BLUE, ORANGE, GREEN, RED, GREY, INK = "#1f5fa0", "#c25e00", "#2e7d32", "#c62828", "#9e9e9e", "#222"
+SHORT = {"all": "all crimes", "violence": "violence", "sexual": "sexual offences", "rape": "rape",
+         "domestic_abuse": "domestic abuse", "safeguarding_referral": "safeguarding referrals",
+         "other": "other offences", "other_sexual": "other sexual offences", "robbery": "robbery"}
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;margin:0;
@@ -22,7 +26,7 @@ h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #1f5fa0;padding-bott
 .lead{font-size:22px;margin:16px 0;padding:12px 16px;background:#eef3f9;border-left:6px solid #1f5fa0}
 .meta,.small{color:#555;font-size:13px}table{border-collapse:collapse;width:100%;font-size:14px;margin:8px 0}
 th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}ul.phrases li{margin:3px 0}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}ul.phrases li{margin:3px 0}
 .note{background:#fff6e5;border-left:4px solid #c25e00;padding:6px 10px;margin:4px 0;font-size:14px}
 svg{display:block;margin:8px 0;max-width:100%;height:auto}svg text{font-family:inherit}
 """
@@ -52,7 +56,7 @@ def render(doc: dict, title: str = "Crime recording audit") -> str:
         parts.append("<h2>Estimated crimes not recorded each year</h2>" + _list(estimates))
     timed = doc["timeliness"]
     parts.append("<h2>Timeliness</h2>")
-    parts.append(_share_chart("timeliness", [(t["label"], t["within_limit"], t["recorded"]) for t in timed],
+    parts.append(_share_chart("timeliness", [(SHORT[t["name"]], t["within_limit"], t["recorded"]) for t in timed],
                               "within the limit", "late"))
     parts.append(_list(t["phrase"] + (f" ({t['not_evaluable']} could not be timed)" if t["not_evaluable"] else "")
                        for t in timed if t["recorded"] or t["not_evaluable"]))
@@ -65,7 +69,8 @@ def render(doc: dict, title: str = "Crime recording audit") -> str:
     parts.append(_list([n100["phrase"], n100["records_phrase"]]))
     cancelled = doc["cancellations"]
     parts.append("<h2>Transfers and cancellations</h2>")
-    rows = [(f"{c['label']} correct", c["correct"], c["reviewed"]) for c in cancelled]
+    rows = [(f"{'all cancellations' if c['group'] == 'all' else SHORT[c['group']]} correct", c["correct"],
+             c["reviewed"]) for c in cancelled]
     rows.append(("victims informed (all)", cancelled[-1]["victim_informed"], cancelled[-1]["victim_informed_required"]))
     parts.append(_share_chart("cancellations", rows, "correct / informed", "wrong / not informed"))
     parts.append(_list([c["phrase"] for c in cancelled] + [cancelled[-1]["victim_phrase"]]))
@@ -106,7 +111,7 @@ def _label(y: float, text: str) -> str:
 
 
 def _value(y: float, text: str, colour: str = INK) -> str:
-    return (f"<text x='{LABEL + PLOT + 10}' y='{y + 5:.1f}' font-size='14' fill='{colour}'>{escape(text)}</text>")
+    return (f"<text x='{LABEL + PLOT + 16}' y='{y + 5:.1f}' font-size='14' fill='{colour}'>{escape(text)}</text>")
 
 
 def _rate_chart(categories: list[dict]) -> str:
@@ -117,7 +122,7 @@ def _rate_chart(categories: list[dict]) -> str:
     body.append(_axis(top - 8, bottom))
     for index, c in enumerate(categories):
         y = top + index * ROW + ROW / 2
-        body.append(_label(y, c["label"] if len(c["label"]) < 34 else c["name"].replace("_", " ")))
+        body.append(_label(y, SHORT[c["name"]]))
         if c["rate"] is None:
             body.append(_value(y, "no cases", GREY))
             continue
@@ -134,8 +139,8 @@ def _rate_chart(categories: list[dict]) -> str:
         if c["baseline"]:
             bx = _x(c["baseline"]["rate"])
             body.append(f"<path d='M{bx:.1f} {y - 9:.1f} l7 9 l-7 9 l-7 -9 z' fill='{ORANGE}' stroke='#fff'/>")
-            legend = (f"<path d='M{LABEL + 250} 6 l6 7 l-6 7 l-6 -7 z' fill='{ORANGE}'/>"
-                      f"<text x='{LABEL + 262}' y='18' font-size='12'>previous audit</text>")
+            legend = (f"<path d='M{LABEL + 330} 6 l6 7 l-6 7 l-6 -7 z' fill='{ORANGE}'/>"
+                      f"<text x='{LABEL + 342}' y='18' font-size='12'>previous audit</text>")
         body.append(_value(y, "too few cases" if c["too_few"] else _rate_text(c), GREY if c["too_few"] else INK))
     body.append(f"<rect x='{LABEL}' y='6' width='14' height='12' fill='{BLUE}'/><text x='{LABEL + 20}' y='17' "
                 f"font-size='12'>recording rate, with its confidence interval</text>"
@@ -146,7 +151,7 @@ def _rate_chart(categories: list[dict]) -> str:
 
 def _rate_text(c: dict) -> str:
     if c["one_sided"]:
-        return f"> {int(c['ci_low'] * 1000) / 10:.1f} %"
+        return f"> {_floor(c['ci_low'])} %"
     return f"{c['rate'] * 100:.1f} % ± {(c['ci_high'] - c['ci_low']) * 50:.2f}"
 
 
@@ -181,7 +186,7 @@ def _baseline_chart(compared: list[dict]) -> str:
     for index, c in enumerate(compared):
         y = top + index * ROW + ROW / 2
         old, new = _x(c["baseline"]["rate"]), _x(c["rate"])
-        body.append(_label(y, c["name"].replace("_", " ")))
+        body.append(_label(y, SHORT[c["name"]]))
         body.append(f"<line x1='{old:.1f}' y1='{y:.1f}' x2='{new:.1f}' y2='{y:.1f}' stroke='{GREY}' "
                     f"stroke-width='4'/><circle cx='{old:.1f}' cy='{y:.1f}' r='7' fill='{ORANGE}'/>"
                     f"<circle cx='{new:.1f}' cy='{y:.1f}' r='7' fill='{BLUE}'/>")
@@ -196,13 +201,19 @@ def _category_table(categories: list[dict]) -> str:
     rows = []
     for c in categories:
         rate = "" if c["rate"] is None else f"{c['rate'] * 100:.1f} %"
-        interval = ("" if c["ci_low"] is None else f"{c['ci_low'] * 100:.1f} % to {c['ci_high'] * 100:.1f} %")
-        rows.append(f"<tr><td>{escape(c['name'].replace('_', ' '))}</td><td class='n'>{c['required']}</td>"
+        interval = ("" if c["ci_low"] is None else f"more than {_floor(c['ci_low'])} %" if c["one_sided"] else
+                    f"{c['ci_low'] * 100:.1f} % to {c['ci_high'] * 100:.1f} %")
+        rows.append(f"<tr><td>{escape(SHORT[c['name']])}</td><td class='n'>{c['required']}</td>"
                     f"<td class='n'>{c['recorded']}</td><td class='n'>{c['not_evaluable']}</td>"
                     f"<td class='n'>{rate}</td><td class='n'>{interval}</td>"
                     f"<td>{escape(_sentence(c['phrase']))}<br><span class='small'>"
                     f"{escape(_sentence(c['count_phrase']))}</span></td></tr>")
     return head + "".join(rows) + "</table>"
+
+
+def _floor(fraction: float) -> str:
+    """A lower bound as a percentage, rounded down as the sentence rounds it (never stronger than the bound)."""
+    return f"{math.floor(fraction * 1000 + 1e-9) / 10:.1f}"
 
 
 def _list(items) -> str:

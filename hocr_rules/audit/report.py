@@ -152,7 +152,7 @@ def _estimate(name: str, rate: Rate, per_year: int | None, notes: list[str]) -> 
         return None
     estimate = unrecorded_per_year(per_year, rate)
     noun = WHAT[name]
-    span = ("no upper bound" if math.isinf(estimate.high) else f"{_whole(estimate.low)} to {_whole(estimate.high)}")
+    span = ("no upper bound" if math.isinf(estimate.high) else f"{_about(estimate.low)} to {_about(estimate.high)}")
     return {"recorded_per_year": per_year, "value": estimate.value, "low": estimate.low,
             "high": None if math.isinf(estimate.high) else estimate.high,
             "phrase": f"{over(estimate.value)} {noun} not recorded each year (range {span})"}
@@ -168,7 +168,7 @@ def _compare(name: str, rate: Rate, per_year: int | None, baseline: Baseline | N
     phrase = (f"{new * 100:.1f} %, {direction} {points:.1f} points from {old * 100:.1f} %"
               if direction != "unchanged" else f"{new * 100:.1f} %, unchanged")
     if extra is not None:
-        phrase += (f"; an estimated {_whole(abs(extra))} {'additional ' if extra >= 0 else 'fewer '}"
+        phrase += (f"; an estimated {_about(abs(extra))} {'additional' if extra >= 0 else 'fewer'} "
                    "crimes recorded each year")
     return {"rate": old, "change": new - old, "additional_recorded_per_year": extra, "phrase": phrase}
 
@@ -247,5 +247,6 @@ def _judgements(tally: Tally) -> dict | None:
                       + (f"; {j.not_found} judged incident(s) were not in the input" if j.not_found else "")}
 
 
-def _whole(value: float) -> str:
-    return f"{round(value):,}"
+def _about(value: float) -> str:
+    """A yearly estimate for a sentence: to the nearest hundred from 1,000 up, else to the whole crime."""
+    return f"{round(value, -2 if value >= 1000 else 0):,.0f}"

@@ -1,42 +1,24 @@
 """Counting an audit: the engine's outcomes turned into the figures an inspection publishes.
 
-One pass over (incident, IncidentResult) pairs, in constant memory: counters per category, plus, for weighted
-estimates, a count per distinct sampling weight (memory grows with the number of distinct weights, not with
-the number of incidents). Auditors' judgements from the worksheet override the engine for the incidents they
-judged. Every definition below is also in docs/audit.md.
+One pass over (incident, IncidentResult) pairs in constant memory: counters per category, plus one count per
+distinct sampling weight for weighted estimates. Auditors' judgements override the engine for the incidents
+they judged. The definitions, in full and with reasons, are in docs/audit.md; in short:
 
-Recording (unit: a disclosure, one offence reported)
-- *had to be recorded*: the derived fact ``must_record`` (NC02) is true. When NC02 could not decide (it is
-  None), the disclosure is counted as ``not_evaluable`` in each of its categories, never dropped and never
-  counted as required.
-- *recorded*: the disclosure has a linked crime record; a rape disclosure needs a crime record of a rape
-  offence (an N100, or a lesser sexual offence, is not a recorded rape). Status does not matter: a record
-  later cancelled was recorded (whether the cancellation was right is the cancellation figure).
-- categories: ``all``; ``violence`` (HO group violence against the person); ``sexual`` (HO group sexual
-  offences, rape included); ``rape`` (offence family rape, attempts included); ``domestic_abuse`` (the incident
-  is qualified domestic_abuse, or a victim is the offender's partner, ex-partner or relative and no party is
-  known to be under 16); ``safeguarding_referral`` (the incident came in through the public_protection
-  channel). All are judged on the offence *reported*, not the offence recorded.
-
-Timeliness: TL01 outcomes (it applies to disclosures that had to be recorded and were): compliant = within the
-limit in force for the disclosure's date, breach = late, not evaluable = could not be timed (counted apart).
-Groups are the categories plus ``other`` (neither violence nor sexual), as Kent 2017 reported them.
-
-N100 (the NR rules): a rape report *needed an N100* when NR01 judged it and it has no rape crime record; it
-*had one* when an N100 is linked. An N100 record is *wrong* when an NR rule breached on it, or on the rape
-disclosure it belongs to. N100s that *should have been rape crimes from the outset* are NR03's judged cases
-(the rape had to be recorded); those NR03 finds compliant were crimed later.
-
-Cancellations: crime records with status transferred or cancelled, grouped by the offence recorded (rape,
-other sexual, violence, robbery, other). *correct*: no CA rule breached and every CA rule in force could be
-evaluated; a record with no breach but a not-evaluable CA rule (or none in force) is ``not_evaluable`` and is
-left out of ``reviewed``. Victims informed: CA09's outcome (compliant = informed, breach = not informed).
-
-Auditors' judgements are per incident (``recorded_correctly``, ``not_recorded``, ``not_a_crime``) and change
-the recording figures only. ``not_a_crime``: none of its disclosures had to be recorded. Otherwise the
-*candidates* are the disclosures NC02 did not rule out (all of them if it ruled out every one); each becomes
-required. ``recorded_correctly``: every candidate counts as recorded. ``not_recorded``: candidates keep the
-engine's recorded/not recorded, unless that leaves none unrecorded, when all count as not recorded.
+- *had to be recorded*: the derived ``must_record`` (NC02) is true; when NC02 could not decide, the
+  disclosure is ``not_evaluable``, counted apart in each of its categories, never dropped nor counted required.
+- *recorded*: a linked crime record; for a rape report, a crime record of a rape offence (not an N100, not a
+  lesser sexual offence), whatever its later status. Categories are judged on the offence reported.
+- timeliness: TL01's outcomes (compliant = within the limit in force, breach = late, not evaluable apart).
+- N100: a rape report NR01 judged, with no rape crime record, that did not have to be crimed, *needed an N100*;
+  an N100 record is *wrong* when an NR rule breached on it or on its disclosure; NR03's judged cases *should
+  have been rape crimes from the outset* (its compliant ones were crimed later).
+- cancellations: records transferred or cancelled, grouped by the offence recorded; *correct* when no CA rule
+  on the decision breached and each could be evaluated (else ``not_evaluable``, outside ``reviewed``). CA09
+  (victim informed) is counted on its own and kept out of *correct*, as the inspectorate does: Kent 2017 had
+  52 of 70 cancellations correct but 49 of 70 victims informed.
+- judgements (per incident) change the recording figures only: ``not_a_crime`` clears every disclosure; else
+  the disclosures NC02 did not rule out (all, if it ruled out every one) become required, recorded for
+  ``recorded_correctly``; ``not_recorded`` keeps the engine's detail unless that leaves none unrecorded.
 """
 
 from __future__ import annotations
@@ -197,7 +179,7 @@ class Tally:
                     for name in timeliness_groups(view, d):
                         _time(self.timeliness[name], o)
                 elif o.rule.code == RAPE_REPORT_RULE:
-                    self._rape_report(view, d, o.outcome)
+                    self._rape_report(view, d, o.outcome, result.derived.get(("disclosure", d.id), {}))
                 elif o.rule.code == N100_INSTEAD_OF_CRIME and o.outcome in (BREACH, COMPLIANT):
                     self.n100.should_have_been_crimes += 1
                     self.n100.crimed_later += o.outcome == COMPLIANT
@@ -213,10 +195,13 @@ class Tally:
                         if o.rule.code.startswith(CANCELLATION_RULES)]
                 _cancellation(self.cancellations[cancellation_group(view, c.offence)], mine)
 
-    def _rape_report(self, view: IncidentView, d: Disclosure, outcome: str) -> None:
-        if outcome == NOT_EVALUABLE:
+    def _rape_report(self, view: IncidentView, d: Disclosure, outcome: str, derived: dict) -> None:
+        """A rape report with no rape crime record that did not have to be crimed needed an N100."""
+        if outcome not in (BREACH, COMPLIANT, NOT_EVALUABLE) or _rape_crime(view, d) or derived.get(MUST_RECORD):
+            return
+        if outcome == NOT_EVALUABLE or derived.get(MUST_RECORD) is None:
             self.n100.not_evaluable += 1
-        elif outcome in (BREACH, COMPLIANT) and not _rape_crime(view, d):
+        else:
             self.n100.needing += 1
             self.n100.with_n100 += d.id in view.n100s_by_disclosure
 
@@ -233,12 +218,13 @@ def _time(figures: Timeliness, outcome) -> None:
 
 
 def _cancellation(figures: Cancellations, outcomes: list) -> None:
-    breached = {o.rule.code for o in outcomes if o.outcome == BREACH}
-    judged = [o for o in outcomes if o.outcome in (BREACH, COMPLIANT)]
+    decision = [o for o in outcomes if o.rule.code != VICTIM_INFORMED_RULE]
+    breached = {o.rule.code for o in decision if o.outcome == BREACH}
+    judged = [o for o in decision if o.outcome in (BREACH, COMPLIANT)]
     if breached:
         figures.reviewed += 1
         figures.wrong_by_rule.update(breached)
-    elif judged and not any(o.outcome == NOT_EVALUABLE for o in outcomes):
+    elif judged and not any(o.outcome == NOT_EVALUABLE for o in decision):
         figures.reviewed += 1
         figures.correct += 1
     else:

@@ -57,6 +57,7 @@ class Evaluator:
         self._judges = {kind: dispatcher(rules) for kind, rules in self._rules.items()}
         self._derives = {kind: [r.source.derives for r in rules if r.source.derives]
                          for kind, rules in self._rules.items()}
+        self._overriding = {kind: any(r.overrides for r in rules) for kind, rules in self._rules.items()}
         self._readers = {kind: {name: fact.read for name, fact in facts.items()} for kind, facts in VOCABULARY.items()}
         self._steps = {kind: {key: step for r in rules for v in r.versions for key, step in v.steps.items()}
                        for kind, rules in self._rules.items()}
@@ -77,7 +78,8 @@ class Evaluator:
                 raise ExpressionError(f"incident {incident.id}, {kind} {subject_id}: {error}") from None
             mine = [_outcome(rules[i], j, applies, verdict, facts, incident.id, kind, subject_id)
                     for i, j, applies, verdict in results]
-            _apply_overrides(mine)
+            if self._overriding[kind]:
+                _apply_overrides(mine)
             derived[(kind, subject_id)] = {name: facts[name] for name in self._derives[kind]}
             outcomes.extend(o for o in mine if keep_out_of_scope or o.outcome != NOT_IN_SCOPE)
         return IncidentResult(incident.id, outcomes, derived)
@@ -90,9 +92,9 @@ def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, inc
         return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None,
                        f"not in force: the rule starts {rule.versions[0].label}")
     if index == NO_DATE:
-        # No date to choose a version by (a live crime record has no cancellation date): if the rule could not
-        # apply under its current version anyway, the subject is out of scope rather than undecidable.
-        if rule.versions[-1].run(facts)[0] is False:
+        # No date to choose a version by (a live crime record has no cancellation date); the dispatcher has
+        # checked whether the rule could apply under its current version anyway.
+        if applies is False:
             return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None, "conditions do not apply")
         return Outcome(rule, None, NOT_EVALUABLE, incident, kind, subject, None,
                        "no date to choose the rule's version (" + VOCABULARY[kind][rule.dated_by].absent + ")")

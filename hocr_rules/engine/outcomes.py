@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.facts.vocabulary import KINDS
 from hocr_rules.rulebook import messages
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion
 
@@ -54,12 +54,11 @@ class Outcome:
         if self.version is not None:
             values.update(self.version.parameters)
         values.update(reason=self.reason, subject=self.subject_id)
-        kinds = {name: f.kind for name, f in VOCABULARY[self.subject_kind].items()}
-        return messages.render(template, values, kinds)
+        return messages.render(template, values, KINDS[self.subject_kind])
 
     def as_record(self) -> dict[str, Any]:
         """The machine-readable finding (documented in docs/findings.md)."""
-        kinds = {name: f.kind for name, f in VOCABULARY[self.subject_kind].items()}
+        kinds = KINDS[self.subject_kind]
         return {
             "rule": self.rule.code,
             "name": self.rule.name,

@@ -22,16 +22,21 @@ def dispatcher(rules: list[CompiledRule]) -> Judge:
     namespace: dict[str, Any] = {"__builtins__": {}}
     lines = ["def judge(f, out, explain):"]
     for i, rule in enumerate(rules):
+        for j, version in enumerate(rule.versions):
+            namespace[f"_r{i}v{j}"] = version.run
         lines.append(f"  w = f[{rule.dated_by!r}]")
         derives = rule.source.derives
         if derives:
             lines.append(f"  if w is None: f[{derives!r}] = None")
         else:
-            lines.append(f"  if w is None: out.append(({i}, {NO_DATE}, None, None))")
+            # no date to choose a version by: out of scope if the current version could not apply anyway
+            latest = f"_r{i}v{len(rule.versions) - 1}"
+            lines.append(f"  if w is None:")
+            lines.append(f"    if {latest}(f)[0] is not False: out.append(({i}, {NO_DATE}, None, None))")
+            lines.append(f"    elif explain: out.append(({i}, {NO_DATE}, False, None))")
         for j in reversed(range(len(rule.versions))):
             version = rule.versions[j]
             name = f"_r{i}v{j}"
-            namespace[name] = version.run
             lines.append(f"  elif w >= {version.start_seconds!r}:")
             if derives:
                 lines.append(f"    f[{derives!r}] = {name}(f)[1]")

@@ -286,3 +286,7 @@ fact(I, "received_at", "time", "when the police first received the incident",
      read=lambda v, i: epoch(v.incident.received_at))
 fact(I, "disclosure_count", "count", "offences disclosed", read=lambda v, i: len(v.incident.disclosures))
 fact(I, "crime_record_count", "count", "crime records made", read=lambda v, i: len(v.incident.crime_records))
+
+
+#: name -> kind for each subject, for rendering values (built once, read for every finding)
+KINDS: dict[str, dict[str, str]] = {subject: {n: f.kind for n, f in facts.items()} for subject, facts in VOCABULARY.items()}

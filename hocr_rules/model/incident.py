@@ -175,7 +175,10 @@ class Incident(Record):
 
 
 def _unique(records: list, key: str, where: str) -> set[str]:
-    seen: set[str] = set()
+    seen = {getattr(record, key) for record in records}
+    if len(seen) == len(records):
+        return seen
+    seen = set()
     for index, record in enumerate(records):
         value = getattr(record, key)
         if value in seen:
