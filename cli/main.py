@@ -2,7 +2,7 @@
 
 import typer
 
-from cli import check, explain, rules, schema
+from cli import audit, check, explain, rules, sample, schema
 
 app = typer.Typer(name="hocr", help="Check police crime recording against the Home Office Crime Recording Rules.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -10,6 +10,9 @@ app.command()(check.check)
 app.command()(explain.explain)
 app.add_typer(rules.app, name="rules")
 app.command()(schema.schema)
+app.command()(audit.audit)
+app.command()(sample.sample)
+app.command("sample-size")(sample.sample_size)
 
 if __name__ == "__main__":
     app()

@@ -194,3 +194,75 @@ def case_results(results, screen: Console) -> None:
             screen.print(f"     [red]{escape(difference)}[/]")
     failed = sum(not r.passed for r in results)
     screen.print(f"{len(results) - failed} passed, {failed} failed")
+
+
+# ---------------------------------------------------------------- hocr audit, hocr sample, hocr sample-size
+def audit_report(doc: dict, out: IO[str] | None = None) -> None:
+    """The audit document as an inspection report words it: a table per figure, each row with its sentence."""
+    screen = console(out)
+    inputs, settings = doc["input"], doc["settings"]
+    screen.print(f"[bold]{inputs['evaluated']}[/] incidents evaluated, {inputs['rejected']} rejected; "
+                 f"{settings['ci_method']} intervals at {settings['confidence'] * 100:g} % confidence")
+    overall = doc["categories"][0]
+    screen.print(f"[bold]{escape(overall['phrase'] if overall['rate'] is not None else overall['count_phrase'])}[/]")
+    rates = Table(title="recording rate", header_style="bold", title_justify="left")
+    for column, justify in (("category", "left"), ("required", "right"), ("recorded", "right"),
+                            ("not judged", "right"), ("finding", "left")):
+        rates.add_column(column, justify=justify, overflow="fold")
+    for c in doc["categories"]:
+        note = "" if not c["note"] or c["rate"] is None or c["too_few"] else f" [dim]({escape(c['note'])})[/]"
+        finding = escape(c["phrase"]) + note
+        rates.add_row(c["name"].replace("_", " "), str(c["required"]), str(c["recorded"]),
+                      str(c["not_evaluable"]), f"[yellow]{finding}[/]" if c["too_few"] else finding)
+    screen.print(rates)
+    for c in doc["categories"]:
+        if c["unrecorded_per_year"]:
+            screen.print(f"estimate: {escape(c['unrecorded_per_year']['phrase'])}")
+    compared = [c for c in doc["categories"] if c["baseline"]]
+    if compared:
+        table = Table(title=f"compared with {escape(doc['baseline']['source'])}", header_style="bold",
+                      title_justify="left")
+        for column in ("category", "change"):
+            table.add_column(column, overflow="fold")
+        for c in compared:
+            table.add_row(c["name"].replace("_", " "), escape(c["baseline"]["phrase"]))
+        screen.print(table)
+    _audit_rows(screen, "timeliness", ("group", "timed", "within limit", "not timed"), [
+        (t["name"].replace("_", " "), t["recorded"], t["within_limit"], t["not_evaluable"], t["phrase"])
+        for t in doc["timeliness"]])
+    n100 = doc["n100"]
+    screen.print(f"[bold]N100[/]: {escape(n100['phrase'])}; {escape(n100['records_phrase'])}"
+                 + (f"; {n100['not_evaluable']} rape report(s) could not be judged" if n100["not_evaluable"] else ""))
+    _audit_rows(screen, "transfers and cancellations", ("group", "reviewed", "correct", "not judged"), [
+        (c["group"].replace("_", " "), c["reviewed"], c["correct"], c["not_evaluable"],
+         c["phrase"] + "; " + c["victim_phrase"]) for c in doc["cancellations"]])
+    if doc["judgements"]:
+        screen.print(f"[bold]auditors[/]: {escape(doc['judgements']['phrase'])}")
+    for note in doc["notes"]:
+        screen.print(f"[yellow]note[/]: {escape(note)}")
+
+
+def _audit_rows(screen: Console, title: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    table = Table(title=title, header_style="bold", title_justify="left")
+    for index, column in enumerate(columns + ("finding",)):
+        table.add_column(column, justify="right" if 0 < index < len(columns) else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(str(cell)) for cell in row))
+    screen.print(table)
+
+
+def wrote(path) -> None:
+    stderr.print(f"wrote {escape(str(path))}")
+
+
+def sample_drawn(drawn: int, evaluated: int, seed: int, by: str | None, strata: dict, paths: list) -> None:
+    split = f", by {by}: " + ", ".join(f"{escape(str(k))} {v}" for k, v in sorted(strata.items())) if by else ""
+    console().print(f"drew [bold]{drawn}[/] of {evaluated} incidents (seed {seed}{split})")
+    for path in paths:
+        wrote(path)
+
+
+def sample_size(n: int, expected: float, margin: float, confidence: float, population: int | None) -> None:
+    fpc = f", from a population of {population:,} (finite population correction)" if population else ""
+    console().print(f"[bold]{n}[/] reports to audit for a rate near {expected * 100:g} % within "
+                    f"+/- {margin * 100:g} points at {confidence * 100:g} % confidence{fpc}")

@@ -9,6 +9,7 @@ account for every record it was given.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from hocr_rules.model.timestamps import NAIVE_TIMEZONE
 from hocr_rules.offences import OffenceTable, UnknownOffenceCode
 
 CHUNK = 1 << 16
+_LOCATED = re.compile(r"^([A-Za-z_][\w.]*): (.+)$", re.S)
+_WITHIN_RECORD = re.compile(r"at line (\d+) column (\d+)")
 _DECODER = json.JSONDecoder()
 
 
@@ -162,8 +165,12 @@ def _rejection(error: ValidationError, source: str, line: int, record: str | Non
     for item in error.errors(include_url=False, include_input=False):
         field = ".".join(str(part) for part in item["loc"]) or "record"
         message = item["msg"].removeprefix("Value error, ")
+        located = _LOCATED.match(message)
+        if field == "record" and located:  # whole-record checks name their field first: "crime_records.0.victim: ..."
+            field, message = located.group(1), located.group(2)
         if item["type"] == "json_invalid":
-            field, message = "json", message
+            # pydantic counts lines within the record; the record's own line is already given
+            field, message = "json", _WITHIN_RECORD.sub(r"at column \2", message)
         problems.append((field, message))
     return InputError(source, line, record, problems)
 

@@ -138,15 +138,19 @@ def _row_offence(row: dict[str, str]) -> Offence:
 
 
 def _typical(rows: list[dict[str, str]], column: str) -> int:
-    """The value most of a classification's current offences share (ties to the higher).
+    """The value most of a classification's current offences share; with no single most common value, the median.
 
     Input that gives only a classification ('8N') does not say which offence it means. Its most serious member
     is often an outlier (8N holds 14-year offences beside the 5-year ABH and s20 that make up nearly all 8N
-    crime), and ranking every 8N as 14 years would wrongly beat conduct crimes in the principal crime rule, so
-    the typical member stands for the classification. Give the HO code where the difference matters."""
+    crime; 58C's life-maximum row is damage endangering life), and ranking every 8N or 58C by its outlier would
+    wrongly beat conduct crimes and burglaries in the principal crime rule, so the typical member stands for the
+    classification. Give the HO code where the difference matters."""
     current = [r for r in rows if r.get("current", "Y") == "Y"] or rows
-    counts = Counter(int(r[column]) for r in current)
-    return max(counts, key=lambda value: (counts[value], value))
+    values = sorted(int(r[column]) for r in current)
+    counts = Counter(values)
+    top = max(counts.values())
+    modes = [value for value, count in counts.items() if count == top]
+    return modes[0] if len(modes) == 1 else values[(len(values) - 1) // 2]
 
 
 def _classification_offence(classification: str, rows: list[dict[str, str]]) -> Offence:

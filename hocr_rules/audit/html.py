@@ -40,7 +40,8 @@ def render(doc: dict, title: str = "Crime recording audit") -> str:
              f"<p class='meta'>{doc['input']['evaluated']} incidents evaluated, {doc['input']['rejected']} rejected; "
              f"{escape(str(settings['ci_method']))} intervals at {settings['confidence'] * 100:g} % confidence; "
              f"schema {escape(doc['schema'])}</p>",
-             f"<p class='lead' id='headline'>{escape(_sentence(overall['phrase']))}</p>"]
+             f"<p class='lead' id='headline'>"
+             f"{escape(_sentence(overall['phrase'] if overall['rate'] is not None else overall['count_phrase']))}</p>"]
     parts += [f"<div class='note'>{escape(note)}</div>" for note in doc["notes"]]
     parts.append("<h2>Recording rate</h2>")
     parts.append(_rate_chart(categories))
@@ -152,6 +153,8 @@ def _rate_chart(categories: list[dict]) -> str:
 def _rate_text(c: dict) -> str:
     if c["one_sided"]:
         return f"> {_floor(c['ci_low'])} %"
+    if abs((c["ci_high"] - c["rate"]) - (c["rate"] - c["ci_low"])) > 1e-9:  # clipped at 0 or 100 %, or not Wald
+        return f"{c['rate'] * 100:.1f} % ({c['ci_low'] * 100:.1f} to {c['ci_high'] * 100:.1f})"
     return f"{c['rate'] * 100:.1f} % ± {(c['ci_high'] - c['ci_low']) * 50:.2f}"
 
 
