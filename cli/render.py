@@ -14,7 +14,7 @@ from rich.tree import Tree
 
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
 from hocr_rules.errors import HocrError, InputError
-from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.facts.vocabulary import KINDS
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
 from hocr_rules.screening import Summary
@@ -148,8 +148,7 @@ def explain(result: IncidentResult, pack_rules: list[CompiledRule]) -> Tree:
 
 
 def _kind(outcome: Outcome, name: str) -> str | None:
-    fact = VOCABULARY[outcome.subject_kind].get(name)
-    return fact.kind if fact else None
+    return KINDS[outcome.subject_kind][name]
 
 
 def rules_table(rules: list[CompiledRule]) -> Table:

@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from cli import render
-from cli.options import ProfileOption, RulesOption, load_pack, user_errors
+from cli.options import EXIT_ERROR, ProfileOption, RulesOption, load_pack, user_errors
+from hocr_rules.errors import HocrError
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.rulebook.examples import cases, run_case
@@ -49,6 +50,9 @@ def test(only: Annotated[list[str] | None, typer.Argument(help="Rule codes to te
 def facts(subject: Annotated[str | None, typer.Argument(help="incident, disclosure, crime_record or n100.")] = None
           ) -> None:
     """The facts a rule may use, per subject, with what they mean."""
+    if subject is not None and subject not in VOCABULARY:
+        render.error(HocrError(f"no subject '{subject}'; the subjects are: {', '.join(VOCABULARY)}"))
+        raise typer.Exit(EXIT_ERROR)
     table = Table(header_style="bold")
     for column in ("subject", "fact", "kind", "meaning", "when absent"):
         table.add_column(column, overflow="fold")

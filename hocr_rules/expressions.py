@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -169,10 +170,15 @@ def _overlaps(left, right) -> bool:
     return bool(set(left) & set(right))
 
 
+def _absent(value) -> bool:
+    """Absent, or present but empty: no text, no codes."""
+    return value is None or (isinstance(value, (str, frozenset, set, list, tuple)) and not value)
+
+
 # name -> (implementation, arity, whether unknown arguments make the result unknown)
 FUNCTIONS: dict[str, tuple[Callable[..., Any], int, bool]] = {
-    "present": (lambda v: v is not None and v != "" and v != () and v != [], 1, False),
-    "missing": (lambda v: v is None or v == "" or v == () or v == [], 1, False),
+    "present": (lambda v: not _absent(v), 1, False),
+    "missing": (_absent, 1, False),
     "count": (len, 1, True),
     "hours_between": (_hours_between, 2, True),
     "max": (max, 2, True),
@@ -195,6 +201,11 @@ FUNCTION_HELP = {
 
 
 # ---------------------------------------------------------------- compiling to Python
+
+
+def _type_error(label: str, error: TypeError) -> ExpressionError:
+    """A rule compared values that cannot be compared (text with a number): name the rule."""
+    return ExpressionError(f"{label}: {error}")
 
 
 class Compiler:
@@ -232,10 +243,7 @@ class Compiler:
             return f"f[{self.keys[node.value]!r}]"
         args = [self.expression(a) for a in node.args]
         if op in ("and", "or"):
-            result = args[-1]
-            for arg in reversed(args[:-1]):
-                result = self.kleene(op, arg, result)
-            return result
+            return self.balanced(op, args)
         if op == "not":
             t = self.temporary()
             return f"(None if ({t} := {args[0]}) is None else not {t})"
@@ -261,9 +269,17 @@ class Compiler:
     def constant(self, value: Any) -> str:
         if isinstance(value, (list, tuple, set)):
             value = frozenset(value)
-        if value is None or isinstance(value, (bool, int, float, str)):
+        if value is None or isinstance(value, (bool, int, str)) or (isinstance(value, float) and math.isfinite(value)):
             return repr(value)
         return self.slot(value)
+
+    def balanced(self, op: str, args: list[str]) -> str:
+        """Fold a long `and`/`or` chain as a balanced tree: the same left-to-right short-circuit, but nested only
+        log2(n) deep, so a rule with many conditions stays within Python's parenthesis limit."""
+        if len(args) == 1:
+            return args[0]
+        middle = len(args) // 2
+        return self.kleene(op, self.balanced(op, args[:middle]), self.balanced(op, args[middle:]))
 
     def kleene(self, op: str, left: str, right: str) -> str:
         """`and` stops on a known False, `or` on a known True; otherwise any unknown makes the result unknown."""
@@ -283,11 +299,11 @@ class Compiler:
         lines = []
         for index, (name, node) in enumerate(lets):
             lines += [f"def let_{index}(f):", "  try:", f"    return {self.expression(node)}",
-                      "  except TypeError as _e:", f"    raise _error({label!r} + ': ' + str(_e)) from None"]
+                      "  except TypeError as _e:", f"    raise _error({label!r}, _e) from None"]
         lines += ["def version(f):", "  try:", f"    _a = {self.expression(applies)}", "    if not _a: return _a, None",
                   f"    return True, {self.expression(test)}", "  except TypeError as _e:",
-                  f"    raise _error({label!r} + ': ' + str(_e)) from None"]
-        namespace = {"__builtins__": {}, "_error": ExpressionError, **self.slots}
+                  f"    raise _error({label!r}, _e) from None"]
+        namespace = {"__builtins__": {}, "_error": _type_error, "TypeError": TypeError, **self.slots}
         exec(compile("\n".join(lines), f"<rule {label}>", "exec"), namespace)  # noqa: S102 - generated, see class doc
         steps = {self.keys[name]: namespace[f"let_{index}"] for index, (name, _) in enumerate(lets)}
         return namespace["version"], steps

@@ -8,12 +8,14 @@ account for every record it was given.
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -24,6 +26,7 @@ from hocr_rules.model.timestamps import NAIVE_TIMEZONE
 from hocr_rules.offences import OffenceTable, UnknownOffenceCode
 
 CHUNK = 1 << 16
+_BOM = b"\xef\xbb\xbf"
 _LOCATED = re.compile(r"^([A-Za-z_][\w.]*): (.+)$", re.S)
 _WITHIN_RECORD = re.compile(r"at line (\d+) column (\d+)")
 _DECODER = json.JSONDecoder()
@@ -52,64 +55,73 @@ class Intake:
 
     def read_one(self, name: str) -> Iterator[Read]:
         if name == "-":
-            yield from self._stream(sys.stdin, "<stdin>", lines=None)
+            yield from self._stream(sys.stdin.buffer, "<stdin>", json_lines=None)
             return
         path = Path(name)
         if not path.is_file():
             yield InputError(name, None, None, [("file", "no such file")])
             return
-        with path.open(encoding="utf-8-sig") as handle:
-            suffix = path.suffix.lower()
-            yield from self._stream(handle, name, lines=True if suffix in (".jsonl", ".ndjson") else None)
+        with path.open("rb") as handle:
+            json_lines = True if path.suffix.lower() in (".jsonl", ".ndjson") else None
+            yield from self._stream(handle, name, json_lines)
 
-    def _stream(self, handle: IO[str], source: str, lines: bool | None) -> Iterator[Read]:
-        """JSON Lines when the file says so; otherwise sniff: '[' is an array, '{' a document or JSON Lines."""
+    def _stream(self, handle: IO[bytes], source: str, json_lines: bool | None) -> Iterator[Read]:
+        """JSON Lines when the name says so; otherwise sniff: '[' is an array; '{' is JSON Lines if the first
+        line is a whole object, else one (pretty-printed) document."""
         first = _peek(handle)
-        if lines is None:
-            lines = first == "{" and source.endswith((".jsonl", ".ndjson", "<stdin>"))
-        try:
-            if first == "":
-                return
-            if lines:
-                yield from self._json_lines(handle, source)
-            elif first == "[":
-                yield from self._array(handle, source)
+        if first == b"":
+            return
+        if json_lines:
+            yield from self._json_lines(handle, source)
+        elif first == b"[":
+            try:
+                yield from self._array(io.TextIOWrapper(handle, encoding="utf-8-sig"), source)
+            except _Undecodable as error:
+                yield InputError(source, None, None, [("file", f"not UTF-8 text ({error}); the rest of this "
+                                                               "file could not be read")])
+        else:
+            head = handle.readline()
+            if _is_object(head):
+                yield from self._json_lines(itertools.chain([head], handle), source)
             else:
-                yield from self._document(handle, source)
-        except UnicodeDecodeError as error:
-            yield InputError(source, None, None, [("file", f"not UTF-8 text ({error.reason})")])
+                yield from self._document(head + handle.read(), source)
 
-    def _json_lines(self, handle: IO[str], source: str) -> Iterator[Read]:
-        for number, text in enumerate(handle, start=1):
+    def _json_lines(self, lines: Iterable[bytes], source: str) -> Iterator[Read]:
+        """Line by line, as bytes: a line that is not UTF-8 is one rejected record, not a lost file."""
+        for number, text in enumerate(lines, start=1):
+            if number == 1:
+                text = text.removeprefix(_BOM)
             if text.strip():
                 yield self._validate_json(text, source, number)
 
-    def _document(self, handle: IO[str], source: str) -> Iterator[Read]:
-        text = handle.read()
+    def _document(self, data: bytes, source: str) -> Iterator[Read]:
         try:
-            data = json.loads(text)
+            document = json.loads(data.removeprefix(_BOM).decode("utf-8"))
+        except UnicodeDecodeError as error:
+            yield InputError(source, data.count(b"\n", 0, error.start) + 1, None,
+                             [("file", f"not UTF-8 text ({error.reason})")])
+            return
         except json.JSONDecodeError as error:
-            if error.msg == "Extra data" and text.lstrip().startswith("{"):
-                # several objects, one per line: JSON Lines under a .json name
-                for number, line_text in enumerate(text.splitlines(), start=1):
-                    if line_text.strip():
-                        yield self._validate_json(line_text, source, number)
+            lines = data.splitlines()
+            if sum(1 for line in lines if line.strip()) > 1 and all(
+                    line.lstrip().startswith((b"{", _BOM)) for line in lines if line.strip()):
+                # one object a line with a broken line among them: JSON Lines under another name
+                yield from self._json_lines(lines, source)
                 return
             yield InputError(source, error.lineno, None, [("json", error.msg)])
             return
-        items = data if isinstance(data, list) else [data]
-        for item in items:
+        for item in document if isinstance(document, list) else [document]:
             yield self._validate(item, source, 1)
 
     def _array(self, handle: IO[str], source: str) -> Iterator[Read]:
         """Decode a top-level array element by element; memory holds one element, not the file."""
-        buffer, line, position = "", 1, 0
-        buffer = handle.read(CHUNK)
+        line = 1
+        buffer = _read(handle)
         position = buffer.index("[") + 1
         while True:
             position, line = _skip(buffer, position, line)
             if position >= len(buffer):
-                more = handle.read(CHUNK)
+                more = _read(handle)
                 if not more:
                     yield InputError(source, line, None, [("json", "the array is not closed with ']'")])
                     return
@@ -120,7 +132,7 @@ class Intake:
             try:
                 item, end = _DECODER.raw_decode(buffer, position)
             except json.JSONDecodeError as error:
-                more = handle.read(CHUNK)
+                more = _read(handle)
                 if more:
                     buffer, position = buffer[position:] + more, 0
                     continue
@@ -168,7 +180,9 @@ def _rejection(error: ValidationError, source: str, line: int, record: str | Non
         located = _LOCATED.match(message)
         if field == "record" and located:  # whole-record checks name their field first: "crime_records.0.victim: ..."
             field, message = located.group(1), located.group(2)
-        if item["type"] == "json_invalid":
+        if item["type"] == "json_invalid" and "unicode" in message:
+            field, message = "file", "this line is not UTF-8 text"
+        elif item["type"] == "json_invalid":
             # pydantic counts lines within the record; the record's own line is already given
             field, message = "json", _WITHIN_RECORD.sub(r"at column \2", message)
         problems.append((field, message))
@@ -178,30 +192,40 @@ def _rejection(error: ValidationError, source: str, line: int, record: str | Non
 def _id_of_json(text: str) -> str | None:
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except ValueError:  # not JSON, or not UTF-8
         return None
     value = data.get("id") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
 
 
-def _peek(handle: IO[str]) -> str:
-    """The first non-blank character, without consuming the stream for later readers."""
+def _peek(handle: IO[bytes]) -> bytes:
+    """The first non-blank byte (after a byte order mark), without consuming the stream."""
     if handle.seekable():
         start = handle.tell()
-        while True:
-            char = handle.read(1)
-            if char == "" or not char.isspace():
-                handle.seek(start)
-                return char
-    return _buffered_peek(handle)
+        head = handle.read(4096)
+        handle.seek(start)
+    else:
+        head = handle.peek(4096)
+    return head.removeprefix(_BOM).lstrip()[:1]
 
 
-def _buffered_peek(handle: IO[str]) -> str:
-    buffered = getattr(handle, "buffer", None)
-    if buffered is not None and hasattr(buffered, "peek"):
-        head = buffered.peek(64).decode("utf-8", "replace").lstrip()
-        return head[:1]
-    return "{"
+def _is_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line.removeprefix(_BOM)), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
+
+
+def _read(handle: IO[str]) -> str:
+    """The next chunk of an array; text that is not UTF-8 ends the file with an error the caller reports."""
+    try:
+        return handle.read(CHUNK)
+    except UnicodeDecodeError as error:
+        raise _Undecodable(error.reason) from None
+
+
+class _Undecodable(Exception):
+    pass
 
 
 def _skip(buffer: str, position: int, line: int) -> tuple[int, int]:

@@ -102,24 +102,49 @@ def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, inc
     if applies is False:
         return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, facts, "conditions do not apply")
     if applies is None or verdict is None:
-        outcome = Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts)
-        outcome.reason = _missing(rule, outcome.facts, kind)
-        return outcome
+        return Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts,
+                       _missing(rule, version, facts, kind))
     return Outcome(rule, version, BREACH if verdict else COMPLIANT, incident, kind, subject, facts)
 
 
-def _missing(rule: CompiledRule, used: dict[str, Any], kind: str) -> str:
-    """Name the absent facts in words a reader understands ("no recording time")."""
+def _missing(rule: CompiledRule, version, facts: Facts, kind: str) -> str:
+    """Name, in words ("no recording time"), the absent facts that left the rule undecided.
+
+    A rule may read absent facts that do not matter here (a confirmation time, when the victim reported it
+    herself). Each absent fact is probed: if giving it a value would let the rule decide, it is one of the
+    reasons; if no single fact decides it, all absent facts are named."""
     vocabulary = VOCABULARY[kind]
-    parts = []
-    for name, value in used.items():
-        if value is not None or name in rule.absence_tested:
-            continue
-        if name in vocabulary:
-            parts.append(vocabulary[name].absent)
-        elif name in rule.derived_inputs:
-            parts.append(f"{name.replace('_', ' ')} could not be decided ({rule.derived_inputs[name]})")
+    absent = [name for name, value in _trace(rule, version, facts).items()
+              if value is None and name not in rule.absence_tested
+              and (name in vocabulary or name in rule.derived_inputs)]
+    deciding = [name for name in absent if _decides(version, facts, name, vocabulary)] or absent
+    parts = [vocabulary[name].absent if name in vocabulary else
+             f"{name.replace('_', ' ')} could not be decided ({rule.derived_inputs[name]})" for name in deciding]
     return "; ".join(parts) or "the facts needed are incomplete"
+
+
+def _trace(rule: CompiledRule, version, facts: Facts) -> dict[str, Any]:
+    keys = version.step_keys
+    return {name: facts[keys.get(name, name)] for name in rule.reads}
+
+
+_PROBES = {"flag": (True, False), "count": (0, 2), "number": (0, 1), "hours": (0.0, 100.0),
+           "code": ("?",), "text": ("?",), "codes": (frozenset({"?"}), frozenset())}
+
+
+def _decides(version, facts: Facts, name: str, vocabulary) -> bool:
+    """Would a value for `name` alone let this version decide? (Only run for not-evaluable outcomes.)"""
+    kind = vocabulary[name].kind if name in vocabulary else "flag"
+    probes = _PROBES.get(kind) or (next((v for v in facts.values() if isinstance(v, float)), 0.0),)
+    steps = set(facts.steps)
+    for probe in probes:
+        trial = Facts(facts.view, facts.record, facts.readers, facts.steps)
+        trial.update((k, v) for k, v in facts.items() if k not in steps)
+        trial[name] = probe
+        applies, verdict = version.run(trial)
+        if applies is False or (applies and verdict is not None):
+            return True
+    return False
 
 
 def _apply_overrides(outcomes: list[Outcome]) -> None:

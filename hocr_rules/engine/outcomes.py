@@ -70,7 +70,7 @@ class Outcome:
             "message": self.message,
             "hint": self.rule.source.hint if self.outcome == BREACH else None,
             "citation": self.rule.citation,
-            "facts": {name: _plain(value, kinds.get(name)) for name, value in self.facts.items()},
+            "facts": {name: _plain(value, kinds[name]) for name, value in self.facts.items()},
             "derived_from": {name: code for name, code in self.rule.derived_inputs.items()},
         }
 

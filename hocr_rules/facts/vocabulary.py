@@ -288,5 +288,13 @@ fact(I, "disclosure_count", "count", "offences disclosed", read=lambda v, i: len
 fact(I, "crime_record_count", "count", "crime records made", read=lambda v, i: len(v.incident.crime_records))
 
 
-#: name -> kind for each subject, for rendering values (built once, read for every finding)
-KINDS: dict[str, dict[str, str]] = {subject: {n: f.kind for n, f in facts.items()} for subject, facts in VOCABULARY.items()}
+class Kinds(dict):
+    """name -> kind for one subject, for showing values. A rule's own `let` step is not in the vocabulary;
+    one whose name ends in `_at` holds a time (docs/writing-rules.md), so it prints as a local time."""
+
+    def __missing__(self, name: str) -> str | None:
+        return "time" if name.endswith("_at") else None
+
+
+#: built once, read for every finding
+KINDS: dict[str, Kinds] = {subject: Kinds({n: f.kind for n, f in facts.items()}) for subject, facts in VOCABULARY.items()}

@@ -15,18 +15,26 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)(?::([<>^+\- #0-9.,%a-zA-Z]{
 STRAY_BRACE = re.compile(r"[{}]")
 
 
+MAX_FORMAT_NUMBER = 99  # widths and precisions: a message is one line, not a megabyte
+
+
 def placeholders(template: str) -> list[str]:
-    """Names in a template; raises ValueError on a malformed placeholder."""
+    """Names in a template; raises ValueError on a malformed placeholder or an absurd width."""
     leftover = PLACEHOLDER.sub("", template)
     if STRAY_BRACE.search(leftover):
         raise ValueError("placeholders are {name} or {name:format}, e.g. {hours:.1f}")
+    for match in PLACEHOLDER.finditer(template):
+        numbers = [int(n) for n in re.findall(r"\d+", match.group(2) or "")]
+        if any(n > MAX_FORMAT_NUMBER for n in numbers):
+            raise ValueError(f"{{{match.group(1)}:{match.group(2)}}}: widths and precisions go up to "
+                             f"{MAX_FORMAT_NUMBER}")
     return [m.group(1) for m in PLACEHOLDER.finditer(template)]
 
 
 def render(template: str, values: Mapping[str, Any], kinds: Mapping[str, str]) -> str:
     def one(match: re.Match) -> str:
         name, spec = match.group(1), match.group(2)
-        return show(values.get(name), kinds.get(name), spec)
+        return show(values.get(name), kinds[name], spec)
     return PLACEHOLDER.sub(one, template)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
-from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -64,11 +63,13 @@ class RulePack:
                 if path.stem != rule.stem:
                     raise RuleFileError(path, 1, "code", f"the file should be named {rule.stem}.yaml")
                 files[rule.code] = (rule, path, lines)
+        for key, codes in (("disabled", profile.disabled), ("rules", list(profile.rules))):
+            unknown = sorted(set(codes) - set(files))
+            if unknown:
+                raise RuleFileError("profile", None, key, f"no such rule(s): {', '.join(unknown)}"
+                                    f"{_nearest(unknown[0], files)}")
         for code in profile.disabled:
             files.pop(code, None)
-        unknown = set(profile.rules) - set(files)
-        if unknown:
-            raise RuleFileError("profile", None, "rules", f"no such rule(s): {', '.join(sorted(unknown))}")
         return cls(_compile_all(files, parameters, profile), parameters, profile)
 
 
@@ -96,17 +97,32 @@ def _compile_all(files, parameters, profile) -> list[CompiledRule]:
         graph[code] = set(compiled[code].derived_inputs.values())
     for code, (rule, path, lines) in files.items():
         for target in rule.overrides:
+            if target in profile.disabled:
+                continue  # the force does not run the general rule: nothing to replace
             if target not in files:
                 raise RuleFileError(path, yamlfile.line_of(lines, ("overrides",)), "overrides",
                                     f"no rule {target} to override")
             graph[target].add(code)  # the specific rule is evaluated first
-    try:
-        order = list(TopologicalSorter(graph).static_order())
-    except CycleError as error:
-        raise RuleFileError(None, None, None, f"rules depend on each other in a cycle: {' -> '.join(error.args[1])}")
-    # derivations first (in dependency order), then findings; stable by code within each group
+    order = _dependency_order(graph)
+    # derivations first (in dependency order), then findings; by code wherever the order is free
     position = {code: i for i, code in enumerate(order)}
     return sorted(compiled.values(), key=lambda r: (r.kind != "derivation", position[r.code]))
+
+
+def _dependency_order(graph: dict[str, set[str]]) -> list[str]:
+    """Every rule after the rules it depends on, otherwise by code: the same order on every run."""
+    waiting = {code: set(needs) for code, needs in graph.items()}
+    order: list[str] = []
+    while waiting:
+        ready = sorted(code for code, needs in waiting.items() if not needs)
+        if not ready:
+            raise RuleFileError(None, None, None,
+                                f"rules depend on each other in a cycle: {', '.join(sorted(waiting))}")
+        order.append(ready[0])
+        del waiting[ready[0]]
+        for needs in waiting.values():
+            needs.discard(ready[0])
+    return order
 
 
 def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_by) -> CompiledRule:
@@ -128,6 +144,11 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
             column = f" (column {error.column})" if error.column else ""
             raise fail(key, f"{error}{column}") from None
 
+    declared = set().union(*(v.parameters for v in rule.versions))
+    for name in overrides:
+        if name not in declared:
+            raise RuleFileError("profile", None, f"rules.{rule.code}.{name}", f"{rule.code} has no parameter "
+                                f"'{name}' in any version (it has: {', '.join(sorted(declared)) or 'none'})")
     lets = [(name, parse_at(("let", name), text)) for name, text in rule.let.items()]
     test_key = "breach_when" if rule.kind == "finding" else "value"
     versions = []
@@ -138,11 +159,7 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
             raise fail(("versions", index, "from"), "versions must be listed oldest first, with distinct dates")
         starts.append(start)
         params = {k: _plain(v) for k, v in version.parameters.items()}
-        for name in overrides:
-            if name not in params:
-                raise RuleFileError("profile", None, f"rules.{rule.code}.{name}",
-                                    f"{rule.code} has no parameter '{name}' (it has: {', '.join(params) or 'none'})")
-            params[name] = overrides[name]
+        params.update({name: value for name, value in overrides.items() if name in params})
         # a version may restate a condition; otherwise it inherits the rule's own
         applies_at = ("versions", index, "applies_when") if version.applies_when else ("applies_when",)
         test_at = ("versions", index, test_key) if getattr(version, test_key) else (test_key,)
@@ -158,7 +175,10 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
                 known.add(key[1])
         step_keys = {name: f"{rule.code}@{index}:{name}" for name in rule.let}
         keys = {name: name for name in known} | step_keys
-        run, steps = Compiler(keys, params).function(lets, applies, test, f"{rule.code} from {start}")
+        try:
+            run, steps = Compiler(keys, params).function(lets, applies, test, f"{rule.code} from {start}")
+        except (SyntaxError, RecursionError, MemoryError):
+            raise fail(test_at, "the conditions are too complex to compile; split them into let steps") from None
         versions.append(CompiledVersion(
             start=start, start_seconds=london_midnight(start), grade=version.grade, note=version.note,
             parameters=params, lets=tuple(lets), applies=applies, test=test, run=run, steps=steps,

@@ -23,7 +23,7 @@ PARAMETER_REFERENCE = re.compile(r"^\$[a-z_][a-z0-9_]*$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Reference(Strict):

@@ -20,6 +20,17 @@ MAX_BYTES = 1_000_000
 
 
 class _Loader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        """A key given twice is an error: YAML would silently keep the last, hiding the first."""
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' is given twice",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
@@ -86,7 +97,7 @@ def validate(model: type[BaseModel], data: Any, path: Path, lines: dict[tuple, i
         for item in error.errors(include_url=False, include_input=False):
             location = tuple(item["loc"])
             key = ".".join(str(part) for part in location) or None
-            message = item["msg"]
+            message = item["msg"].removeprefix("Value error, ")
             if item["type"] == "extra_forbidden":
                 message = f"unknown key '{location[-1]}'" + _suggest(model, location)
             elif item["type"] == "missing":

@@ -146,9 +146,6 @@ def test_parentheses_deeper_than_python_can_parse_are_an_expression_error_not_a_
         parse("(" * 300 + "flag" + ")" * 300)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a flat chain of 68+ `and` operands (well within the length and depth "
-                                       "limits) makes Compiler generate code Python refuses: SyntaxError 'too many "
-                                       "nested parentheses' escapes instead of compiling")
 def test_a_long_but_shallow_chain_of_conditions_compiles_and_runs():
     names = [f"c{i}" for i in range(100)]
     text = " and ".join(names)
@@ -294,9 +291,6 @@ def test_present_and_missing_treat_absent_and_empty_alike(value, present):
     assert run("missing(x)", x=value) is (not present)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: present()/missing() compare with '' [] () only; an empty frozenset "
-                                       "(every `codes` fact, e.g. no flags or no qualifiers, and every constant "
-                                       "list) counts as present")
 @pytest.mark.parametrize("text", ["present(flags)", "not missing(flags)", "present([])"])
 def test_an_empty_set_of_codes_is_not_present(text):
     assert run(text, flags=frozenset()) is False
@@ -347,15 +341,10 @@ def test_parameters_are_folded_in_as_constants_and_need_no_fact():
     assert run("reason in valid", {"valid": ["N100/01", "N100/02"]}, reason="N100/02") is True
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an infinite parameter (YAML `.inf`) is written into the generated code "
-                                       "as repr() 'inf', an undefined name, so evaluation fails with NameError")
 def test_an_infinite_limit_compares_like_any_number():
     assert run("hours > limit_hours", {"limit_hours": float("inf")}, hours=10_000) is False
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the generated code catches TypeError with no builtins in scope, so a "
-                                       "type mismatch raises NameError: name 'TypeError' is not defined instead of an "
-                                       "ExpressionError naming the rule")
 def test_a_type_mismatch_at_run_time_is_an_expression_error_naming_the_rule():
     with pytest.raises(ExpressionError, match="TEST01 from 2025-04-01"):
         run("classification > 3", classification="8L")
