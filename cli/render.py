@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from typing import IO, Iterable, Iterator
 
@@ -26,7 +27,10 @@ stderr = Console(stderr=True, highlight=False)
 
 
 def console(out: IO[str] | None = None) -> Console:
-    return Console(file=out or sys.stdout, highlight=False, soft_wrap=False)
+    """A terminal gets its own width; a file or pipe gets a wide table rather than 80 wrapped columns."""
+    out = out or sys.stdout
+    width = None if out.isatty() else int(os.environ.get("COLUMNS", 160))
+    return Console(file=out, highlight=False, soft_wrap=False, width=width)
 
 
 def error(problem: HocrError) -> None:
@@ -88,12 +92,13 @@ def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out
 
 def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
     table = Table(show_lines=False, header_style="bold")
-    for column in ("incident", "rule", "subject", "outcome", "finding"):
-        table.add_column(column, overflow="fold")
+    for column in ("incident", "rule", "subject", "outcome"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("finding", overflow="fold", ratio=1)
     for incident, outcomes in batch:
         for index, o in enumerate(outcomes):
-            table.add_row(escape(incident) if index == 0 else "", f"{o.rule.code} {o.rule.name}",
-                          f"{o.subject_kind} {escape(o.subject_id)}",
+            table.add_row(escape(incident) if index == 0 else "", o.rule.code,
+                          f"{o.subject_kind.replace('_', ' ')} {escape(o.subject_id)}",
                           f"[{STYLE[o.outcome]}]{o.outcome.replace('_', ' ')}[/]", escape(o.message),
                           end_section=index == len(outcomes) - 1)
     return table
@@ -114,10 +119,12 @@ def summary_table(result: Summary, screen: Console) -> None:
     if result.breaches_by_rule:
         table = Table(title="breaches by rule", header_style="bold")
         table.add_column("rule")
+        table.add_column("name")
         table.add_column("breaches", justify="right")
         for code, count in sorted(result.breaches_by_rule.items()):
-            table.add_row(code, str(count))
+            table.add_row(code, result.rule_names.get(code, ""), str(count))
         screen.print(table)
+        screen.print("[dim]`hocr rules show CODE` explains a rule; `hocr explain FILE --incident ID` one incident[/]")
     else:
         screen.print("[green]no breaches[/]")
 

@@ -28,6 +28,7 @@ class Summary:
     incidents_with_breaches: int = 0
     outcomes: Counter = field(default_factory=Counter)        # (rule code, outcome) -> count
     breaches_by_rule: Counter = field(default_factory=Counter)
+    rule_names: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)            # e.g. engine fall-backs, said openly
 
     @property
@@ -41,6 +42,7 @@ class Summary:
             self.outcomes[(outcome.rule.code, outcome.outcome)] += 1
             if outcome.outcome == BREACH:
                 self.breaches_by_rule[outcome.rule.code] += 1
+                self.rule_names[outcome.rule.code] = outcome.rule.name
                 breached = True
         self.incidents_with_breaches += breached
 

@@ -590,6 +590,7 @@ class Translation:
     actions: dict[str, tuple] = field(default_factory=dict)
     plans: dict[str, Plan] = field(default_factory=dict)
     reads: dict[str, set[str]] = field(default_factory=dict)   # subject kind -> fields its rules test
+    explicit_unknown: bool = False  # also emit 'not evaluable' rules (to check the translation is complete)
 
     def fingerprint(self) -> str:
         text = repr(sorted((n, repr(r), self.actions[n]) for n, r in self.rules.items() if n in self.actions))
@@ -597,8 +598,8 @@ class Translation:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def translate(pack: RulePack) -> Translation:
-    out = Translation()
+def translate(pack: RulePack, explicit_unknown: bool = False) -> Translation:
+    out = Translation(explicit_unknown=explicit_unknown)
     # every fact must reach some rule or durable reports it "not handled"; this one never fires
     out.rules["handled"] = {"all": [{"m": {"$ex": {REF: 1}}}, {"never": {"$ex": {"_never": 1}}}]}
     for kind in VOCABULARY:
@@ -668,16 +669,18 @@ def _finding(out: Translation, tr: Translator, index: int, rule: CompiledRule) -
         _emit(out, prefix + ".breach", conj(guard, t_a, t_v), ("judge", kind, index, j, True, True))
         _emit(out, prefix + ".compliant", conj(guard, t_a, f_v), ("judge", kind, index, j, True, False))
         _emit(out, prefix + ".out", conj(guard, exact), ("judge", kind, index, j, False, None))
-        _emit(out, prefix + ".unknown", conj(guard, disj(u_a, other, conj(t_a, u_v))),
-              ("judge", kind, index, j, None, None))
+        if out.explicit_unknown:
+            _emit(out, prefix + ".unknown", conj(guard, disj(u_a, other, conj(t_a, u_v))),
+                  ("judge", kind, index, j, None, None))
     # no date: out of scope if the current version could not apply anyway (as our dispatcher decides)
     no_date, too_early = _undated(rule)
     applies, _ = version_nodes(rule.versions[-1])
     t_a, _, u_a = tr.tfu(applies)
     exact, other = tr.falsy(applies)
     _emit(out, f"{rule.code}.undated.out", conj(base, no_date, exact), ("judge", kind, index, NO_DATE, False, None))
-    _emit(out, f"{rule.code}.undated.unknown", conj(base, no_date, disj(t_a, u_a, other)),
-          ("judge", kind, index, NO_DATE, None, None))
+    if out.explicit_unknown:
+        _emit(out, f"{rule.code}.undated.unknown", conj(base, no_date, disj(t_a, u_a, other)),
+              ("judge", kind, index, NO_DATE, None, None))
     _emit(out, f"{rule.code}.early", conj(base, too_early), ("judge", kind, index, NOT_IN_FORCE, False, None))
 
 

@@ -38,6 +38,14 @@ def render(template: str, values: Mapping[str, Any], kinds: Mapping[str, str]) -
     return PLACEHOLDER.sub(one, template)
 
 
+ENUM_CODE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
+
+
+def _words(text: str) -> str:
+    """Input codes such as 'parent_or_carer' read as words; ids and references are left as they are."""
+    return text.replace("_", " ") if ENUM_CODE.match(text) else text
+
+
 def show(value: Any, kind: str | None = None, spec: str | None = None) -> str:
     """A fact as a person reads it: local times, yes/no, comma-separated codes, 'not recorded' for absent."""
     if value is None:
@@ -47,7 +55,9 @@ def show(value: Any, kind: str | None = None, spec: str | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (frozenset, set, list, tuple)):
-        return ", ".join(sorted(str(v) for v in value)) or "none"
+        return ", ".join(sorted(_words(str(v)) for v in value)) or "none"
+    if isinstance(value, str):
+        return _words(value)
     if spec:
         try:
             return format(value, spec)

@@ -67,9 +67,9 @@ def write(name: str, text: str) -> str:
 def test_check_reports_a_breach_with_its_rule_and_exits_1():
     result = hocr("check", write("incidents.jsonl", jsonl(MISSED)))
     assert result.exit_code == 1, result.output
-    assert "RC01 missed-crime" in result.stdout
+    assert "RC01" in result.stdout and "missed-crime" in result.stdout
     assert "MISSED-1" in result.stdout and "disclosure D1" in result.stdout
-    assert "105A reported by victim (victim_report) has no crime record" in result.stdout
+    assert "105A reported by victim has no crime record (recording ground: victim report)" in result.stdout
     assert counts(result.stdout) == (1, 1, 0)
 
 

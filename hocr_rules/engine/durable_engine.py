@@ -1,0 +1,406 @@
+"""`--engine durable`: the compiled rule pack evaluated by durable-rules (a Rete network), with the same outcomes
+as our own evaluator on any input.
+
+The pack is translated once (`durable_compile`) into a durable ruleset. Each incident is one durable session:
+every subject (the incident, its disclosures, crime records and N100s) is asserted as one fact without its
+absent fields, plus the pre-evaluated terms the translation asked for; the Rete network does the rest, and its
+actions record which outcome each rule reached and assert the derived facts the next rules match. The session is
+deleted at once (durable holds at most 1,024).
+
+What is not durable's: outcomes are turned into `Outcome` objects by our evaluator's own functions (messages,
+the trace of facts, overrides between rules); a finding for which neither breach, compliant nor not-in-scope
+fired is *not evaluable* (a final pass, no `none()` pattern), its version read from the same date durable
+used; and terms durable cannot compute are computed in Python when the facts are prepared (see
+`durable_compile`).
+
+We drive durable's C module (`durable_rules_engine`) as `durable.engine.Ruleset` does, without its host: no
+background dispatch threads, no per-action JSON round trip of the session state.
+
+`evaluate_many` runs durable in worker processes, because some rule shapes crash durable's C code: a crashed
+worker's batch is evaluated by the default engine instead, a note says so (`notes`), and the run completes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import uuid
+from collections import deque
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from hocr_rules.engine.durable_compile import (KIND, NO_DATE, NUMERIC, REF, SENTINEL, STAGE, Translation,
+                                               translate)
+from hocr_rules.engine.evaluator import Evaluator, Facts, _apply_overrides, _outcome, subjects
+from hocr_rules.engine.outcomes import NOT_IN_SCOPE, IncidentResult
+from hocr_rules.errors import EngineUnavailable
+from hocr_rules.facts.view import IncidentView
+from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.intake import Accepted
+from hocr_rules.model.incident import Incident
+from hocr_rules.offences import OffenceTable
+from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack
+
+try:
+    import durable_rules_engine as _durable
+except ImportError:  # pragma: no cover - depends on the installation
+    _durable = None
+
+INSTALL = ("the durable-rules engine needs the durable_rules package: pip install 'hocr-rules[durable]' "
+           "(or pip install durable_rules==2.0.28); it compiles C code, so a C compiler is needed")
+INSTALL_313 = " and, on Python 3.13 or later, CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject in the environment"
+BATCH = 200
+
+
+class DurableMismatch(RuntimeError):
+    """Durable's matches do not add up to one outcome per rule and subject: a fault in the translation."""
+
+
+def _check_installed() -> None:
+    if _durable is None:
+        raise EngineUnavailable(INSTALL + (INSTALL_313 if sys.version_info >= (3, 13) else "") + ".")
+
+
+class DurableEngine:
+    """`evaluate(incident)` in this process; `evaluate_many(incidents)` in `workers` processes."""
+
+    def __init__(self, pack: RulePack, offences: OffenceTable | None = None, *, folders: list[Path] | None = None,
+                 workers: int | None = None, batch_size: int = BATCH, verify: bool = False,
+                 simulate_crash_on: Iterable[str] = ()):
+        _check_installed()
+        self.pack, self.offences = pack, offences or OffenceTable.load()
+        self.default = Evaluator(pack, self.offences)   # for the trace, and for batches a crashed worker left
+        self.verify = verify  # durable also fires 'not evaluable'; a missing outcome is then a fault
+        self.translation: Translation = translate(pack, explicit_unknown=verify)
+        self.fingerprint = self.translation.fingerprint()
+        self.folders = folders or _folders(pack)
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self.batch_size = batch_size
+        self.simulate_crash_on = frozenset(simulate_crash_on)  # tests only: a worker dies on these incidents
+        self.notes: list[str] = []
+        self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
+        self._readers = {kind: {n: f.read for n, f in facts.items()} for kind, facts in VOCABULARY.items()}
+        self._steps = {kind: {k: s for r in rules for v in r.versions for k, s in v.steps.items()}
+                       for kind, rules in self._rules.items()}
+        self._overriding = {kind: any(r.overrides for r in rules) for kind, rules in self._rules.items()}
+        self._starts = {(kind, i): [v.start_seconds for v in r.versions]
+                        for kind, rules in self._rules.items() for i, r in enumerate(rules)}
+        self._handle: int | None = None
+        self._sessions = itertools.count()
+
+    # ---------------------------------------------------------------- one incident, in this process
+    def evaluate(self, incident: Incident, *, keep_out_of_scope: bool = False) -> IncidentResult:
+        return self._assemble(incident, self.run(incident), keep_out_of_scope)
+
+    def run(self, incident: Incident) -> list[tuple]:
+        """Durable's verdicts for one incident: per subject (position, [(rule, version, applies, verdict)],
+        {derived name: value}); small and picklable, so workers send these back."""
+        if self._handle is None:
+            rules = json.dumps(self.translation.rules, ensure_ascii=False)
+            self._handle = _durable.create_ruleset(f"hocr-{uuid.uuid4().hex}", rules)
+        view = IncidentView(incident, self.offences)
+        sid = str(next(self._sessions))
+        facts, sent = [], {}
+        for position, (kind, _, record) in enumerate(subjects(incident)):
+            plan = self.translation.plans.get(kind)
+            if plan is not None:
+                fact = _encode(plan, Facts(view, record, self._readers[kind], self._steps[kind]))
+                fact.update({REF: str(position), KIND: kind, STAGE: 0, "sid": sid})
+                facts.append(fact)
+                sent[str(position)] = fact
+        if not facts:
+            return []
+        session = _Session(self, sid)
+        try:
+            session.assert_facts(facts)
+        finally:
+            _durable.delete_state(self._handle, sid)
+        return [self._verdicts(session, ref, fact) for ref, fact in sent.items()]
+
+    def _verdicts(self, session: "_Session", ref: str, fact: dict) -> tuple:
+        kind = fact[KIND]
+        plan, rules = self.translation.plans[kind], self._rules[kind]
+        results = []
+        for i, rule in enumerate(rules):
+            if rule.kind == "derivation":
+                continue
+            found = session.judged.get((ref, i))
+            if found is None:  # neither breach, compliant nor out of scope: not evaluable
+                if self.verify:
+                    raise DurableMismatch(f"{rule.code}: no outcome for {kind} {ref}")
+                when = fact.get(rule.dated_by)
+                j = NO_DATE if when is None else bisect.bisect_right(self._starts[(kind, i)], when) - 1
+                if j == -1 and when is not None:
+                    raise DurableMismatch(f"{rule.code}: no outcome for {kind} {ref} before the rule's first version")
+                found = (i, j, None, None)
+            results.append(found)
+        derived = {}
+        for name in plan.derives:
+            if (ref, name) not in session.derived:
+                raise DurableMismatch(f"no value derived for {name} of {kind} {ref}")
+            derived[name] = session.derived[(ref, name)]
+        return int(ref), results, derived
+
+    def _assemble(self, incident: Incident, verdicts: list[tuple], keep_out_of_scope: bool) -> IncidentResult:
+        """Outcomes built exactly as our evaluator builds them, from durable's verdicts."""
+        view = IncidentView(incident, self.offences)
+        everything = list(subjects(incident))
+        outcomes, derived = [], {}
+        for position, results, values in verdicts:
+            kind, subject_id, record = everything[position]
+            facts = Facts(view, record, self._readers[kind], self._steps[kind])
+            facts.update(values)
+            rules = self._rules[kind]
+            mine = [_outcome(rules[i], j, a, v, facts, incident.id, kind, subject_id)
+                    for i, j, a, v in results if a is not False or keep_out_of_scope]
+            if self._overriding[kind]:
+                _apply_overrides(mine)
+            derived[(kind, subject_id)] = values
+            outcomes.extend(o for o in mine if keep_out_of_scope or o.outcome != NOT_IN_SCOPE)
+        return IncidentResult(incident.id, outcomes, derived)
+
+    # ---------------------------------------------------------------- many incidents, in worker processes
+    def evaluate_many(self, items: Iterable[Any], *, keep_out_of_scope: bool = False) -> Iterator[Any]:
+        """An `IncidentResult` per incident (or `Accepted`), in input order; anything else (an `InputError`)
+        passes through. A batch whose worker crashed, or an incident durable could not judge, is evaluated by
+        the default engine, with a note in `notes`."""
+        if self.workers < 1:
+            for item in items:
+                incident = item.incident if isinstance(item, Accepted) else item
+                yield self._safely(incident, keep_out_of_scope) if isinstance(incident, Incident) else item
+            return
+        pool = _Pool(self)
+        try:
+            for batch, answers in pool.run(_batches(items, self.batch_size)):
+                for item, answer in zip(batch, answers):
+                    incident = item.incident if isinstance(item, Accepted) else item
+                    if not isinstance(incident, Incident):
+                        yield item
+                    elif answer is not None and answer[0] == "ok":
+                        yield self._assemble(incident, answer[1], keep_out_of_scope)
+                    else:
+                        if answer is not None:
+                            self.notes.append(f"incident {incident.id}: durable-rules failed ({answer[1]}); "
+                                              "evaluated by the default engine")
+                        yield self.default.evaluate(incident, keep_out_of_scope=keep_out_of_scope)
+        finally:
+            pool.close()
+
+    def _safely(self, incident: Incident, keep_out_of_scope: bool) -> IncidentResult:
+        try:
+            return self.evaluate(incident, keep_out_of_scope=keep_out_of_scope)
+        except DurableMismatch as error:
+            self.notes.append(f"incident {incident.id}: {error}; evaluated by the default engine")
+            return self.default.evaluate(incident, keep_out_of_scope=keep_out_of_scope)
+
+
+def _folders(pack: RulePack) -> list[Path]:
+    """The rule folders the pack came from, ours first (as `hocr --rules` loads them)."""
+    found = list(dict.fromkeys(rule.path.parent for rule in pack.rules))
+    return sorted(found, key=lambda folder: folder != DEFAULT_RULES)
+
+
+# ---------------------------------------------------------------- facts in, verdicts out
+
+
+def _encode(plan, facts: Facts) -> dict:
+    """A subject's fact for durable: its absent facts left out, sets as arrays that end in the sentinel."""
+    fact = {}
+    for name, kind in plan.fields.items():
+        value = facts[name]
+        if value is not None:
+            fact[name] = _value(value, kind, name)
+    if plan.terms:
+        for name, value in zip(plan.terms, plan.evaluate_terms(facts)):
+            if value is not None:
+                fact[name] = _value(value, plan.term_kinds[name], name)
+    return fact
+
+
+def _value(value: Any, kind: str | None, name: str) -> Any:
+    fits = (isinstance(value, bool) if kind == "flag" else
+            isinstance(value, (int, float)) and not isinstance(value, bool) if kind in NUMERIC else
+            isinstance(value, str) if kind in ("text", "code") else
+            isinstance(value, frozenset) and all(isinstance(v, str) for v in value) if kind == "codes" else
+            isinstance(value, (bool, int, float, str)))
+    if not fits:
+        raise DurableMismatch(f"fact {name} is {type(value).__name__}, not the {kind} the translation expects")
+    return sorted(value) + [SENTINEL] if isinstance(value, frozenset) else value
+
+
+def _decode(value: Any) -> Any:
+    return frozenset(value[:-1]) if isinstance(value, list) else value
+
+
+class _Session:
+    """One incident's durable session: runs the actions and keeps what they say."""
+
+    def __init__(self, engine: DurableEngine, sid: str):
+        self.handle, self.actions, self.sid = engine._handle, engine.translation.actions, sid
+        self.judged: dict[tuple[str, int], tuple] = {}
+        self.derived: dict[tuple[str, str], Any] = {}
+
+    def assert_facts(self, facts: list[dict]) -> None:
+        code, state = _durable.assert_facts(self.handle, json.dumps(facts, ensure_ascii=False))
+        if code != 0:
+            raise DurableMismatch(f"durable did not accept the facts (code {code})")
+        started = _durable.start_action_for_state(self.handle, state)
+        message = started[1] if started else None
+        while message:
+            for name, frame in json.loads(message).items():
+                self.act(self.actions[name], frame["m"])
+            message = _durable.complete_and_start_action(self.handle, state)
+
+    def act(self, action: tuple, fact: dict) -> None:
+        ref = fact[REF]
+        if action[0] == "judge":
+            _, _, i, j, applies, verdict = action
+            before = self.judged.setdefault((ref, i), (i, j, applies, verdict))
+            if before != (i, j, applies, verdict):
+                raise DurableMismatch(f"two outcomes for rule {i} on {fact[KIND]} {ref}: {before} and {action}")
+            return
+        _, kind, stage, name, spec = action
+        value = spec[1] if spec[0] == "const" else fact.get(spec[1]) if spec[0] == "copy" else None
+        value = sorted(value) + [SENTINEL] if isinstance(value, frozenset) else value
+        if (ref, name) in self.derived:
+            if self.derived[(ref, name)] != _decode(value):
+                raise DurableMismatch(f"two values derived for {name} of {kind} {ref}")
+            return
+        self.derived[(ref, name)] = _decode(value)
+        following = {k: v for k, v in fact.items() if k != name}
+        following[STAGE] = stage + 1
+        if value is not None:
+            following[name] = value
+        code, _ = _durable.assert_fact(self.handle, json.dumps(following, ensure_ascii=False))
+        if code != 0:
+            raise DurableMismatch(f"durable did not accept the derived fact {name} (code {code})")
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _work(connection, folders, profile, offences, fingerprint, verify, crash_on) -> None:  # pragma: no cover
+    """A worker process: rebuild the same pack, then judge batches until told to stop."""
+    engine = DurableEngine(RulePack.load(folders, profile), offences, folders=folders, workers=0, verify=verify)
+    if engine.fingerprint != fingerprint:
+        connection.send(("error", "the rule files changed while the audit started; run it again"))
+        return
+    connection.send(("ready", None))
+    while (batch := connection.recv()) is not None:
+        answers = []
+        for item in batch:
+            incident = item.incident if isinstance(item, Accepted) else item
+            if not isinstance(incident, Incident):
+                answers.append(None)
+                continue
+            if incident.id in crash_on:
+                os.kill(os.getpid(), signal.SIGSEGV)
+            try:
+                answers.append(("ok", engine.run(incident)))
+            except Exception as error:  # noqa: BLE001 - the parent re-runs it on the default engine
+                answers.append(("failed", f"{type(error).__name__}: {error}"))
+        connection.send(answers)
+
+
+class _Worker:
+    def __init__(self, engine: DurableEngine, context):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_work, daemon=True, args=(
+            child, engine.folders, engine.pack.profile, engine.offences, engine.fingerprint, engine.verify,
+            engine.simulate_crash_on))
+        self.process.start()
+        child.close()
+        self.ready, self.number = False, None   # the batch it is working on
+
+
+class _Pool:
+    """Batches out to workers, answers back in input order. A worker that dies is replaced; its batch is
+    answered with `None`s, which the default engine takes."""
+
+    def __init__(self, engine: DurableEngine):
+        self.engine, self.context = engine, multiprocessing.get_context("spawn")
+        self.workers = [_Worker(engine, self.context) for _ in range(engine.workers)]
+
+    def run(self, batches: Iterator[list]) -> Iterator[tuple[list, list]]:
+        held: dict[int, list] = {}       # batches read and not yet answered, by number
+        unsent: deque[int] = deque()
+        done: dict[int, list] = {}
+        numbers, following, exhausted = itertools.count(), 0, False
+        while True:
+            while not exhausted and len(held) < 2 * len(self.workers):
+                batch = next(batches, None)
+                if batch is None:
+                    exhausted = True
+                else:
+                    number = next(numbers)
+                    held[number] = batch
+                    unsent.append(number)
+            for worker in self.workers:
+                if worker.ready and worker.number is None and unsent:
+                    worker.number = unsent.popleft()
+                    worker.connection.send(held[worker.number])
+            while following in done:
+                yield held.pop(following), done.pop(following)
+                following += 1
+            if exhausted and not held:
+                return
+            self._collect(done, held)
+
+    def _collect(self, done: dict[int, list], held: dict[int, list]) -> None:
+        watched = {w.connection: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
+        for ready in wait(list(watched)):
+            worker = watched[ready]
+            if worker not in self.workers:
+                continue  # replaced earlier in this round
+            try:
+                message = worker.connection.recv() if worker.connection.poll() else None
+            except (EOFError, OSError):
+                message = None
+            if isinstance(message, tuple):
+                if message[0] == "error":
+                    raise EngineUnavailable(f"a durable-rules worker could not start: {message[1]}")
+                worker.ready = True
+            elif message is not None:
+                done[worker.number], worker.number = message, None
+            elif not worker.process.is_alive() or ready is worker.process.sentinel:
+                worker.process.join(timeout=5)
+                self._replace(worker, done, held)
+
+    def _replace(self, dead: _Worker, done: dict[int, list], held: dict[int, list]) -> None:
+        code = dead.process.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if not dead.ready:
+            raise EngineUnavailable(f"a durable-rules worker died while starting ({how})")
+        if dead.number is not None:
+            batch = held[dead.number]
+            done[dead.number] = [None] * len(batch)
+            count = sum(isinstance(i.incident if isinstance(i, Accepted) else i, Incident) for i in batch)
+            self.engine.notes.append(f"a durable-rules worker crashed ({how}); the {count} incidents of its batch "
+                                     "were evaluated by the default engine")
+        dead.connection.close()
+        self.workers[self.workers.index(dead)] = _Worker(self.engine, self.context)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            try:
+                worker.connection.send(None)
+            except (OSError, ValueError):
+                pass
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join(timeout=5)
+            worker.connection.close()

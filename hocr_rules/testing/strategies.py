@@ -1,0 +1,336 @@
+"""Hypothesis strategies for valid incidents and their parts, read from the model rather than guessed.
+
+pydantic v2 has no Hypothesis plugin, and `st.from_type` ignores constraints inside `Optional` (`age: int |
+None = Field(ge=0, le=130)`), strips nothing (`str_strip_whitespace` turns "  " into an empty id) and knows
+nothing of references between records. So each record here is built field by field from the model itself:
+closed code lists come from its `Literal`s, numeric bounds and minimum lengths from its field constraints,
+nested records from their own models, and every id a record points at is one the incident holds. A field
+added to the model is generated without a change here. Offence codes are drawn from the notifiable offence
+table, times are written as a force exports them (local time with its offset, or UTC) and lean towards the
+hours around the clocks changing and the days rule editions start.
+
+The strategies give plain dicts, the shape of a record after `json.loads`; `incidents()` validates each one
+through `Incident.model_validate`, so a strategy that drifted from the schema fails at once.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
+from typing import Annotated, Any, Callable, Iterable, Literal, get_args, get_origin
+
+import annotated_types as at
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from hocr_rules.model.incident import Cancellation, CrimeRecord, Disclosure, Incident, N100Record, Person
+from hocr_rules.model.timestamps import LONDON
+from hocr_rules.offences import Offence, OffenceTable
+
+HOUR, DAY = 3600, 86400
+DEFAULT_START = int(datetime(2013, 1, 1, tzinfo=LONDON).timestamp())
+DEFAULT_END = int(datetime(2027, 12, 31, tzinfo=LONDON).timestamp())
+#: How times are written: local time in England and Wales with its offset, UTC with Z, or a fixed offset.
+STYLES = ("london", "utc", "+02:00", "-05:00")
+ID_CHARACTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789/-_"
+PHRASES = ("Victim traced and spoken to; does not confirm that an offence occurred",
+           "CCTV shows the named man was at work elsewhere all evening", "victim withdrew", "no evidence",
+           "Bank statement shows the payment was made by the account holder's own card", "NX/482211")
+OMIT = object()  # in `given`: leave the field out, so the model's default applies
+
+
+# ---------------------------------------------------------------- the schema, read from the model
+
+def choices(model: type[BaseModel], field: str) -> tuple:
+    """The closed set of codes a field takes (its `Literal`, also inside `Optional` or `list`), in model order."""
+    found: list = []
+
+    def walk(annotation: Any) -> None:
+        if get_origin(annotation) is Literal:
+            found.extend(get_args(annotation))
+        for arg in get_args(annotation) if get_origin(annotation) is not Literal else ():
+            walk(arg)
+
+    walk(model.model_fields[field].annotation)
+    if not found:
+        raise KeyError(f"{model.__name__}.{field} is not a closed set of codes")
+    return tuple(found)
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without `Annotated` and `Optional`, and whether None is allowed."""
+    nullable = False
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            nullable = nullable or len(args) < len(get_args(annotation))
+            if len(args) != 1:
+                return annotation, nullable
+            annotation = args[0]
+        else:
+            return annotation, nullable
+
+
+def _limit(metadata: Iterable, kind: type, attribute: str, default: Any) -> Any:
+    return next((getattr(m, attribute) for m in metadata if isinstance(m, kind)), default)
+
+
+def _values(annotation: Any, metadata: Iterable, times: st.SearchStrategy[str]) -> st.SearchStrategy:
+    """Values for one field, honouring its constraints; nested models are the caller's business."""
+    core, _ = _unwrap(annotation)
+    metadata = list(metadata)
+    if get_origin(core) is Literal:
+        return st.sampled_from(get_args(core))
+    if get_origin(core) is list:
+        return st.lists(_values(get_args(core)[0], (), times), max_size=4, unique=True)
+    if core is bool:
+        return st.booleans()
+    if core is int:
+        return st.integers(_limit(metadata, at.Ge, "ge", -(10 ** 6)), _limit(metadata, at.Le, "le", 10 ** 6))
+    if core is float:
+        low = _limit(metadata, at.Gt, "gt", None)
+        return st.floats(min_value=low if low is not None else -1e6, max_value=1e6, exclude_min=low is not None,
+                         allow_nan=False, allow_infinity=False)
+    if core is datetime:
+        return times
+    if core is str:
+        return text(min_size=_limit(metadata, at.MinLen, "min_length", 0))
+    raise TypeError(f"no strategy for {annotation!r}; give one in `given`")
+
+
+def _record(draw, model: type[BaseModel], times: st.SearchStrategy[str], given: dict[str, Any]) -> dict:
+    """One record: required fields always, optional ones sometimes (sometimes explicitly null), `given`
+    fields (a value, a strategy, or OMIT) as the caller says."""
+    record: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name in given:
+            value = given[name]
+            value = draw(value) if isinstance(value, st.SearchStrategy) else value
+            if value is not OMIT:
+                record[name] = value
+            continue
+        if not field.is_required() and not draw(st.booleans()):
+            continue
+        values = _values(field.annotation, field.metadata, times)
+        nullable = _unwrap(field.annotation)[1]
+        record[name] = draw(st.none() | values) if nullable and not field.is_required() else draw(values)
+    return record
+
+
+# ---------------------------------------------------------------- times
+
+def seconds_of(value: str | datetime) -> float:
+    """Epoch seconds of an aware timestamp, as written in an incident dict or as a datetime."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if moment.utcoffset() is None:
+        raise ValueError(f"timestamp {value!r} has no offset")
+    return moment.timestamp()
+
+
+def write(seconds: float, style: str = "london") -> str:
+    """A moment as an export writes it (see STYLES); always with its offset, so never ambiguous."""
+    if style == "london":
+        return datetime.fromtimestamp(seconds, LONDON).isoformat()
+    if style == "utc":
+        return datetime.fromtimestamp(seconds, timezone.utc).isoformat().replace("+00:00", "Z")
+    sign = -1 if style.startswith("-") else 1
+    hours, minutes = style[1:].split(":")
+    zone = timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+    return datetime.fromtimestamp(seconds, zone).isoformat()
+
+
+def clock_changes(start: float = DEFAULT_START, end: float = DEFAULT_END) -> list[int]:
+    """The moments the clocks change in the UK (01:00 UTC on the last Sundays of March and October)."""
+    found = []
+    for year in range(datetime.fromtimestamp(start, timezone.utc).year, datetime.fromtimestamp(end, timezone.utc).year + 1):
+        for month in (3, 10):
+            last = date(year, month, 31)
+            last -= timedelta(days=(last.weekday() - 6) % 7)
+            moment = int(datetime(year, month, last.day, 1, tzinfo=timezone.utc).timestamp())
+            if start <= moment <= end:
+                found.append(moment)
+    return found
+
+
+@cache
+def edition_starts() -> tuple[int, ...]:
+    """Every date a rule version of the bundled pack starts (local midnight), oldest first."""
+    from hocr_rules.testing.assertions import default_pack
+    return tuple(sorted({int(v.start_seconds) for rule in default_pack().rules for v in rule.versions}))
+
+
+def instants(start: float = DEFAULT_START, end: float = DEFAULT_END, *,
+             near: Iterable[float] | None = None) -> st.SearchStrategy[int]:
+    """Epoch seconds in [start, end]; half of them within six hours of a point in `near` (by default the
+    clock changes and rule edition starts in the window)."""
+    start, end = int(start), int(end)
+    points = sorted({int(p) for p in (near if near is not None else [*clock_changes(start, end), *edition_starts()])
+                     if start <= p <= end})
+    anywhere = st.integers(start, end)
+    if not points:
+        return anywhere
+    close = st.builds(lambda p, d: min(max(p + d, start), end), st.sampled_from(points),
+                      st.integers(-6 * HOUR, 6 * HOUR))
+    return st.one_of(anywhere, close)
+
+
+def timestamps(start: float = DEFAULT_START, end: float = DEFAULT_END, *, near: Iterable[float] | None = None,
+               styles: Iterable[str] = STYLES) -> st.SearchStrategy[str]:
+    """Aware ISO timestamps as exports write them, leaning towards clock changes and edition starts."""
+    return st.builds(write, instants(start, end, near=near), st.sampled_from(tuple(styles)))
+
+
+def times_near(moment: float, *, before: float = 30 * DAY, after: float = 60 * DAY) -> st.SearchStrategy[str]:
+    """Timestamps around one moment: mostly within hours of it (where the limits bite), some days away."""
+    moment = int(moment)
+    offsets = st.one_of(st.integers(0, 80 * HOUR), st.integers(-int(before), int(after)))
+    return st.builds(lambda d, style: write(moment + d, style), offsets, st.sampled_from(STYLES))
+
+
+def map_times(record: dict, change: Callable[[Any], Any], model: type[BaseModel] = Incident) -> dict:
+    """A copy of an incident dict (or of one of its records) with `change` applied to every timestamp the
+    model declares, nested records included."""
+    out = dict(record)
+    for name, value in record.items():
+        field = model.model_fields.get(name)
+        if field is None or value is None:
+            continue
+        core, _ = _unwrap(field.annotation)
+        inner = _unwrap(get_args(core)[0])[0] if get_origin(core) is list else core
+        if inner is datetime:
+            out[name] = [change(v) for v in value] if isinstance(value, list) else change(value)
+        elif isinstance(inner, type) and issubclass(inner, BaseModel):
+            out[name] = ([map_times(v, change, inner) for v in value] if isinstance(value, list)
+                         else map_times(value, change, inner))
+    return out
+
+
+def shift_times(incident: dict, seconds: float) -> dict:
+    """The same incident `seconds` later (earlier if negative): every time moves by the same elapsed time,
+    UTC times stay UTC and the others are written in local time with the offset then in force."""
+    return map_times(incident, lambda v: write(seconds_of(v) + seconds,
+                                               "utc" if str(v).endswith("Z") else "london"))
+
+
+# ---------------------------------------------------------------- codes and text
+
+def offences(*, families: Iterable[str] = (), excluding: Iterable[str] = (), victim_based: bool | None = None,
+             where: Callable[[Offence], bool] | None = None) -> st.SearchStrategy[str]:
+    """Offence codes (classifications and HO codes) from the notifiable offence table: with any of
+    `families`, none of `excluding`, and passing `where`."""
+    return _offence_codes(frozenset(families), frozenset(excluding), victim_based, where)
+
+
+@cache
+def _offence_codes(wanted: frozenset, unwanted: frozenset, victim_based: bool | None, where) -> st.SearchStrategy:
+    table = OffenceTable.load()
+    codes = [c for c in table.codes() if (not wanted or wanted & table.lookup(c).families)
+             and not unwanted & table.lookup(c).families
+             and victim_based in (None, table.lookup(c).victim_based) and (where is None or where(table.lookup(c)))]
+    if not codes:
+        raise ValueError(f"no offence in the table has families {sorted(wanted)}, none of {sorted(unwanted)}")
+    return st.sampled_from(codes)
+
+
+def text(min_size: int = 0) -> st.SearchStrategy[str]:
+    """Free text as the model stores it: already stripped (the model strips), realistic or arbitrary."""
+    arbitrary = st.text(st.characters(categories=("L", "N", "P")) | st.just(" "), max_size=40).map(str.strip)
+    return st.one_of(st.sampled_from(PHRASES), arbitrary).filter(lambda s: len(s) >= min_size)
+
+
+def identifiers(prefix: str = "") -> st.SearchStrategy[str]:
+    """Ids as forces write them: `V1`, `CR/25/0001`, or any short code without spaces."""
+    return st.one_of(st.integers(1, 20).map(lambda n: f"{prefix}{n}"),
+                     st.text(ID_CHARACTERS, min_size=1, max_size=10))
+
+
+def _some(values: list[str]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(values), unique=True, max_size=3) if values else st.just([])
+
+
+# ---------------------------------------------------------------- records
+
+@st.composite
+def people(draw, person_id: str | None = None) -> dict:
+    """A person: any mix of the equality data the model allows, each absent, null or given."""
+    return _record(draw, Person, timestamps(), {"id": person_id or identifiers("P")})
+
+
+@st.composite
+def disclosures(draw, disclosure_id: str | None = None, person_ids: Iterable[str] = (),
+                near: float | None = None) -> dict:
+    """A disclosure whose victims and offenders are among `person_ids`."""
+    ids = list(person_ids)
+    times = times_near(near) if near is not None else timestamps()
+    return _record(draw, Disclosure, times, {"id": disclosure_id or identifiers("D"), "offence": offences(),
+                                             "victims": _some(ids), "offenders": _some(ids),
+                                             "contrary_evidence": st.none() | text(1)})
+
+
+@st.composite
+def cancellations(draw, near: float | None = None) -> dict:
+    """How a record left the statistics; codes are often right (C1-C5) and sometimes what forces mistype."""
+    times = times_near(near) if near is not None else timestamps()
+    codes = st.sampled_from(("C1", "C2", "C3", "C4", "C5")) | st.sampled_from(("C6", "c2", "C02", "T1"))
+    return _record(draw, Cancellation, times, {"code": st.none() | codes})
+
+
+@st.composite
+def crime_records(draw, reference: str | None = None, person_ids: Iterable[str] = (),
+                  disclosure_ids: Iterable[str] = (), near: float | None = None) -> dict:
+    """A crime record pointing only at people and disclosures the incident holds; a cancellation only when
+    its status says the record left the statistics (the model's own rule)."""
+    ids, linked = list(person_ids), list(disclosure_ids)
+    status = draw(st.sampled_from(choices(CrimeRecord, "status")))
+    times = times_near(near) if near is not None else timestamps()
+    cancellation = OMIT if status == "recorded" else draw(st.just(OMIT) | st.none() | cancellations(near))
+    return _record(draw, CrimeRecord, times, {
+        "reference": reference or identifiers("CR/"), "offence": offences(),
+        "victim": st.sampled_from(ids) | st.none() if ids else OMIT, "offenders": _some(ids),
+        "disclosures": _some(linked), "status": status, "cancellation": cancellation})
+
+
+N100_REASONS = ("N100/01", "N100/02", "N100/03", "100/01", "N100/1", "N100/04", "N101/01", "NFA")
+
+
+@st.composite
+def n100s(draw, n100_id: str | None = None, disclosure_ids: Iterable[str] = ("D1",),
+          crime_references: Iterable[str] = (), near: float | None = None) -> dict:
+    """An N100 on one of `disclosure_ids`, with a reason that is valid or as a force mistyped it."""
+    linked, crimes = list(disclosure_ids), list(crime_references)
+    times = times_near(near) if near is not None else timestamps()
+    return _record(draw, N100Record, times, {
+        "id": n100_id or identifiers("N"), "disclosure": st.sampled_from(linked),
+        "reason": st.none() | st.sampled_from(N100_REASONS) | text(1),
+        "rape_crime": st.none() | st.sampled_from(crimes) if crimes else OMIT})
+
+
+@st.composite
+def incident_dicts(draw, start: float = DEFAULT_START, end: float = DEFAULT_END, *, max_people: int = 4,
+                   max_disclosures: int = 3, max_crime_records: int = 3, max_n100s: int = 2) -> dict:
+    """Any valid incident: every field the model has, every reference resolving, ids unique. Not
+    compliant, not realistic: the space the engine must cope with (most outcomes are not evaluable)."""
+    t0 = draw(instants(start, end))
+    person_ids = draw(st.lists(identifiers("P"), unique=True, max_size=max_people))
+    disclosure_ids = draw(st.lists(identifiers("D"), unique=True, max_size=max_disclosures))
+    references = draw(st.lists(identifiers("CR/"), unique=True, max_size=max_crime_records))
+    n100_ids = draw(st.lists(identifiers("N"), unique=True, max_size=max_n100s if disclosure_ids else 0))
+    kind = draw(st.sampled_from(choices(Incident, "kind")))
+    return _record(draw, Incident, times_near(t0), {
+        "id": identifiers("INC-"), "received_at": write(t0, draw(st.sampled_from(STYLES))), "kind": kind,
+        "parent": identifiers("INC-") if kind == "secondary" else st.just(OMIT) | identifiers("INC-"),
+        "people": st.tuples(*(people(p) for p in person_ids)).map(list),
+        "disclosures": st.tuples(*(disclosures(d, person_ids, t0) for d in disclosure_ids)).map(list),
+        "crime_records": st.tuples(*(crime_records(r, person_ids, disclosure_ids, t0)
+                                     for r in references)).map(list),
+        "n100s": st.tuples(*(n100s(n, disclosure_ids, references, t0) for n in n100_ids)).map(list)})
+
+
+def incidents(start: float = DEFAULT_START, end: float = DEFAULT_END, **sizes: int) -> st.SearchStrategy[Incident]:
+    """`incident_dicts()` validated into the model."""
+    return incident_dicts(start, end, **sizes).map(Incident.model_validate)
