@@ -61,8 +61,8 @@ class Rate:
 
     def phrase(self, what: str = "reported crimes", verb: str = "were recorded") -> str:
         """The sentence an inspection report would print, e.g. "96.6 % of reported crimes were recorded,
-        confidence interval +/- 1.27 %"; bounds are rounded outwards so the sentence is never stronger than the
-        interval."""
+        confidence interval +/- 1.27 %"; an interval that is not symmetric (Wilson, exact, or Wald clipped at
+        0 or 100 %) is given by its ends instead, rounded outwards so the sentence is never stronger than it."""
         if self.rate is None or self.interval is None:
             return "no cases"
         if self.too_few:
@@ -73,8 +73,11 @@ class Rate:
         if self.successes == 0:
             high = math.ceil(interval.high * 1000 - 1e-9) / 10
             return f"0.0 % of {what} {verb}, confidence interval 0.0 % to {high:.1f} %"
-        half_width = (interval.high - interval.low) / 2 * 100
-        return f"{self.rate * 100:.1f} % of {what} {verb}, confidence interval +/- {half_width:.2f} %"
+        below, above = (self.rate - interval.low) * 100, (interval.high - self.rate) * 100
+        if abs(below - above) < 0.005:  # symmetric (Wald, unclipped): the inspectorate's own form
+            return f"{self.rate * 100:.1f} % of {what} {verb}, confidence interval +/- {above:.2f} %"
+        low, high = math.floor(interval.low * 1000 + 1e-9) / 10, math.ceil(interval.high * 1000 - 1e-9) / 10
+        return f"{self.rate * 100:.1f} % of {what} {verb}, confidence interval {low:.1f} % to {high:.1f} %"
 
 
 def proportion(

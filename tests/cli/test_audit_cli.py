@@ -75,7 +75,7 @@ def test_audit_prints_the_inspectorates_sentences(incidents):
     assert "98 incidents evaluated, 0 rejected" in result.output
     for title in ("recording rate", "timeliness", "transfers and cancellations"):
         assert title in result.output
-    for sentence in ("90.0 % of reports of rape were recorded, confidence interval +/- ",
+    for sentence in ("90.0 % of reports of rape were recorded, confidence interval 76.8 % to 100.0 %",
                      "25.0 % of crimes reported through safeguarding (public protection) referrals were recorded",
                      "35 of 41 violent crimes were recorded within 24 hours",
                      "an N100 was applied on 8 of 12 rape reports that should have had one",
@@ -91,7 +91,7 @@ def test_audit_json_has_the_documented_schema_and_the_counts(incidents):
     assert (rates["rape"]["recorded"], rates["rape"]["required"]) == (18, 20)
     assert (rates["violence"]["recorded"], rates["violence"]["required"]) == (34 + 3 + 4, 40 + 12 + 4)
     assert (rates["safeguarding_referral"]["recorded"], rates["safeguarding_referral"]["required"]) == (3, 12)
-    assert rates["rape"]["phrase"].startswith("90.0 % of reports of rape were recorded, confidence interval +/- ")
+    assert rates["rape"]["phrase"].startswith("90.0 % of reports of rape were recorded, confidence interval 76.8 % to 100.0 %")
     timed = {t["name"]: t for t in doc["timeliness"]}
     assert timed["violence"]["phrase"] == "35 of 41 violent crimes were recorded within 24 hours"
     assert doc["n100"]["phrase"] == "an N100 was applied on 8 of 12 rape reports that should have had one"
