@@ -15,8 +15,11 @@ How each form of the condition language is carried:
   splits (`T(c)` with the value of `x`, `F(c)` with `y`, `U(c)` with unknown); `not` swaps `T` and `F`;
   `and`/`or` follow Kleene; `hours_between(a, b) > k` becomes `b > a + k*3600` on the fact (exact for times
   from 2004 to 2038; see `_time_limit`), other sums and products against a fact stay durable arithmetic.
-- Sets are arrays ending in a sentinel item, so `'x' not in codes` (`$iall` never matches an empty array) holds
-  for an empty set; `'x' in codes` is `$iany`, `overlaps(codes, [..])` one `$iany` per item.
+- Sets are sent as objects with one key per member and the key `_` holding their size: `'x' in codes` is
+  `codes.x == true`, `'x' not in codes` is `codes._` present and `codes.x` absent, an empty set `codes._ == 0`.
+  Durable's `$iany`/`$iall` would do, but their alpha nodes are never shared (see `_emit`).
+- `present`/`missing` of a fact test `$ex`/`$nex`, plus the empty value of its kind if our `present()` says an
+  empty value is missing (asked of `expressions.FUNCTIONS` when translating, so the two cannot drift apart).
 - Derived facts form a Rete chain: the subject's fact carries a stage number; the derivation's durable rules
   match stage n and their action asserts the fact again at stage n+1 with the derived value (a constant the
   durable rule stands for, or a copy of a field), and findings match the last stage.
@@ -33,19 +36,20 @@ from __future__ import annotations
 
 import hashlib
 import operator
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, Callable
 
+from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE
 from hocr_rules.errors import EngineUnavailable
 from hocr_rules.expressions import FUNCTIONS, Compiler, Node
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.pack import RulePack
 
-NO_DATE, NOT_IN_FORCE = -1, -2  # as hocr_rules.engine.program
 KIND, STAGE, REF = "_kind", "_stage", "_ref"
-SENTINEL = "$end"               # last item of every array, so no array is empty
+MEMBER = "_"                    # the key of a set object that holds its size
 NUMERIC = frozenset({"time", "hours", "count", "number"})
 MAX_CONJUNCTIONS = 4000
 NONE = Node("none")             # a term whose value is unknown
@@ -56,8 +60,8 @@ _NEGATE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 _FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
 _DURABLE = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _ARITH = {"+": "$add", "-": "$sub", "*": "$mul"}
-_BOOLEAN = frozenset({"and", "or", "not", "in", "not in"}) | frozenset(_PY)
 _BOOLEAN_CALLS = frozenset({"present", "missing", "only_phrases", "contains_any", "overlaps"})
+_EMPTY = {"text": "", "code": "", "codes": frozenset(), "flag": False, **dict.fromkeys(NUMERIC, 0)}
 
 
 class Untranslatable(Exception):
@@ -65,7 +69,7 @@ class Untranslatable(Exception):
 
 
 # ---------------------------------------------------------------- conditions in disjunctive normal form
-# An atom is (field, op, rvalue): op is a comparison, 'ex'/'nex', or 'any=='/'any!='/'all=='/'all!=' on arrays;
+# An atom is (field, op, rvalue): op is a comparison or 'ex'/'nex'; field may be 'set.member';
 # rvalue is ('c', constant), ('m', field of the same fact) or ('x', op, left, right) for arithmetic.
 
 def conj(*parts: frozenset) -> frozenset:
@@ -116,9 +120,6 @@ def _consistent(c: frozenset) -> bool:
                             return False
                     except TypeError:
                         pass
-        items = {(a[1], a[2]) for a in atoms if a[1] in ("any==", "all!=")}
-        if any(("all!=", v) in items for op, v in items if op == "any=="):
-            return False
         lows = [(w, op == ">=") for op, w in consts if op in (">", ">=") and _number(w)]
         highs = [(w, op == "<=") for op, w in consts if op in ("<", "<=") and _number(w)]
         for (lo, lo_in), (hi, hi_in) in product(lows, highs):
@@ -131,8 +132,8 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def to_json(c: frozenset) -> dict:
-    tests = [_atom_json(a) for a in sorted(c, key=repr)]
+def to_json(atoms: list[tuple]) -> dict:
+    tests = [_atom_json(a) for a in atoms]
     return tests[0] if len(tests) == 1 else {"$and": tests}
 
 
@@ -143,10 +144,7 @@ def _atom_json(a: tuple) -> dict:
     rvalue = _rvalue_json(value)
     if op == "==":
         return {name: rvalue}
-    if op in _DURABLE:
-        return {_DURABLE[op]: {name: rvalue}}
-    item = {"$i": rvalue} if op.endswith("==") else {"$neq": {"$i": rvalue}}
-    return {"$iany" if op.startswith("any") else "$iall": {name: item}}
+    return {_DURABLE[op]: {name: rvalue}}
 
 
 def _rvalue_json(value: tuple) -> Any:
@@ -308,7 +306,7 @@ class Translator:
             term = _substitute(term, name, self.plan.terms[name])  # terms are computed from facts only
         if not term.names():
             return self._fold(term)
-        key = "_p" + hashlib.sha1(repr(term).encode()).hexdigest()[:12]
+        key = "_p" + hashlib.sha1(repr(_key(term)).encode()).hexdigest()[:12]
         if key not in self.plan.terms:
             self.plan.terms[key], self.plan.term_kinds[key] = term, self.kind_of(term)
         return [(TRUE, Node("name", value=key))]
@@ -400,7 +398,8 @@ class Translator:
         if kind in ("text", "code"):
             return atom(name, "!=", ("c", "")), atom(name, "==", ("c", "")), absent
         if kind == "codes":
-            return atom(name, "any!=", ("c", SENTINEL)), atom(name, "all==", ("c", SENTINEL)), absent
+            size = f"{name}.{MEMBER}"
+            return atom(size, "!=", ("c", 0)), atom(size, "==", ("c", 0)), atom(size, "nex")
         raise Untranslatable(f"the truth of '{name}', whose kind is not known")
 
     def falsy(self, n: Node) -> tuple[frozenset, frozenset]:
@@ -422,7 +421,7 @@ class Translator:
         return disj(*exact), disj(*other)
 
     def presence(self, t: Node) -> tuple[frozenset, frozenset]:
-        """(present, missing) of a term: absent, '' or an empty list/tuple is missing; an empty set is not."""
+        """(present, missing) of a term, as our `present()` reads it."""
         if t is NONE:
             return FALSE, TRUE
         if t.op == "const":
@@ -437,11 +436,14 @@ class Translator:
             test = FUNCTIONS["present"][0]
             return (disj(*(atom(name, "==", ("c", v)) for v in values if test(v))),
                     disj(atom(name, "nex"), *(atom(name, "==", ("c", v)) for v in values if not test(v))))
-        if kind in ("text", "code"):
-            return atom(name, "!=", ("c", "")), disj(atom(name, "nex"), atom(name, "==", ("c", "")))
-        if kind in NUMERIC or kind in ("flag", "codes"):
+        if kind not in _EMPTY:
+            raise Untranslatable(f"present()/missing() of '{name}', whose kind is not known")
+        empty = _EMPTY[kind]
+        if kind == "codes":
+            name, empty = f"{name}.{MEMBER}", 0
+        if FUNCTIONS["present"][0](_EMPTY[kind]):
             return atom(name, "ex"), atom(name, "nex")
-        raise Untranslatable(f"present()/missing() of '{name}', whose kind is not known")
+        return atom(name, "!=", ("c", empty)), disj(atom(name, "nex"), atom(name, "==", ("c", empty)))
 
     def compare(self, op: str, a: Node, b: Node) -> tuple:
         if a.op == "const" and b.op == "const":
@@ -461,7 +463,7 @@ class Translator:
         if right is None:
             return self._computed(Node(op, (a, b)))
         unknown = disj(*(atom(x, "nex") for x in sorted(a.names() | b.names())))
-        return atom(a.value, op, right), atom(a.value, _NEGATE[op], right), unknown
+        return _referring(a.value, op, right), _referring(a.value, _NEGATE[op], right), unknown
 
     def _rvalue(self, t: Node) -> tuple | None:
         if t.op == "const":
@@ -482,21 +484,28 @@ class Translator:
             return (disj(*(atom(a.value, "==", ("c", v)) for v in values)),
                     conj(atom(a.value, "ex"), *(atom(a.value, "!=", ("c", v)) for v in values)),
                     atom(a.value, "nex"))
-        if b.op == "name" and kind_b == "codes" and (a.op in ("const", "name")) and kind_a in ("text", "code"):
-            item = ("c", a.value) if a.op == "const" else ("m", a.value)
-            unknown = disj(*(atom(x, "nex") for x in sorted(a.names() | b.names())))
-            return atom(b.value, "any==", item), atom(b.value, "all!=", item), unknown
+        if b.op == "name" and kind_b == "codes" and a.op == "const" and addressable(a.value):
+            return _members(b.value, [a.value])
         return self._computed(Node("in", (a, b)))
 
     def _overlaps(self, a: Node, b: Node) -> tuple | None:
         for field_, items in ((a, b), (b, a)):
             if field_.op == "name" and self.kind_of(field_) == "codes" and items.op == "const" and \
-                    isinstance(items.value, frozenset) and all(isinstance(v, str) for v in items.value):
-                values = sorted(items.value)
-                return (disj(*(atom(field_.value, "any==", ("c", v)) for v in values)),
-                        conj(atom(field_.value, "ex"), *(atom(field_.value, "all!=", ("c", v)) for v in values)),
-                        atom(field_.value, "nex"))
+                    isinstance(items.value, frozenset) and all(addressable(v) for v in items.value):
+                return _members(field_.value, sorted(items.value))
         return None
+
+
+def addressable(value: Any) -> bool:
+    """A set member durable can address as `set.member`."""
+    return isinstance(value, str) and value != MEMBER and "." not in value and not value.startswith("$")
+
+
+def _members(name: str, values: list[str]) -> tuple:
+    """(T, F, U) of 'the set has one of these members'."""
+    present = atom(f"{name}.{MEMBER}", "ex")
+    return (disj(*(atom(f"{name}.{v}", "==", ("c", True)) for v in values)),
+            conj(present, *(atom(f"{name}.{v}", "nex") for v in values)), atom(f"{name}.{MEMBER}", "nex"))
 
 
 def _time_limit(tr: Translator, op: str, a: Node, b: Node) -> tuple | None:
@@ -519,7 +528,15 @@ def _time_limit(tr: Translator, op: str, a: Node, b: Node) -> tuple | None:
         return None
     right = ("x", "+", ("m", start.value), ("c", limit))
     unknown = disj(atom(end.value, "nex"), atom(start.value, "nex"))
-    return atom(end.value, op, right), atom(end.value, _NEGATE[op], right), unknown
+    return _referring(end.value, op, right), _referring(end.value, _NEGATE[op], right), unknown
+
+
+def _referring(name: str, op: str, right: tuple) -> frozenset:
+    """A comparison whose right side may read other fields of the fact. Durable 2.0.28 reads an uninitialised
+    result when such a field is absent (`isAlphaMatch` ignores ERR_PROPERTY_NOT_FOUND), so each one is tested
+    present first; `_emit` puts these comparisons after every other test."""
+    found = _reads((name, op, right)) - {name}
+    return conj(atom(name, op, right), *(atom(field_, "ex") for field_ in sorted(found)))
 
 
 def _merge(cases: list) -> list:
@@ -533,8 +550,10 @@ def _merge(cases: list) -> list:
 
 
 def _key(node: Node) -> tuple:
-    """Nodes compare `1 == True` and `0 == 0.0`; our logic must not (0 is not False), so keys carry types."""
-    return node.op, type(node.value).__name__, repr(node.value), tuple(_key(a) for a in node.args)
+    """Nodes compare `1 == True` and `0 == 0.0`; our logic must not (0 is not False), so keys carry types. Sets
+    are sorted, so the key (and a pre-evaluated term's name) is the same in every process."""
+    value = sorted(map(repr, node.value)) if isinstance(node.value, frozenset) else repr(node.value)
+    return node.op, type(node.value).__name__, repr(value), tuple(_key(a) for a in node.args)
 
 
 def _substitute(node: Node, name: str, value: Node) -> Node:
@@ -594,7 +613,7 @@ class Translation:
 
     def fingerprint(self) -> str:
         text = repr(sorted((n, repr(r), self.actions[n]) for n, r in self.rules.items() if n in self.actions))
-        text += repr([(k, p.fields, {n: repr(t) for n, t in p.terms.items()}) for k, p in self.plans.items()])
+        text += repr([(k, p.fields, {n: _key(t) for n, t in p.terms.items()}) for k, p in self.plans.items()])
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -613,7 +632,7 @@ def translate(pack: RulePack, explicit_unknown: bool = False) -> Translation:
                 if rule.kind == "derivation":
                     if plan.stages != index:
                         raise Untranslatable("derivations must come before the findings of their subject")
-                    _derivation(out, translator, rule)
+                    _derivation(out, translator, index, rule)
                 else:
                     _finding(out, translator, index, rule)
             except Untranslatable as error:
@@ -622,6 +641,7 @@ def translate(pack: RulePack, explicit_unknown: bool = False) -> Translation:
         used = out.reads.get(kind, set())
         used |= {a[4][1] for a in out.actions.values() if a[0] == "derive" and a[1] == kind and a[4][0] == "copy"}
         plan.terms = {n: t for n, t in plan.terms.items() if n in used}
+        plan.fields = {n: k for n, k in plan.fields.items() if n in used}
         plan.compile_terms()
         out.plans[kind] = plan
     return out
@@ -632,14 +652,32 @@ def _reads(a: tuple) -> set[str]:
     def refs(value):
         return set() if value is None or value[0] == "c" else {value[1]} if value[0] == "m" else \
             refs(value[2]) | refs(value[3])
-    return {a[0]} | refs(a[2])
+    return {a[0].split(".")[0]} | refs(a[2])
 
 
-def _emit(out: Translation, prefix: str, dnf: frozenset, action: tuple) -> None:
-    for number, c in enumerate(sorted(dnf, key=lambda c: sorted(map(repr, c)))):
-        out.rules[f"{prefix}.{number}"] = {"all": [{"m": to_json(c)}]}
-        out.actions[f"{prefix}.{number}"] = action
-        out.reads.setdefault(action[1], set()).update(*(_reads(a) for a in c))
+def _emit(out: Translation, index: int, emits: list[tuple[str, frozenset, tuple]]) -> None:
+    """One durable rule per conjunction. Durable's matcher walks the alpha network with a stack of 64 nodes, so
+    the network must be narrow: every rule's conjunctions start with two always-true tests that are its own
+    (`_stage > -1 - index // 8`, then `_stage < 2 + index`: at most 8 rules under each group), then its tests
+    ordered by how many of its conjunctions share them, so they share alpha nodes."""
+    counts = Counter(a[0] for _, dnf, _ in emits for c in dnf for a in c)
+    gate = [(STAGE, ">", ("c", -1 - index // 8)), (STAGE, "<", ("c", 2 + index))]
+    for prefix, dnf, action in emits:
+        for number, c in enumerate(sorted(dnf, key=lambda c: sorted(map(repr, c)))):
+            out.rules[f"{prefix}.{number}"] = {"all": [{"m": to_json(ordered(c, counts, gate))}]}
+            out.actions[f"{prefix}.{number}"] = action
+            out.reads.setdefault(action[1], set()).update(*(_reads(a) for a in c))
+
+
+def ordered(c: frozenset, counts: Counter | None = None, gate: list = ()) -> list[tuple]:
+    """A conjunction's tests in the order durable must see them: subject kind and stage, the rule's gate, then
+    the most shared tests first, and comparisons that read other fields last (after their `$ex` tests)."""
+    counts = counts or Counter()
+    first = sorted(a for a in c if a[0] in (KIND, STAGE))
+    rest = sorted((a for a in c if a[0] not in (KIND, STAGE)),
+                  key=lambda a: (a[2] is not None and a[2][0] != "c", -counts[a[0]], a[0], a[1] != "==", a[1],
+                                 repr(a[2])))
+    return first + list(gate) + rest
 
 
 def _base(kind: str, stage: int) -> frozenset:
@@ -659,6 +697,7 @@ def _undated(rule: CompiledRule) -> tuple[frozenset, frozenset]:
 def _finding(out: Translation, tr: Translator, index: int, rule: CompiledRule) -> None:
     kind, base = tr.plan.kind, _base(tr.plan.kind, tr.plan.stages)
     tr.use(rule.dated_by)
+    emits: list[tuple] = []
     for j, version in enumerate(rule.versions):
         applies, test = version_nodes(version)
         guard = conj(base, _in_force(rule, j))
@@ -666,29 +705,31 @@ def _finding(out: Translation, tr: Translator, index: int, rule: CompiledRule) -
         exact, other = tr.falsy(applies)
         t_v, f_v, u_v = tr.tfu(test)
         prefix = f"{rule.code}.{j}"
-        _emit(out, prefix + ".breach", conj(guard, t_a, t_v), ("judge", kind, index, j, True, True))
-        _emit(out, prefix + ".compliant", conj(guard, t_a, f_v), ("judge", kind, index, j, True, False))
-        _emit(out, prefix + ".out", conj(guard, exact), ("judge", kind, index, j, False, None))
+        emits += [(prefix + ".breach", conj(guard, t_a, t_v), ("judge", kind, index, j, True, True)),
+                  (prefix + ".compliant", conj(guard, t_a, f_v), ("judge", kind, index, j, True, False)),
+                  (prefix + ".out", conj(guard, exact), ("judge", kind, index, j, False, None))]
         if out.explicit_unknown:
-            _emit(out, prefix + ".unknown", conj(guard, disj(u_a, other, conj(t_a, u_v))),
-                  ("judge", kind, index, j, None, None))
+            emits.append((prefix + ".unknown", conj(guard, disj(u_a, other, conj(t_a, u_v))),
+                          ("judge", kind, index, j, None, None)))
     # no date: out of scope if the current version could not apply anyway (as our dispatcher decides)
     no_date, too_early = _undated(rule)
     applies, _ = version_nodes(rule.versions[-1])
     t_a, _, u_a = tr.tfu(applies)
     exact, other = tr.falsy(applies)
-    _emit(out, f"{rule.code}.undated.out", conj(base, no_date, exact), ("judge", kind, index, NO_DATE, False, None))
+    emits += [(f"{rule.code}.undated.out", conj(base, no_date, exact), ("judge", kind, index, NO_DATE, False, None)),
+              (f"{rule.code}.early", conj(base, too_early), ("judge", kind, index, NOT_IN_FORCE, False, None))]
     if out.explicit_unknown:
-        _emit(out, f"{rule.code}.undated.unknown", conj(base, no_date, disj(t_a, u_a, other)),
-              ("judge", kind, index, NO_DATE, None, None))
-    _emit(out, f"{rule.code}.early", conj(base, too_early), ("judge", kind, index, NOT_IN_FORCE, False, None))
+        emits.append((f"{rule.code}.undated.unknown", conj(base, no_date, disj(t_a, u_a, other)),
+                      ("judge", kind, index, NO_DATE, None, None)))
+    _emit(out, index, emits)
 
 
-def _derivation(out: Translation, tr: Translator, rule: CompiledRule) -> None:
+def _derivation(out: Translation, tr: Translator, index: int, rule: CompiledRule) -> None:
     kind, stage, name = tr.plan.kind, tr.plan.stages, rule.source.derives
     base = _base(kind, stage)
     tr.use(rule.dated_by)
     values: list[tuple] = []
+    emits: list[tuple] = []
     for j, version in enumerate(rule.versions):
         applies, value = version_nodes(version)
         guard = conj(base, _in_force(rule, j))
@@ -696,11 +737,15 @@ def _derivation(out: Translation, tr: Translator, rule: CompiledRule) -> None:
         for number, (g, term) in enumerate(tr.cases(value)):
             for k, (g2, spec) in enumerate(_value(tr, term)):
                 values.append(spec)
-                _emit(out, f"{rule.code}.{j}.{number}.{k}", conj(guard, t_a, g, g2), ("derive", kind, stage, name, spec))
-        _emit(out, f"{rule.code}.{j}.none", conj(guard, disj(f_a, u_a)), ("derive", kind, stage, name, ("none",)))
-    _emit(out, f"{rule.code}.undated", conj(base, disj(*_undated(rule))), ("derive", kind, stage, name, ("none",)))
+                emits.append((f"{rule.code}.{j}.{number}.{k}", conj(guard, t_a, g, g2),
+                              ("derive", kind, stage, name, spec)))
+        emits.append((f"{rule.code}.{j}.none", conj(guard, disj(f_a, u_a)), ("derive", kind, stage, name, ("none",))))
+    emits.append((f"{rule.code}.undated", conj(base, disj(*_undated(rule))), ("derive", kind, stage, name, ("none",))))
+    _emit(out, index, emits)
     constants = {spec[1] for spec in values if spec[0] == "const"}
-    kinds = {tr.kind_of(Node("const", value=v)) for v in constants}
+    kinds = {tr.kind_of(Node("const", value=v)) for spec in values if spec[0] == "const" for v in [spec[1]]}
+    if "flag" in kinds and "number" in kinds:  # durable holds true == 1 and false == 0: keep them apart
+        raise Untranslatable(f"the derived fact '{name}' is sometimes true/false and sometimes a number")
     kinds |= {tr.kind_of(Node("name", value=spec[1])) for spec in values if spec[0] == "copy"}
     copies = any(spec[0] == "copy" for spec in values)
     tr.derived[name] = Derived(kinds.pop() if len(kinds) == 1 else None, None if copies else frozenset(constants))
@@ -718,4 +763,4 @@ def _value(tr: Translator, term: Node) -> list[tuple[frozenset, tuple]]:
         return [(TRUE, ("const", term.value))]
     if term.op == "name":
         return [(TRUE, ("copy", term.value))]
-    return [(g, spec) for g, t in tr._function(term) for g2, spec in _value(tr, t) for g in [conj(g, g2)]]
+    return [(conj(g, g2), spec) for g, t in tr._function(term) for g2, spec in _value(tr, t)]

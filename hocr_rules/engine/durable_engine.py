@@ -16,8 +16,11 @@ used; and terms durable cannot compute are computed in Python when the facts are
 We drive durable's C module (`durable_rules_engine`) as `durable.engine.Ruleset` does, without its host: no
 background dispatch threads, no per-action JSON round trip of the session state.
 
-`evaluate_many` runs durable in worker processes, because some rule shapes crash durable's C code: a crashed
-worker's batch is evaluated by the default engine instead, a note says so (`notes`), and the run completes.
+`evaluate_many` runs durable in worker processes (started with `spawn`, so a script calling it needs the usual
+`if __name__ == "__main__":` guard), because some rule shapes crash durable's C code: the batch of a worker that
+crashes, or takes longer than `batch_timeout`, is evaluated by the default engine instead, a note says so
+(`notes`), and the run completes. Each worker rebuilds the pack from its folders and profile and checks it has
+the same translation (a fingerprint), so workers can never judge by other rules than the parent's.
 """
 
 from __future__ import annotations
@@ -29,16 +32,18 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 import uuid
 from collections import deque
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from hocr_rules.engine.durable_compile import (KIND, NO_DATE, NUMERIC, REF, SENTINEL, STAGE, Translation,
+from hocr_rules.engine.durable_compile import (KIND, MEMBER, NUMERIC, REF, STAGE, Translation, addressable,
                                                translate)
 from hocr_rules.engine.evaluator import Evaluator, Facts, _apply_overrides, _outcome, subjects
 from hocr_rules.engine.outcomes import NOT_IN_SCOPE, IncidentResult
+from hocr_rules.engine.program import NO_DATE
 from hocr_rules.errors import EngineUnavailable
 from hocr_rules.facts.view import IncidentView
 from hocr_rules.facts.vocabulary import VOCABULARY
@@ -62,17 +67,24 @@ class DurableMismatch(RuntimeError):
     """Durable's matches do not add up to one outcome per rule and subject: a fault in the translation."""
 
 
+def install_hint(version: tuple = sys.version_info) -> str:
+    return INSTALL + (INSTALL_313 if version >= (3, 13) else "") + "."
+
+
 def _check_installed() -> None:
     if _durable is None:
-        raise EngineUnavailable(INSTALL + (INSTALL_313 if sys.version_info >= (3, 13) else "") + ".")
+        raise EngineUnavailable(install_hint())
 
 
 class DurableEngine:
-    """`evaluate(incident)` in this process; `evaluate_many(incidents)` in `workers` processes."""
+    """`evaluate(incident)` in this process; `evaluate_many(incidents)` in `workers` processes (0: in this one).
+
+    Not thread-safe: one engine per thread. `verify=True` makes durable fire 'not evaluable' itself too, so an
+    outcome it leaves out is an error rather than a final-pass default (slower; for tests)."""
 
     def __init__(self, pack: RulePack, offences: OffenceTable | None = None, *, folders: list[Path] | None = None,
-                 workers: int | None = None, batch_size: int = BATCH, verify: bool = False,
-                 simulate_crash_on: Iterable[str] = ()):
+                 workers: int | None = None, batch_size: int = BATCH, batch_timeout: float = 300.0,
+                 verify: bool = False, simulate_crash_on: Iterable[str] = (), simulate_hang_on: Iterable[str] = ()):
         _check_installed()
         self.pack, self.offences = pack, offences or OffenceTable.load()
         self.default = Evaluator(pack, self.offences)   # for the trace, and for batches a crashed worker left
@@ -81,8 +93,9 @@ class DurableEngine:
         self.fingerprint = self.translation.fingerprint()
         self.folders = folders or _folders(pack)
         self.workers = (os.cpu_count() or 1) if workers is None else workers
-        self.batch_size = batch_size
-        self.simulate_crash_on = frozenset(simulate_crash_on)  # tests only: a worker dies on these incidents
+        self.batch_size, self.batch_timeout = batch_size, batch_timeout  # a worker over the timeout is killed
+        # tests only: a worker kills itself with SIGSEGV on these incidents, or sleeps for an hour
+        self.simulate_crash_on, self.simulate_hang_on = frozenset(simulate_crash_on), frozenset(simulate_hang_on)
         self.notes: list[str] = []
         self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
         self._readers = {kind: {n: f.read for n, f in facts.items()} for kind, facts in VOCABULARY.items()}
@@ -110,8 +123,8 @@ class DurableEngine:
         for position, (kind, _, record) in enumerate(subjects(incident)):
             plan = self.translation.plans.get(kind)
             if plan is not None:
-                fact = _encode(plan, Facts(view, record, self._readers[kind], self._steps[kind]))
-                fact.update({REF: str(position), KIND: kind, STAGE: 0, "sid": sid})
+                fact = _encode(plan, Facts(view, record, self._readers[kind], self._steps[kind]), str(position))
+                fact.update({KIND: kind, STAGE: 0, "sid": sid})
                 facts.append(fact)
                 sent[str(position)] = fact
         if not facts:
@@ -172,15 +185,15 @@ class DurableEngine:
         the default engine, with a note in `notes`."""
         if self.workers < 1:
             for item in items:
-                incident = item.incident if isinstance(item, Accepted) else item
-                yield self._safely(incident, keep_out_of_scope) if isinstance(incident, Incident) else item
+                incident = _incident(item)
+                yield item if incident is None else self._safely(incident, keep_out_of_scope)
             return
         pool = _Pool(self)
         try:
             for batch, answers in pool.run(_batches(items, self.batch_size)):
                 for item, answer in zip(batch, answers):
-                    incident = item.incident if isinstance(item, Accepted) else item
-                    if not isinstance(incident, Incident):
+                    incident = _incident(item)
+                    if incident is None:
                         yield item
                     elif answer is not None and answer[0] == "ok":
                         yield self._assemble(incident, answer[1], keep_out_of_scope)
@@ -195,9 +208,22 @@ class DurableEngine:
     def _safely(self, incident: Incident, keep_out_of_scope: bool) -> IncidentResult:
         try:
             return self.evaluate(incident, keep_out_of_scope=keep_out_of_scope)
-        except DurableMismatch as error:
-            self.notes.append(f"incident {incident.id}: {error}; evaluated by the default engine")
+        except Exception as error:  # noqa: BLE001 - as in a worker: the default engine judges it, said openly
+            self.notes.append(f"incident {incident.id}: durable-rules failed ({type(error).__name__}: {error}); "
+                              "evaluated by the default engine")
             return self.default.evaluate(incident, keep_out_of_scope=keep_out_of_scope)
+
+    def close(self) -> None:
+        """Free durable's ruleset in this process (workers free theirs when they stop)."""
+        if self._handle is not None and _durable is not None:
+            _durable.delete_ruleset(self._handle)
+            self._handle = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
 
 
 def _folders(pack: RulePack) -> list[Path]:
@@ -209,9 +235,14 @@ def _folders(pack: RulePack) -> list[Path]:
 # ---------------------------------------------------------------- facts in, verdicts out
 
 
-def _encode(plan, facts: Facts) -> dict:
-    """A subject's fact for durable: its absent facts left out, sets as arrays that end in the sentinel."""
-    fact = {}
+_TYPES = {"flag": bool, "time": (int, float), "hours": (int, float), "count": (int, float), "number": (int, float),
+          "text": str, "code": str, "codes": frozenset, None: (bool, int, float, str)}
+
+
+def _encode(plan, facts: Facts, ref: str) -> dict:
+    """A subject's fact for durable, its reference first: absent facts left out, sets as objects of members.
+    Each value must have the type its kind promises, since the translation's tests rely on it."""
+    fact = {REF: ref}
     for name, kind in plan.fields.items():
         value = facts[name]
         if value is not None:
@@ -224,18 +255,24 @@ def _encode(plan, facts: Facts) -> dict:
 
 
 def _value(value: Any, kind: str | None, name: str) -> Any:
-    fits = (isinstance(value, bool) if kind == "flag" else
-            isinstance(value, (int, float)) and not isinstance(value, bool) if kind in NUMERIC else
-            isinstance(value, str) if kind in ("text", "code") else
-            isinstance(value, frozenset) and all(isinstance(v, str) for v in value) if kind == "codes" else
-            isinstance(value, (bool, int, float, str)))
-    if not fits:
+    if not isinstance(value, _TYPES[kind]) or (value.__class__ is bool and kind in NUMERIC):
         raise DurableMismatch(f"fact {name} is {type(value).__name__}, not the {kind} the translation expects")
-    return sorted(value) + [SENTINEL] if isinstance(value, frozenset) else value
+    if value.__class__ is frozenset:
+        if not all(addressable(v) for v in value):
+            raise DurableMismatch(f"a member of {name} cannot be a durable property name")
+        return _members(value)
+    return value
+
+
+def _members(value: frozenset) -> dict:
+    return dict.fromkeys(sorted(value), True) | {MEMBER: len(value)}
 
 
 def _decode(value: Any) -> Any:
-    return frozenset(value[:-1]) if isinstance(value, list) else value
+    return frozenset(k for k in value if k != MEMBER) if isinstance(value, dict) else value
+
+
+_REF_TEXT = json.dumps({REF: ""})[1:-2]   # '"_ref": "', as json.dumps writes it and durable returns it
 
 
 class _Session:
@@ -253,21 +290,28 @@ class _Session:
         started = _durable.start_action_for_state(self.handle, state)
         message = started[1] if started else None
         while message:
-            for name, frame in json.loads(message).items():
-                self.act(self.actions[name], frame["m"])
+            # '{"<rule>":{"m":{"_ref": "<ref>", ...}}}': a verdict needs only those two, so no JSON decoding
+            name = message[2:message.index('"', 2)]
+            action = self.actions[name]
+            at = message.find(_REF_TEXT)
+            if action[0] == "judge" and at > 0:
+                self.judge(action, message[at + len(_REF_TEXT):message.index('"', at + len(_REF_TEXT))])
+            else:
+                frame = json.loads(message)[name]["m"]
+                self.judge(action, frame[REF]) if action[0] == "judge" else self.derive(action, frame)
             message = _durable.complete_and_start_action(self.handle, state)
 
-    def act(self, action: tuple, fact: dict) -> None:
+    def judge(self, action: tuple, ref: str) -> None:
+        _, kind, i, j, applies, verdict = action
+        before = self.judged.setdefault((ref, i), (i, j, applies, verdict))
+        if before != (i, j, applies, verdict):
+            raise DurableMismatch(f"two outcomes for rule {i} on {kind} {ref}: {before} and {action[2:]}")
+
+    def derive(self, action: tuple, fact: dict) -> None:
         ref = fact[REF]
-        if action[0] == "judge":
-            _, _, i, j, applies, verdict = action
-            before = self.judged.setdefault((ref, i), (i, j, applies, verdict))
-            if before != (i, j, applies, verdict):
-                raise DurableMismatch(f"two outcomes for rule {i} on {fact[KIND]} {ref}: {before} and {action}")
-            return
         _, kind, stage, name, spec = action
         value = spec[1] if spec[0] == "const" else fact.get(spec[1]) if spec[0] == "copy" else None
-        value = sorted(value) + [SENTINEL] if isinstance(value, frozenset) else value
+        value = _members(value) if isinstance(value, frozenset) else value
         if (ref, name) in self.derived:
             if self.derived[(ref, name)] != _decode(value):
                 raise DurableMismatch(f"two values derived for {name} of {kind} {ref}")
@@ -285,13 +329,18 @@ class _Session:
 # ---------------------------------------------------------------- worker processes
 
 
+def _incident(item: Any) -> Incident | None:
+    item = item.incident if isinstance(item, Accepted) else item
+    return item if isinstance(item, Incident) else None
+
+
 def _batches(items: Iterable[Any], size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
 
 
-def _work(connection, folders, profile, offences, fingerprint, verify, crash_on) -> None:  # pragma: no cover
+def _work(connection, folders, profile, offences, fingerprint, verify, crash_on, hang_on) -> None:  # pragma: no cover
     """A worker process: rebuild the same pack, then judge batches until told to stop."""
     engine = DurableEngine(RulePack.load(folders, profile), offences, folders=folders, workers=0, verify=verify)
     if engine.fingerprint != fingerprint:
@@ -300,13 +349,14 @@ def _work(connection, folders, profile, offences, fingerprint, verify, crash_on)
     connection.send(("ready", None))
     while (batch := connection.recv()) is not None:
         answers = []
-        for item in batch:
-            incident = item.incident if isinstance(item, Accepted) else item
-            if not isinstance(incident, Incident):
+        for incident in batch:
+            if incident is None:
                 answers.append(None)
                 continue
             if incident.id in crash_on:
                 os.kill(os.getpid(), signal.SIGSEGV)
+            if incident.id in hang_on:
+                time.sleep(3600)
             try:
                 answers.append(("ok", engine.run(incident)))
             except Exception as error:  # noqa: BLE001 - the parent re-runs it on the default engine
@@ -319,10 +369,10 @@ class _Worker:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_work, daemon=True, args=(
             child, engine.folders, engine.pack.profile, engine.offences, engine.fingerprint, engine.verify,
-            engine.simulate_crash_on))
+            engine.simulate_crash_on, engine.simulate_hang_on))
         self.process.start()
         child.close()
-        self.ready, self.number = False, None   # the batch it is working on
+        self.ready, self.number, self.since = False, None, 0.0   # the batch it is working on, since when
 
 
 class _Pool:
@@ -349,8 +399,8 @@ class _Pool:
                     unsent.append(number)
             for worker in self.workers:
                 if worker.ready and worker.number is None and unsent:
-                    worker.number = unsent.popleft()
-                    worker.connection.send(held[worker.number])
+                    worker.number, worker.since = unsent.popleft(), time.monotonic()
+                    worker.connection.send([_incident(item) for item in held[worker.number]])
             while following in done:
                 yield held.pop(following), done.pop(following)
                 following += 1
@@ -360,7 +410,13 @@ class _Pool:
 
     def _collect(self, done: dict[int, list], held: dict[int, list]) -> None:
         watched = {w.connection: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
-        for ready in wait(list(watched)):
+        for worker in list(self.workers):
+            if worker.number is not None and time.monotonic() - worker.since > self.engine.batch_timeout:
+                worker.process.kill()   # stuck in durable's C code: its batch goes to the default engine
+                worker.process.join(timeout=5)
+                self._replace(worker, done, held, f"took longer than {self.engine.batch_timeout:.0f} s")
+                return
+        for ready in wait(list(watched), timeout=1.0):
             worker = watched[ready]
             if worker not in self.workers:
                 continue  # replaced earlier in this round
@@ -376,18 +432,18 @@ class _Pool:
                 done[worker.number], worker.number = message, None
             elif not worker.process.is_alive() or ready is worker.process.sentinel:
                 worker.process.join(timeout=5)
-                self._replace(worker, done, held)
+                code = worker.process.exitcode
+                self._replace(worker, done, held, "crashed (" + (f"signal {-code}" if code is not None and code < 0
+                                                                 else f"exit code {code}") + ")")
 
-    def _replace(self, dead: _Worker, done: dict[int, list], held: dict[int, list]) -> None:
-        code = dead.process.exitcode
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    def _replace(self, dead: _Worker, done: dict[int, list], held: dict[int, list], what: str) -> None:
         if not dead.ready:
-            raise EngineUnavailable(f"a durable-rules worker died while starting ({how})")
+            raise EngineUnavailable(f"a durable-rules worker {what} while starting")
         if dead.number is not None:
             batch = held[dead.number]
             done[dead.number] = [None] * len(batch)
-            count = sum(isinstance(i.incident if isinstance(i, Accepted) else i, Incident) for i in batch)
-            self.engine.notes.append(f"a durable-rules worker crashed ({how}); the {count} incidents of its batch "
+            count = sum(_incident(item) is not None for item in batch)
+            self.engine.notes.append(f"a durable-rules worker {what}; the {count} incidents of its batch "
                                      "were evaluated by the default engine")
         dead.connection.close()
         self.workers[self.workers.index(dead)] = _Worker(self.engine, self.context)
