@@ -32,16 +32,16 @@ TARGET_RATE = 20_000   # incidents per second, end to end, one core
 TARGET_MEMORY = 1.2    # peak RSS at the largest size / at the smallest
 
 
-def _default_engine(pack):
-    from hocr_rules.engine.evaluator import Evaluator
-    return Evaluator(pack)
+def _engine(name: str) -> Callable:
+    def build(pack):
+        from hocr_rules.engine.engines import build_engine
+        # in this process: the child pins itself to one core, and worker processes would measure the pool
+        return build_engine(name, pack, workers=0)
+    return build
 
 
-#: The engines the library offers, by the name `--engine` takes. An engine is built from the loaded pack and
-#: has `evaluate(incident) -> IncidentResult` (hocr_rules.screening.Engine). Adding one is one entry here.
-ENGINES: dict[str, Callable] = {
-    "default": _default_engine,
-}
+#: The engines the library offers, by the name `--engine` takes (hocr_rules.engine.engines).
+ENGINES: dict[str, Callable] = {"default": _engine("default"), "durable": _engine("durable")}
 
 
 # ---------------------------------------------------------------- the child: one run, one process, one core
@@ -121,14 +121,21 @@ class _Clock:
             yield item
 
     def engine(self, engine):
+        from hocr_rules.intake import Accepted
         clock, now = self, time.perf_counter
 
         class Timed:
-            def evaluate(self, incident):
-                began = now()
-                result = engine.evaluate(incident)
-                clock.evaluating += now() - began
-                return result
+            notes = engine.notes
+
+            def evaluate_many(self, items):
+                for item in items:
+                    if not isinstance(item, Accepted):
+                        yield item
+                        continue
+                    began = now()
+                    result = engine.evaluate(item.incident)
+                    clock.evaluating += now() - began
+                    yield result
         return Timed()
 
 

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
-                         naive_zone, user_errors)
-from hocr_rules.engine.evaluator import Evaluator
+from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption,
+                         load_pack, naive_zone, user_errors)
+from hocr_rules.engine.engines import build_engine
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE
 from hocr_rules.errors import InputError
 from hocr_rules.findings import FORMATS, FindingsWriter
@@ -32,6 +32,12 @@ def check(
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
+    engine_name: Annotated[str, typer.Option(
+        "--engine", help="default (our evaluator), durable (durable-rules, in worker processes), or both "
+                         "(compare them; any disagreement is an error).")] = "default",
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Worker processes for --engine durable/both (0: in this process). Default: one per core.")]
+    = None,
 ) -> None:
     """Check incidents against the crime recording rules.
 
@@ -40,7 +46,7 @@ def check(
     if fmt not in ("table",) + FORMATS:
         raise typer.BadParameter(f"choose table, {', '.join(FORMATS)}", param_hint="--format")
     pack = load_pack(rules, profile)
-    engine = Evaluator(pack)
+    engine = build_engine(engine_name, pack, workers)
     include = frozenset({BREACH, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH})
     summary = Summary()
     reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
@@ -63,4 +69,6 @@ def check(
     finally:
         if output:
             out.close()
-    raise typer.Exit(EXIT_ERROR if summary.rejected else EXIT_BREACHES if summary.breaches_by_rule else EXIT_CLEAN)
+    disagreed = getattr(engine, "disagreements", 0)
+    raise typer.Exit(EXIT_ERROR if summary.rejected or disagreed else
+                     EXIT_BREACHES if summary.breaches_by_rule else EXIT_CLEAN)

@@ -17,7 +17,13 @@ from hocr_rules.model.incident import Incident
 
 
 class Engine(Protocol):
+    """What `screen` needs of an engine: results in input order, rejections passed through untouched."""
+
+    notes: list[str]
+
     def evaluate(self, incident: Incident) -> IncidentResult: ...
+
+    def evaluate_many(self, items: Iterable[Read]) -> Iterator[IncidentResult | InputError]: ...
 
 
 @dataclass
@@ -59,14 +65,20 @@ class Summary:
 def screen(reads: Iterable[Read], engine: Engine, summary: Summary,
            strict: bool = False) -> Iterator[IncidentResult | InputError]:
     """Evaluate each accepted incident; pass each rejection through. With `strict`, stop at the first."""
+    for item in engine.evaluate_many(_counted(reads, summary, strict)):
+        if isinstance(item, InputError):
+            yield item
+        else:
+            summary.add(item)
+            yield item
+    summary.notes.extend(engine.notes)
+
+
+def _counted(reads: Iterable[Read], summary: Summary, strict: bool) -> Iterator[Read]:
     for item in reads:
         summary.read += 1
-        if isinstance(item, Accepted):
-            result = engine.evaluate(item.incident)
-            summary.add(result)
-            yield result
-        else:
+        if not isinstance(item, Accepted):
             summary.rejected += 1
             if strict:
                 raise item
-            yield item
+        yield item

@@ -8,13 +8,14 @@ input order, rules in pack order.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE, dispatcher
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
 from hocr_rules.expressions import ExpressionError
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.facts.view import IncidentView
+from hocr_rules.intake import Accepted
 from hocr_rules.model.incident import Incident
 from hocr_rules.offences import OffenceTable
 from hocr_rules.rulebook.compiled import CompiledRule
@@ -53,6 +54,7 @@ class Evaluator:
     def __init__(self, pack: RulePack, offences: OffenceTable | None = None):
         self.pack = pack
         self.offences = offences or OffenceTable.load()
+        self.notes: list[str] = []  # the default engine has nothing to confess; the protocol asks for it
         self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
         self._judges = {kind: dispatcher(rules) for kind, rules in self._rules.items()}
         self._derives = {kind: [r.source.derives for r in rules if r.source.derives]
@@ -61,6 +63,11 @@ class Evaluator:
         self._readers = {kind: {name: fact.read for name, fact in facts.items()} for kind, facts in VOCABULARY.items()}
         self._steps = {kind: {key: step for r in rules for v in r.versions for key, step in v.steps.items()}
                        for kind, rules in self._rules.items()}
+
+    def evaluate_many(self, items: Iterable[Any]) -> Iterator[Any]:
+        """A result for each accepted incident, in order; anything else (a rejected record) passes through."""
+        for item in items:
+            yield self.evaluate(item.incident) if isinstance(item, Accepted) else item
 
     def evaluate(self, incident: Incident, *, keep_out_of_scope: bool = False) -> IncidentResult:
         view = IncidentView(incident, self.offences)

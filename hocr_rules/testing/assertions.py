@@ -9,6 +9,7 @@ model or as a dict, which is validated first.
 
 from __future__ import annotations
 
+import inspect
 from functools import cache
 from typing import Any, Iterable, Mapping, NamedTuple, Protocol
 
@@ -52,9 +53,9 @@ def as_incident(incident: Incident | Mapping[str, Any]) -> Incident:
 
 def result_of(incident: Incident | Mapping[str, Any], engine: Engine | None = None, *,
               keep_out_of_scope: bool = False) -> IncidentResult:
-    """The engine's result; `keep_out_of_scope` only where the engine offers it (our evaluator does)."""
+    """The engine's result; out-of-scope outcomes too if asked and the engine offers them (ours does)."""
     engine = engine or default_engine()
-    if keep_out_of_scope:
+    if keep_out_of_scope and "keep_out_of_scope" in inspect.signature(engine.evaluate).parameters:
         return engine.evaluate(as_incident(incident), keep_out_of_scope=True)  # type: ignore[call-arg]
     return engine.evaluate(as_incident(incident))
 
@@ -82,7 +83,7 @@ def assert_breaches(incident: Incident | Mapping[str, Any], expected: Iterable[s
                     engine: Engine | None = None) -> IncidentResult:
     """Exactly these breaches. A set of codes: the rules breached anywhere in the incident. A mapping: the
     rules each listed subject breaches; subjects not listed must breach nothing. Returns the result."""
-    incident = as_incident(incident)
+    incident, expected = as_incident(incident), {expected} if isinstance(expected, str) else expected
     result = result_of(incident, engine)
     breaches = result.breaches
     if isinstance(expected, Mapping):
@@ -145,8 +146,7 @@ def _report(incident: Incident, engine, expected, actual, unexpected: list[Outco
         lines.append("  unexpected breaches:")
         lines += [f"    {_line(o)}" for o in unexpected]
     if missing:
-        explains = engine is None or isinstance(engine, Evaluator)
-        everything = result_of(incident, engine, keep_out_of_scope=explains).outcomes
+        everything = result_of(incident, engine, keep_out_of_scope=True).outcomes
         lines.append("  missing breaches (what the rule said instead):")
         for kind, subject, code in missing:
             said = [o for o in everything if o.rule.code == code and (subject is None or o.subject_id == subject)

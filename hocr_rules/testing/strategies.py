@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from hocr_rules.model.incident import Cancellation, CrimeRecord, Disclosure, Incident, N100Record, Person
 from hocr_rules.model.timestamps import LONDON
 from hocr_rules.offences import Offence, OffenceTable
+from hocr_rules.testing.assertions import default_pack
 
 HOUR, DAY = 3600, 86400
 DEFAULT_START = int(datetime(2013, 1, 1, tzinfo=LONDON).timestamp())
@@ -45,18 +46,15 @@ OMIT = object()  # in `given`: leave the field out, so the model's default appli
 
 def choices(model: type[BaseModel], field: str) -> tuple:
     """The closed set of codes a field takes (its `Literal`, also inside `Optional` or `list`), in model order."""
-    found: list = []
-
-    def walk(annotation: Any) -> None:
+    def walk(annotation: Any) -> tuple:
         if get_origin(annotation) is Literal:
-            found.extend(get_args(annotation))
-        for arg in get_args(annotation) if get_origin(annotation) is not Literal else ():
-            walk(arg)
+            return get_args(annotation)
+        return tuple(code for arg in get_args(annotation) for code in walk(arg))
 
-    walk(model.model_fields[field].annotation)
+    found = walk(model.model_fields[field].annotation)
     if not found:
         raise KeyError(f"{model.__name__}.{field} is not a closed set of codes")
-    return tuple(found)
+    return found
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -80,14 +78,16 @@ def _limit(metadata: Iterable, kind: type, attribute: str, default: Any) -> Any:
     return next((getattr(m, attribute) for m in metadata if isinstance(m, kind)), default)
 
 
-def _values(annotation: Any, metadata: Iterable, times: st.SearchStrategy[str]) -> st.SearchStrategy:
-    """Values for one field, honouring its constraints; nested models are the caller's business."""
+def _values(annotation: Any, metadata: Iterable) -> st.SearchStrategy | None:
+    """Values for one field, honouring its constraints; None for a time (the caller knows which times
+    make sense), and nested models are the caller's business."""
     core, _ = _unwrap(annotation)
     metadata = list(metadata)
     if get_origin(core) is Literal:
         return st.sampled_from(get_args(core))
     if get_origin(core) is list:
-        return st.lists(_values(get_args(core)[0], (), times), max_size=4, unique=True)
+        inner = _values(get_args(core)[0], ())
+        return None if inner is None else st.lists(inner, max_size=4, unique=True)
     if core is bool:
         return st.booleans()
     if core is int:
@@ -97,10 +97,20 @@ def _values(annotation: Any, metadata: Iterable, times: st.SearchStrategy[str]) 
         return st.floats(min_value=low if low is not None else -1e6, max_value=1e6, exclude_min=low is not None,
                          allow_nan=False, allow_infinity=False)
     if core is datetime:
-        return times
+        return None
     if core is str:
         return text(min_size=_limit(metadata, at.MinLen, "min_length", 0))
     raise TypeError(f"no strategy for {annotation!r}; give one in `given`")
+
+
+@cache
+def _field(model: type[BaseModel], name: str) -> tuple[st.SearchStrategy | None, bool, bool]:
+    """(values or None for times, whether a list, whether it may be written as null), worked out once."""
+    field = model.model_fields[name]
+    core, nullable = _unwrap(field.annotation)
+    values = _values(field.annotation, field.metadata)
+    nullable = nullable and not field.is_required()
+    return (st.none() | values if values is not None and nullable else values), get_origin(core) is list, nullable
 
 
 def _record(draw, model: type[BaseModel], times: st.SearchStrategy[str], given: dict[str, Any]) -> dict:
@@ -116,9 +126,10 @@ def _record(draw, model: type[BaseModel], times: st.SearchStrategy[str], given: 
             continue
         if not field.is_required() and not draw(st.booleans()):
             continue
-        values = _values(field.annotation, field.metadata, times)
-        nullable = _unwrap(field.annotation)[1]
-        record[name] = draw(st.none() | values) if nullable and not field.is_required() else draw(values)
+        values, many, nullable = _field(model, name)
+        if values is None:  # a time, or a list of times
+            values = st.lists(times, max_size=4, unique=True) if many else st.none() | times if nullable else times
+        record[name] = draw(values)
     return record
 
 
@@ -138,29 +149,23 @@ def write(seconds: float, style: str = "london") -> str:
         return datetime.fromtimestamp(seconds, LONDON).isoformat()
     if style == "utc":
         return datetime.fromtimestamp(seconds, timezone.utc).isoformat().replace("+00:00", "Z")
-    sign = -1 if style.startswith("-") else 1
-    hours, minutes = style[1:].split(":")
-    zone = timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
-    return datetime.fromtimestamp(seconds, zone).isoformat()
+    return datetime.fromtimestamp(seconds, datetime.strptime(style, "%z").tzinfo).isoformat()
 
 
 def clock_changes(start: float = DEFAULT_START, end: float = DEFAULT_END) -> list[int]:
     """The moments the clocks change in the UK (01:00 UTC on the last Sundays of March and October)."""
     found = []
-    for year in range(datetime.fromtimestamp(start, timezone.utc).year, datetime.fromtimestamp(end, timezone.utc).year + 1):
-        for month in (3, 10):
-            last = date(year, month, 31)
-            last -= timedelta(days=(last.weekday() - 6) % 7)
-            moment = int(datetime(year, month, last.day, 1, tzinfo=timezone.utc).timestamp())
-            if start <= moment <= end:
-                found.append(moment)
+    years = range(datetime.fromtimestamp(start, timezone.utc).year, datetime.fromtimestamp(end, timezone.utc).year + 1)
+    for year, month in ((year, month) for year in years for month in (3, 10)):
+        last = date(year, month, 31) - timedelta(days=(date(year, month, 31).weekday() - 6) % 7)
+        moment = int(datetime(year, month, last.day, 1, tzinfo=timezone.utc).timestamp())
+        found += [moment] if start <= moment <= end else []
     return found
 
 
 @cache
 def edition_starts() -> tuple[int, ...]:
     """Every date a rule version of the bundled pack starts (local midnight), oldest first."""
-    from hocr_rules.testing.assertions import default_pack
     return tuple(sorted({int(v.start_seconds) for rule in default_pack().rules for v in rule.versions}))
 
 
@@ -185,11 +190,13 @@ def timestamps(start: float = DEFAULT_START, end: float = DEFAULT_END, *, near: 
     return st.builds(write, instants(start, end, near=near), st.sampled_from(tuple(styles)))
 
 
-def times_near(moment: float, *, before: float = 30 * DAY, after: float = 60 * DAY) -> st.SearchStrategy[str]:
-    """Timestamps around one moment: mostly within hours of it (where the limits bite), some days away."""
-    moment = int(moment)
-    offsets = st.one_of(st.integers(0, 80 * HOUR), st.integers(-int(before), int(after)))
-    return st.builds(lambda d, style: write(moment + d, style), offsets, st.sampled_from(STYLES))
+def times_near(moment: float | None) -> st.SearchStrategy[str]:
+    """Timestamps around a moment: mostly within hours after it (where limits bite), some weeks either side;
+    anywhere (`timestamps()`) if the moment is None."""
+    if moment is None:
+        return timestamps()
+    offsets = st.one_of(st.integers(0, 80 * HOUR), st.integers(-30 * DAY, 60 * DAY))
+    return st.builds(lambda offset, style: write(int(moment) + offset, style), offsets, st.sampled_from(STYLES))
 
 
 def map_times(record: dict, change: Callable[[Any], Any], model: type[BaseModel] = Incident) -> dict:
@@ -237,12 +244,14 @@ def _offence_codes(wanted: frozenset, unwanted: frozenset, victim_based: bool | 
     return st.sampled_from(codes)
 
 
+@cache
 def text(min_size: int = 0) -> st.SearchStrategy[str]:
     """Free text as the model stores it: already stripped (the model strips), realistic or arbitrary."""
     arbitrary = st.text(st.characters(categories=("L", "N", "P")) | st.just(" "), max_size=40).map(str.strip)
     return st.one_of(st.sampled_from(PHRASES), arbitrary).filter(lambda s: len(s) >= min_size)
 
 
+@cache
 def identifiers(prefix: str = "") -> st.SearchStrategy[str]:
     """Ids as forces write them: `V1`, `CR/25/0001`, or any short code without spaces."""
     return st.one_of(st.integers(1, 20).map(lambda n: f"{prefix}{n}"),
@@ -258,7 +267,7 @@ def _some(values: list[str]) -> st.SearchStrategy[list[str]]:
 @st.composite
 def people(draw, person_id: str | None = None) -> dict:
     """A person: any mix of the equality data the model allows, each absent, null or given."""
-    return _record(draw, Person, timestamps(), {"id": person_id or identifiers("P")})
+    return _record(draw, Person, times_near(None), {"id": person_id or identifiers("P")})
 
 
 @st.composite
@@ -266,18 +275,15 @@ def disclosures(draw, disclosure_id: str | None = None, person_ids: Iterable[str
                 near: float | None = None) -> dict:
     """A disclosure whose victims and offenders are among `person_ids`."""
     ids = list(person_ids)
-    times = times_near(near) if near is not None else timestamps()
-    return _record(draw, Disclosure, times, {"id": disclosure_id or identifiers("D"), "offence": offences(),
-                                             "victims": _some(ids), "offenders": _some(ids),
-                                             "contrary_evidence": st.none() | text(1)})
+    return _record(draw, Disclosure, times_near(near), {"id": disclosure_id or identifiers("D"), "offence": offences(),
+                                                        "victims": _some(ids), "offenders": _some(ids)})
 
 
 @st.composite
 def cancellations(draw, near: float | None = None) -> dict:
     """How a record left the statistics; codes are often right (C1-C5) and sometimes what forces mistype."""
-    times = times_near(near) if near is not None else timestamps()
     codes = st.sampled_from(("C1", "C2", "C3", "C4", "C5")) | st.sampled_from(("C6", "c2", "C02", "T1"))
-    return _record(draw, Cancellation, times, {"code": st.none() | codes})
+    return _record(draw, Cancellation, times_near(near), {"code": st.none() | codes})
 
 
 @st.composite
@@ -287,9 +293,8 @@ def crime_records(draw, reference: str | None = None, person_ids: Iterable[str] 
     its status says the record left the statistics (the model's own rule)."""
     ids, linked = list(person_ids), list(disclosure_ids)
     status = draw(st.sampled_from(choices(CrimeRecord, "status")))
-    times = times_near(near) if near is not None else timestamps()
     cancellation = OMIT if status == "recorded" else draw(st.just(OMIT) | st.none() | cancellations(near))
-    return _record(draw, CrimeRecord, times, {
+    return _record(draw, CrimeRecord, times_near(near), {
         "reference": reference or identifiers("CR/"), "offence": offences(),
         "victim": st.sampled_from(ids) | st.none() if ids else OMIT, "offenders": _some(ids),
         "disclosures": _some(linked), "status": status, "cancellation": cancellation})
@@ -303,8 +308,7 @@ def n100s(draw, n100_id: str | None = None, disclosure_ids: Iterable[str] = ("D1
           crime_references: Iterable[str] = (), near: float | None = None) -> dict:
     """An N100 on one of `disclosure_ids`, with a reason that is valid or as a force mistyped it."""
     linked, crimes = list(disclosure_ids), list(crime_references)
-    times = times_near(near) if near is not None else timestamps()
-    return _record(draw, N100Record, times, {
+    return _record(draw, N100Record, times_near(near), {
         "id": n100_id or identifiers("N"), "disclosure": st.sampled_from(linked),
         "reason": st.none() | st.sampled_from(N100_REASONS) | text(1),
         "rape_crime": st.none() | st.sampled_from(crimes) if crimes else OMIT})

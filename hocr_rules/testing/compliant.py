@@ -1,0 +1,341 @@
+"""Incidents recorded correctly by construction: every finding rule of the bundled pack is compliant or out of
+scope, whatever the edition, and none is left not evaluable.
+
+An incident is one to three *fragments* (`FRAGMENTS`), each a situation an audit meets every day with the
+records a force that follows the rules makes for it (the knowledge behind `benchmarks/synthetic.py`):
+
+- victim_report, several_victims, domestic_abuse: a victim's own report, one crime per victim, sometimes a
+  second offence by the same offender (domestic_abuse: partners, ex-partners or family, all 16 or over);
+- confirmed_third_party: a witness's report the victim confirmed later, recorded within 24 h of that;
+- professional_report, parent_report: a professional's report, a parent's for a child, recorded from it;
+- crime_related_incident: not crimed on a CRI ground (unconfirmed, no victim, contrary evidence, another
+  force), with the incident's rationale; state_offence: crimed if the points to prove are made out, else a CRI;
+- course_of_conduct, ex_partner_harassment: conduct on two or more occasions recorded as the conduct crime
+  (harassment of an ex-partner with the FCR's harassment-only rationale);
+- rape_victim_report, rape_third_party_report, rape_later_crimed: one rape crime per offender; an N100/01
+  crimed once the victim confirmed; rape_n100_unconfirmed, _sarc, _contrary, _other_force, _abroad: rape
+  reports rightly held as N100;
+- transferred, cancelled_c2 to cancelled_c5, cancelled_c2_rape_or_homicide: transfers and cancellations with
+  everything their code needs.
+
+Everyone has the equality data the rules read; every crime is recorded within 24 hours (so within 72 hours
+before April 2015 too); a domestic relationship, or a domestic abuse qualifier on the incident, puts the
+domestic abuse flag on every crime it could concern. Fragments use different people, so they never become
+each other's companions under the principal crime rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Callable, Iterable
+
+from hypothesis import strategies as st
+
+from hocr_rules.model.incident import Cancellation, Incident, Person
+from hocr_rules.model.timestamps import LONDON
+from hocr_rules.offences import OffenceTable
+from hocr_rules.testing.strategies import (DAY, DEFAULT_END, DEFAULT_START, HOUR, PHRASES, choices, instants,
+                                           offences, write)
+
+DOMESTIC = ("partner", "ex_partner", "family")
+RELATIONSHIPS = tuple(r for r in choices(Person, "relationship_to_offender") if r != "unknown")
+GRAVE = ("rape", "homicide")
+CANCELLING_ROLES = ("force_crime_registrar", "deputy_force_crime_registrar", "designated_decision_maker")
+ETHNICITIES = ("W1", "W2", "W9", "A1", "A2", "B1", "B2", "M1", "O9", "NS")
+UNCONFIRMED, CONTRARY, OTHER_FORCE = ("N100/01", "100/01", "N100/1"), ("N100/02", "N100/2"), ("N100/03", "100/03")
+AVI = ("CCTV from the shop shows the phone was left on the counter and handed in; the owner has it back",
+       "Dashcam footage from an independent driver shows the damage was caused by a falling branch")
+RATIONALES = ("Victim traced and spoken to; does not confirm that an offence occurred",
+              "Keeper not traced after house-to-house enquiries; crime-related incident until the owner is found")
+HARASSMENT_ONLY = "Messages about child contact only; no fixation or fear of violence: harassment, not stalking"
+
+ON_TIME = st.integers(0, 23 * HOUR + 59 * 60)  # seconds from the clock start to the record
+LATER_IN_CALL = st.one_of(st.just(0), st.integers(1, 2 * HOUR))
+ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True)
+CONDUCT = offences(families=("conduct_crime",), victim_based=True)
+HARASSMENT = offences(victim_based=True, where=lambda offence: offence.classification == "8L")
+
+
+class _Draft:
+    """One incident under construction: ids come from counters, times are offsets from its receipt."""
+
+    def __init__(self, t0: int, style: str):
+        self.t0, self.style, self.counts, self.needs_rationale = t0, style, Counter(), False
+        self.people: list[dict] = []
+        self.disclosures: list[dict] = []
+        self.crimes: list[dict] = []
+        self.n100s: list[dict] = []
+
+    def ts(self, seconds: float) -> str:
+        return write(self.t0 + seconds, self.style)
+
+    def next_id(self, prefix: str) -> str:
+        self.counts[prefix] += 1
+        return f"{prefix}{self.counts[prefix]}"
+
+    def victim(self, draw, age=(0, 95), relationship: str | None = None) -> str:
+        person = {"id": self.next_id("V"), "age": draw(st.integers(*age)),
+                  "sex": draw(st.sampled_from(("female", "male"))), "ethnicity": draw(st.sampled_from(ETHNICITIES)),
+                  "relationship_to_offender": relationship or draw(st.sampled_from(RELATIONSHIPS))}
+        for extra in draw(st.lists(st.sampled_from(("disability", "gender_reassignment",
+                                                   "marriage_or_civil_partnership")), unique=True, max_size=2)):
+            person[extra] = draw(st.booleans())
+        self.people.append(person)
+        return person["id"]
+
+    def offenders(self, draw, count=st.integers(0, 2), age=(10, 80)) -> list[str]:
+        found = []
+        for _ in range(draw(count)):
+            person = {"id": self.next_id("O"), "age": draw(st.integers(*age))}
+            if draw(st.booleans()):
+                person["sex"] = draw(st.sampled_from(choices(Person, "sex")))
+            self.people.append(person)
+            found.append(person["id"])
+        return found
+
+    def disclose(self, offence: str, victims: list[str], offenders: list[str], reported_by: str, at: int = 0,
+                 **more) -> str:
+        record = {"id": self.next_id("D"), "offence": offence, "victims": victims, "offenders": offenders,
+                  "reported_by": reported_by, **more}
+        if at:
+            record["disclosed_at"] = self.ts(at)
+        self.disclosures.append(record)
+        return record["id"]
+
+    def crime(self, draw, offence: str, victim: str | None, offenders: list[str], disclosures: list[str],
+              at: int, **more) -> str:
+        year = datetime.fromtimestamp(self.t0, LONDON).strftime("%y")
+        record = {"reference": f"CR/{year}/{self.next_id('')}", "offence": offence, "offenders": offenders,
+                  "disclosures": disclosures, "recorded_at": self.ts(at),
+                  "flags": draw(st.lists(st.sampled_from(("alcohol", "online_crime", "hate_crime")), unique=True,
+                                         max_size=1)), **more}
+        if victim:
+            record["victim"] = victim
+        self.crimes.append(record)
+        return record["reference"]
+
+    def n100(self, disclosure: str, reason: str, at: int, **more) -> str:
+        self.n100s.append({"id": self.next_id("N"), "disclosure": disclosure, "created_at": self.ts(at),
+                           "reason": reason, **more})
+        return self.n100s[-1]["id"]
+
+
+# ---------------------------------------------------------------- fragments
+
+def victim_report(draw, d: _Draft, victims: int = 1, domestic: bool = False) -> None:
+    """`domestic`: between partners, ex-partners or family, all 16 or over (domestic abuse by definition)."""
+    at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
+    relationship = draw(st.sampled_from(DOMESTIC if domestic else RELATIONSHIPS))
+    people = [d.victim(draw, age=(16, 95) if domestic else (0, 95), relationship=relationship) for _ in range(victims)]
+    offenders = d.offenders(draw, age=(16, 80) if domestic else (10, 80))
+    reporter = draw(st.sampled_from(("victim", "on_behalf_of_victim")))
+    first = d.disclose(offence, people, offenders, reporter, at)
+    for person in people:
+        d.crime(draw, offence, person, offenders, [first], at + draw(ON_TIME))
+    if victims == 1 and offenders and draw(st.booleans()):  # a second offence by the same offender
+        second_offence = draw(ORDINARY)
+        second = d.disclose(second_offence, people, offenders, reporter, at)
+        d.crime(draw, second_offence, people[0], offenders, [second], at + draw(ON_TIME))
+
+
+def confirmed_third_party(draw, d: _Draft) -> None:
+    at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
+    victim, offenders = d.victim(draw), d.offenders(draw)
+    confirmed = at + draw(st.integers(60, 72 * HOUR))
+    disclosure = d.disclose(offence, [victim], offenders, draw(st.sampled_from(("witness", "other_third_party"))),
+                            at, victim_confirmed="yes", confirmed_at=d.ts(confirmed))
+    d.crime(draw, offence, victim, offenders, [disclosure], confirmed + draw(ON_TIME))
+
+
+def third_party_report(draw, d: _Draft, reporter: str) -> None:
+    """A professional's report (any victim) or a parent's (a child): recorded from the report; the victim may
+    confirm before the record (within the limit) or after it."""
+    at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
+    victim = d.victim(draw, age=(0, 17) if reporter == "parent_or_carer" else (0, 95))
+    offenders = d.offenders(draw)
+    recorded = at + draw(ON_TIME)
+    more: dict = {}
+    when = draw(st.sampled_from(("never", "before", "after")))
+    if when != "never":
+        confirmed = draw(st.integers(at + 1, recorded)) if when == "before" and recorded > at else \
+            recorded + draw(st.integers(1, 72 * HOUR))
+        more = {"victim_confirmed": "yes", "confirmed_at": d.ts(confirmed)}
+    disclosure = d.disclose(offence, [victim], offenders, reporter, at,
+                            victim_expected_to_confirm=draw(st.booleans()), **more)
+    d.crime(draw, offence, victim, offenders, [disclosure], recorded)
+
+
+def crime_related_incident(draw, d: _Draft) -> None:
+    at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
+    variant = draw(st.sampled_from(("unconfirmed", "no_victim", "contrary", "other_force")))
+    victims = [] if variant == "no_victim" else [d.victim(draw)]
+    offenders = d.offenders(draw)
+    more = {"unconfirmed": {"victim_confirmed": draw(st.sampled_from(("no", "not_asked", "untraceable")))},
+            "contrary": {"contrary_evidence": PHRASES[1]}, "no_victim": {},
+            "other_force": {"other_force_area": True}}[variant]
+    reporter = "victim" if variant in ("contrary", "other_force") else draw(
+        st.sampled_from(("witness", "other_third_party")))
+    d.disclose(offence, victims, offenders, reporter, at, **more)
+    d.needs_rationale = True
+
+
+def state_offence(draw, d: _Draft) -> None:
+    at, offence = draw(LATER_IN_CALL), draw(offences(victim_based=False, excluding=("rape", "conduct_crime")))
+    offenders = d.offenders(draw, count=st.just(1))
+    proved = draw(st.booleans())
+    disclosure = d.disclose(offence, [], offenders, "police", at, recording_necessary=proved)
+    if proved:
+        d.crime(draw, offence, None, offenders, [disclosure], at + draw(ON_TIME))
+    else:
+        d.needs_rationale = True
+
+
+def course_of_conduct(draw, d: _Draft, ex_partner_harassment: bool = False) -> None:
+    """Recorded as the conduct crime; a companion offence against the same victim is linked to that record,
+    so it is recorded whichever of the two the principal crime rule of the day picks."""
+    at = draw(LATER_IN_CALL)
+    if ex_partner_harassment:
+        offence, relationship = draw(HARASSMENT), "ex_partner"
+    else:
+        offence, relationship = draw(CONDUCT), draw(st.sampled_from(RELATIONSHIPS))
+    victim = d.victim(draw, age=(16, 90), relationship=relationship)
+    offenders = d.offenders(draw, count=st.just(1), age=(16, 80))
+    days = sorted(draw(st.lists(st.integers(1, 180), min_size=2, max_size=6, unique=True)), reverse=True)
+    reporter = draw(st.sampled_from(("victim", "on_behalf_of_victim")))
+    linked = [d.disclose(offence, [victim], offenders, reporter, at, occasions=[d.ts(at - n * DAY) for n in days])]
+    if draw(st.integers(0, 3)) == 0:
+        linked.append(d.disclose(draw(ORDINARY), [victim], offenders, reporter, at))
+    more = {}
+    if OffenceTable.load().lookup(offence).classification == "8L" and relationship == "ex_partner":
+        more = {"classification_rationale": HARASSMENT_ONLY, "rationale_approved_by": "force_crime_registrar"}
+    d.crime(draw, offence, victim, offenders, linked, at + draw(ON_TIME), **more)
+
+
+def rape_crimed(draw, d: _Draft, reporters: tuple[str, ...], later: bool = False) -> None:
+    """One crime per offender; `later`: a friend's report held as N100/01 until the victim confirmed."""
+    at, offence = draw(LATER_IN_CALL), draw(offences(families=("rape",)))
+    reporter = draw(st.sampled_from(reporters))
+    victim = d.victim(draw, age=(4, 17) if reporter == "parent_or_carer" else (13, 90))
+    offenders = d.offenders(draw, count=st.integers(1, 2) if later else st.integers(0, 2))
+    start, more = at, {}
+    if later:
+        start = at + draw(st.integers(HOUR, 72 * HOUR))
+        more = {"victim_confirmed": "yes", "confirmed_at": d.ts(start)}
+    disclosure = d.disclose(offence, [victim], offenders, reporter, at, **more)
+    references = [d.crime(draw, offence, victim, [o] if o else [], [disclosure], start + draw(ON_TIME))
+                  for o in offenders or [None]]
+    if later:
+        created = at + draw(st.integers(0, min(start - at, 23 * HOUR)))  # on the friend's report
+        d.n100(disclosure, draw(st.sampled_from(UNCONFIRMED)), created, rape_crime=references[0])
+
+
+def rape_n100(draw, d: _Draft, variant: str) -> None:
+    at, offence = draw(LATER_IN_CALL), draw(offences(families=("rape",)))
+    victim, offenders = d.victim(draw, age=(13, 90)), d.offenders(draw, count=st.integers(0, 1))
+    reporter, more, extra = "victim", {}, {}
+    if variant == "unconfirmed":
+        reporter = draw(st.sampled_from(("witness", "other_third_party")))
+        more = {"victim_confirmed": draw(st.sampled_from(("no", "not_asked", "untraceable")))}
+        reason = draw(st.sampled_from(UNCONFIRMED))
+    elif variant == "sarc":
+        reporter, more, reason = "professional_third_party", {"sarc_withheld": True}, draw(st.sampled_from(UNCONFIRMED))
+    elif variant == "contrary":
+        more, reason = {"contrary_evidence": PHRASES[1]}, draw(st.sampled_from(CONTRARY))
+    else:
+        abroad = variant == "abroad"
+        more, reason = {"other_force_area": True, "outside_uk": abroad}, draw(st.sampled_from(OTHER_FORCE))
+        extra = {} if abroad else {"receiving_force_reference": f"WM/{draw(st.integers(10000, 99999))}"}
+    disclosure = d.disclose(offence, [victim], offenders, reporter, at, **more)
+    d.n100(disclosure, reason, at + draw(ON_TIME), **extra)
+
+
+def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
+    """A crime transferred (C1, for an offence in another force area) or cancelled (C2-C5), with what the code
+    needs: the receiving force's reference, AVI, a live master record, an offence C5 covers; decided by the
+    FCR (rape and homicide) or a decision maker independent of the investigation; victim told first."""
+    at = draw(LATER_IN_CALL)
+    if code == "C5":
+        offence = draw(offences(families=("c5_self_defence",)))
+    elif code == "C2":
+        offence = draw(offences(families=GRAVE) if grave else ORDINARY)
+    else:
+        offence = draw(ORDINARY)
+    victim, offenders = d.victim(draw), d.offenders(draw, count=st.integers(0, 1))
+    disclosure = d.disclose(offence, [victim], offenders, "victim", at, **({"other_force_area": True}
+                                                                              if code == "C1" else {}))
+    recorded = at + draw(ON_TIME)
+    decided = recorded + draw(st.integers(HOUR, 30 * DAY))
+    role = "force_crime_registrar" if grave else draw(st.sampled_from(CANCELLING_ROLES))
+    cancellation = {"code": code, "decided_at": d.ts(decided), "decided_by": role, "decider_is_investigator": False,
+                    "rationale": RATIONALES[0], "victim_informed_at": d.ts(draw(st.integers(recorded, decided)))}
+    if code == "C1":
+        cancellation["receiving_force_reference"] = f"NX/{draw(st.integers(100000, 999999))}"
+        cancellation["decided_by"] = draw(st.sampled_from(choices(Cancellation, "decided_by")))
+    elif code == "C2":
+        cancellation["additional_verifiable_information"] = draw(st.sampled_from(AVI))
+    elif code == "C3":
+        cancellation["master_record"] = d.crime(draw, offence, victim, offenders, [disclosure], recorded)
+        recorded += draw(st.integers(0, HOUR))
+    status = "transferred" if code == "C1" else "cancelled"
+    d.crime(draw, offence, victim, offenders, [disclosure], recorded, status=status, cancellation=cancellation)
+
+
+FRAGMENTS: dict[str, Callable[..., None]] = {  # name -> fragment(draw, draft)
+    "victim_report": victim_report,
+    "several_victims": lambda draw, d: victim_report(draw, d, victims=draw(st.integers(2, 3))),
+    "domestic_abuse": lambda draw, d: victim_report(draw, d, domestic=True),
+    "confirmed_third_party": confirmed_third_party,
+    "professional_report": lambda draw, d: third_party_report(draw, d, "professional_third_party"),
+    "parent_report": lambda draw, d: third_party_report(draw, d, "parent_or_carer"),
+    "crime_related_incident": crime_related_incident,
+    "state_offence": state_offence,
+    "course_of_conduct": course_of_conduct,
+    "ex_partner_harassment": lambda draw, d: course_of_conduct(draw, d, ex_partner_harassment=True),
+    "rape_victim_report": lambda draw, d: rape_crimed(draw, d, ("victim", "on_behalf_of_victim")),
+    "rape_third_party_report": lambda draw, d: rape_crimed(draw, d, ("professional_third_party", "parent_or_carer")),
+    "rape_later_crimed": lambda draw, d: rape_crimed(draw, d, ("witness", "other_third_party"), later=True),
+    **{f"rape_n100_{v}": (lambda v: lambda draw, d: rape_n100(draw, d, v))(v)
+       for v in ("unconfirmed", "sarc", "contrary", "other_force", "abroad")},
+    "transferred": lambda draw, d: removed(draw, d, "C1"),
+    **{f"cancelled_{c.lower()}": (lambda c: lambda draw, d: removed(draw, d, c))(c) for c in ("C2", "C3", "C4", "C5")},
+    "cancelled_c2_rape_or_homicide": lambda draw, d: removed(draw, d, "C2", grave=True),
+}
+
+
+@st.composite
+def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, include: Iterable[str] = (),
+                             start: float = DEFAULT_START, end: float = DEFAULT_END, max_fragments: int = 3) -> dict:
+    """A compliant incident as a dict: fragments drawn from `fragments` (default: all of FRAGMENTS), one of
+    them from `include` if given, received between `start` and `end`."""
+    pool, wanted = sorted(fragments or FRAGMENTS), sorted(include)
+    unknown = set(pool + wanted) - set(FRAGMENTS)
+    if unknown:
+        raise ValueError(f"no fragment {', '.join(sorted(unknown))}; known: {', '.join(FRAGMENTS)}")
+    names = draw(st.lists(st.sampled_from(pool), min_size=0 if wanted else 1,
+                          max_size=max_fragments - (1 if wanted else 0)))
+    if wanted:
+        names.insert(draw(st.integers(0, len(names))), draw(st.sampled_from(wanted)))
+    t0 = draw(instants(start, end - 40 * DAY))
+    d = _Draft(t0, draw(st.sampled_from(("london", "london", "utc"))))
+    for name in names:
+        FRAGMENTS[name](draw, d)
+    qualifiers = draw(st.lists(st.sampled_from(choices(Incident, "qualifiers")), unique=True, max_size=2))
+    people = {p["id"]: p for p in d.people}
+    for crime in d.crimes:
+        victim = people.get(crime.get("victim"), {})
+        if victim.get("relationship_to_offender") in DOMESTIC or "domestic_abuse" in qualifiers:
+            crime["flags"] = ["domestic_abuse", *crime["flags"]]
+    incident = {"id": f"INC-{draw(st.integers(1, 999999))}", "received_at": d.ts(0),
+                "channel": draw(st.sampled_from(choices(Incident, "channel"))), "qualifiers": qualifiers,
+                "people": d.people, "disclosures": d.disclosures, "crime_records": d.crimes, "n100s": d.n100s}
+    if d.needs_rationale:
+        incident["non_crime_rationale"] = draw(st.sampled_from(RATIONALES))
+    if draw(st.integers(0, 9)) == 0:
+        incident.update(kind="secondary", parent=f"{incident['id']}-P")
+    return incident
+
+
+def compliant_incidents(fragments: Iterable[str] | None = None, **options) -> st.SearchStrategy[Incident]:
+    """`compliant_incident_dicts()` validated into the model."""
+    return compliant_incident_dicts(fragments, **options).map(Incident.model_validate)

@@ -1,0 +1,362 @@
+"""Single-defect mutations: one recording failure put into a compliant incident, labelled with the rule that
+must report it.
+
+A `Mutation(name, rule, apply, applies_to, ...)` has `apply`, which takes an incident dict and returns a changed
+copy, and `applies_to`, which says whether the incident holds something the mutation can break (a C2
+cancellation, a rape report, a domestic abuse flag...); `apply` changes the first such record. The labels
+hold for incidents from `compliant_incident_dicts()`, and the project's property suite checks each one: the
+mutated incident breaches `rule` (and the rules in `also`, where the pack documents that two rules report the
+same failure) and nothing else. `MUTATIONS` is the registry for the bundled pack; `mutation()` makes one for
+a rule of your own. `defective_incidents()` draws a mutation and a compliant incident it applies to.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from hypothesis import strategies as st
+
+from hocr_rules.model.incident import Incident
+from hocr_rules.offences import OffenceTable
+from hocr_rules.rulebook.pack import RulePack
+from hocr_rules.testing.assertions import default_pack
+from hocr_rules.testing.compliant import (CANCELLING_ROLES, DOMESTIC, GRAVE, OTHER_FORCE, UNCONFIRMED,
+                                          compliant_incident_dicts)
+from hocr_rules.testing.strategies import DEFAULT_START, HOUR, seconds_of, write
+
+LAY, CONFIRMING = ("witness", "other_third_party"), ("victim", "on_behalf_of_victim")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    rule: str                              # the rule the defect must breach
+    apply: Callable[[dict], dict]          # incident dict -> a changed copy
+    applies_to: Callable[[dict], bool]     # whether the incident holds something to break
+    also: frozenset[str] = frozenset()     # rules the pack documents as reporting the same failure too
+    fragments: tuple[str, ...] = ()        # compliant fragments that hold something to break
+    description: str = ""
+    since: float = DEFAULT_START           # when the rule starts: earlier incidents cannot breach it
+
+    @property
+    def expected(self) -> frozenset[str]:
+        """Every rule the mutated incident breaches."""
+        return frozenset({self.rule}) | self.also
+
+
+def mutation(name: str, rule: str, on: str, fragments: Iterable[str], when: Callable[[dict, dict], bool],
+             change: Callable[[dict, dict], object], description: str, also: Iterable[str] = (), *,
+             pack: RulePack | None = None) -> Mutation:
+    """A mutation that runs `change(incident, record)` on the first record of kind `on` (disclosure,
+    crime_record, n100 or incident) that `when(incident, record)` accepts, dated when `rule` (in `pack`,
+    by default the bundled one) is in force."""
+    found = (pack or default_pack()).find(rule)
+    since = found.versions[0].start_seconds
+
+    def targets(incident: dict) -> list[dict]:
+        records = {"incident": [incident], "disclosure": incident.get("disclosures", []),
+                   "crime_record": incident.get("crime_records", []), "n100": incident.get("n100s", [])}[on]
+        return [r for r in records if (_date(incident, on, r, found.dated_by) or 0) >= since and when(incident, r)]
+
+    def apply(incident: dict) -> dict:
+        incident = copy.deepcopy(incident)
+        chosen = targets(incident)
+        if not chosen:
+            raise ValueError(f"mutation {name} does not apply to incident {incident.get('id')}")
+        change(incident, chosen[0])
+        return incident
+
+    return Mutation(name, rule, apply, lambda incident: bool(targets(incident)), frozenset(also), tuple(fragments),
+                    description, since)
+
+
+MUTATIONS: dict[str, Mutation] = {}
+
+
+def register(*args, **options) -> Mutation:
+    """`mutation(...)`, added to MUTATIONS."""
+    made = mutation(*args, **options)
+    MUTATIONS[made.name] = made
+    return made
+
+
+@st.composite
+def defective_incident_dicts(draw, mutations: Iterable[Mutation | str] | None = None) -> tuple[dict, Mutation]:
+    """(incident dict with exactly one defect, the mutation that put it there)."""
+    pool = [MUTATIONS[m] if isinstance(m, str) else m for m in (mutations or MUTATIONS.values())]
+    chosen = draw(st.sampled_from(pool))
+    original = draw(compliant_incident_dicts(include=chosen.fragments, start=max(DEFAULT_START, chosen.since))
+                    .filter(chosen.applies_to))
+    return chosen.apply(original), chosen
+
+
+def defective_incidents(mutations: Iterable[Mutation | str] | None = None) -> st.SearchStrategy:
+    """(incident with exactly one defect, its mutation); `mutation.expected` is what it must breach."""
+    return defective_incident_dicts(mutations).map(lambda pair: (Incident.model_validate(pair[0]), pair[1]))
+
+
+# ---------------------------------------------------------------- reading an incident dict
+
+def _offence(code: str):
+    return OffenceTable.load().lookup(code)
+
+
+def _received(incident: dict, disclosure: dict) -> float:
+    return seconds_of(disclosure.get("disclosed_at") or incident["received_at"])
+
+
+def _disclosure(incident: dict, disclosure_id: str) -> dict:
+    return next(d for d in incident.get("disclosures", []) if d["id"] == disclosure_id)
+
+
+def _date(incident: dict, on: str, record: dict, dated_by: str) -> float | None:
+    """The date that picks a rule's version for this record, as the engine reads it."""
+    if on == "crime_record" and dated_by == "cancelled_at":
+        decided = (record.get("cancellation") or {}).get("decided_at")
+        return seconds_of(decided) if decided else None
+    linked = {"disclosure": [record["id"]] if on == "disclosure" else [], "n100": [record.get("disclosure")],
+              "crime_record": record.get("disclosures", [])}.get(on) or []
+    if not linked:
+        return seconds_of(incident["received_at"])
+    return min(_received(incident, _disclosure(incident, d)) for d in linked)
+
+
+def _companions(incident: dict, d: dict) -> bool:
+    return any(o is not d and set(o.get("victims", [])) & set(d.get("victims", []))
+               and set(o.get("offenders", [])) & set(d.get("offenders", [])) for o in incident["disclosures"])
+
+
+def _own_crimes(incident: dict, d: dict) -> list[dict]:
+    """The crime records of this disclosure alone; [] if there is none, or one is shared or pointed at."""
+    crimes = [c for c in incident.get("crime_records", []) if d["id"] in c.get("disclosures", [])]
+    pointed = {(c.get("cancellation") or {}).get("master_record") for c in incident.get("crime_records", [])}
+    pointed |= {n.get("rape_crime") for n in incident.get("n100s", [])}
+    return [] if any(c.get("disclosures") != [d["id"]] or c["reference"] in pointed for c in crimes) else crimes
+
+
+def _n100s_of(incident: dict, d: dict) -> list[dict]:
+    return [n for n in incident.get("n100s", []) if n["disclosure"] == d["id"]]
+
+
+def _plain(incident: dict, d: dict) -> bool:
+    """A victim, no companion, and nothing that settles the recording ground before the reporter does."""
+    return not (d.get("contrary_evidence") or d.get("other_force_area") or d.get("outside_uk") or d.get("sarc_withheld")
+                or _companions(incident, d)) and bool(d.get("victims")) and _offence(d["offence"]).victim_based
+
+
+def _must_record(incident: dict, d: dict) -> bool:
+    """Surely a crime to record in every edition: the victim's report, or a lay report the victim confirmed."""
+    lay_confirmed = d["reported_by"] in LAY and d.get("victim_confirmed") == "yes" and bool(d.get("confirmed_at"))
+    return _plain(incident, d) and (d["reported_by"] in CONFIRMING or lay_confirmed)
+
+
+def _third_party(incident: dict, d: dict) -> bool:
+    """A professional's report, or a parent's for a child: recorded from the report, not the confirmation."""
+    ages = [_person(incident, v).get("age") for v in d.get("victims", [])]
+    child = all(age is not None and age < 18 for age in ages)
+    return _plain(incident, d) and (d["reported_by"] == "professional_third_party"
+                                    or (d["reported_by"] == "parent_or_carer" and child))
+
+
+def _clock(incident: dict, d: dict) -> float:
+    confirmed = d.get("confirmed_at") if d["reported_by"] in LAY else None
+    return max(_received(incident, d), seconds_of(confirmed)) if confirmed else _received(incident, d)
+
+
+def _crime_related(incident: dict, d: dict) -> bool:
+    """Surely a crime-related incident: contrary evidence, another force, no victim, points to prove not made
+    out, or a lay report the victim has not confirmed (and no record, no N100, not rape, no companion)."""
+    if any(d["id"] in c.get("disclosures", []) for c in incident.get("crime_records", [])) or _n100s_of(incident, d) \
+            or _rape(d) or _companions(incident, d):
+        return False
+    victim_based, necessary = _offence(d["offence"]).victim_based, d.get("recording_necessary", False)
+    unconfirmed = (d["reported_by"] in LAY and d.get("victim_confirmed", "not_asked") != "yes" and not necessary
+                   and d.get("victim_expected_to_confirm", True) and not d.get("sarc_withheld"))
+    return bool(d.get("contrary_evidence") or d.get("other_force_area") or d.get("outside_uk")
+                or (not victim_based and not necessary) or (victim_based and (not d.get("victims") or unconfirmed)))
+
+
+def _conduct(d: dict) -> bool:
+    return "conduct_crime" in _offence(d["offence"]).families and len(d.get("occasions", [])) >= 2
+
+
+def _rape(d: dict) -> bool:
+    return "rape" in _offence(d["offence"]).families
+
+
+def _live(c: dict) -> bool:
+    return c.get("status", "recorded") == "recorded"
+
+
+def _recorded(crimes: list[dict]) -> bool:
+    return bool(crimes) and all(map(_live, crimes))
+
+
+def _person(incident: dict, person_id: str | None) -> dict:
+    return next((p for p in incident.get("people", []) if p["id"] == person_id), {})
+
+
+def _adult_parties(incident: dict, crime: dict) -> bool:
+    """The victim and every offender on the record are known to be 16 or over."""
+    ages = [_person(incident, i).get("age") for i in [crime.get("victim"), *crime.get("offenders", [])]]
+    return all(age is not None and age >= 16 for age in ages)
+
+
+def _removed(c: dict, *codes: str) -> dict:
+    """The cancellation of a transferred or cancelled record with one of `codes`, else {}."""
+    cancellation = c.get("cancellation") or {}
+    return cancellation if not _live(c) and cancellation.get("code") in codes else {}
+
+
+def _drop(incident: dict, crimes: list[dict]) -> None:
+    gone = {c["reference"] for c in crimes}
+    incident["crime_records"] = [c for c in incident["crime_records"] if c["reference"] not in gone]
+
+
+def _limit(rule: str, seconds: float) -> float:
+    return default_pack().find(rule).version_at(seconds).parameters["limit_hours"]
+
+
+# ---------------------------------------------------------------- the registry
+
+def _late(incident: dict, d: dict) -> None:
+    delay = _limit("TL01", _received(incident, d)) * HOUR + 60
+    for c in _own_crimes(incident, d):
+        c["recorded_at"] = write(seconds_of(c["recorded_at"]) + delay)
+
+
+def _waited(incident: dict, d: dict) -> None:
+    confirmed = _received(incident, d) + _limit("TP01", _received(incident, d)) * HOUR + HOUR / 2
+    d.update(victim_confirmed="yes", confirmed_at=write(confirmed))
+    for c in _own_crimes(incident, d):
+        c["recorded_at"] = write(confirmed + HOUR / 2)
+
+
+def _held_as_n100(incident: dict, d: dict) -> None:
+    _drop(incident, _own_crimes(incident, d))
+    incident.setdefault("n100s", []).append({"id": "N100-MUTATED", "disclosure": d["id"], "reason": "N100/01",
+                                             "created_at": write(_received(incident, d) + HOUR)})
+
+
+_CANCELLED = ["cancelled_c2", "cancelled_c3", "cancelled_c4", "cancelled_c5"]
+_N100 = ["rape_n100_unconfirmed", "rape_n100_contrary", "rape_n100_other_force", "rape_n100_sarc"]
+
+# recording decisions and timeliness
+register("crime-not-recorded", "RC01", "disclosure", ["victim_report", "confirmed_third_party"],
+         lambda i, d: _must_record(i, d) and not _rape(d) and not _conduct(d) and bool(_own_crimes(i, d))
+         and not _n100s_of(i, d),
+         lambda i, d: _drop(i, _own_crimes(i, d)), "A crime that had to be recorded has no crime record.")
+register("crime-recorded-late", "TL01", "disclosure", ["victim_report", "confirmed_third_party", "rape_victim_report"],
+         lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d))
+         and min(seconds_of(c["recorded_at"]) for c in _own_crimes(i, d)) >= _clock(i, d),
+         _late, "Every crime record of the disclosure is made one minute more than the time limit later.")
+register("third-party-report-waited-for-victim", "TP01", "disclosure", ["professional_report", "parent_report"],
+         lambda i, d: _third_party(i, d) and _recorded(_own_crimes(i, d)) and not _n100s_of(i, d), _waited,
+         "A professional's or parent's report is recorded only after the victim confirmed, past the limit "
+         "(TL01 reports the same record as late; TP01 says why).", also=["TL01"])
+register("crime-related-incident-without-rationale", "CR01", "incident", ["crime_related_incident"],
+         lambda i, _: bool(i.get("non_crime_rationale")) and any(_crime_related(i, d) for d in i["disclosures"]),
+         lambda i, _: i.pop("non_crime_rationale"), "The rationale for not crimeing a crime-related incident is gone.")
+register("victims-merged-into-one-crime", "OV01", "disclosure", ["several_victims"],
+         lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d)) and len(_own_crimes(i, d)) >= 2,
+         lambda i, d: _drop(i, _own_crimes(i, d)[-1:]),
+         "Two victims (or, for rape, two offenders) share one crime record: the last record is dropped.")
+
+# domestic abuse, equality data, harassment and stalking
+register("domestic-abuse-flag-dropped", "DA01", "crime_record", ["domestic_abuse"],
+         lambda i, c: _live(c) and "domestic_abuse" in c.get("flags", []) and _adult_parties(i, c)
+         and _person(i, c.get("victim")).get("relationship_to_offender") in DOMESTIC,
+         lambda i, c: c.update(flags=[f for f in c["flags"] if f != "domestic_abuse"]),
+         "A domestic abuse crime between adults loses its domestic abuse flag.")
+register("victim-ethnicity-not-recorded", "EQ01", "crime_record", ["victim_report", "professional_report"],
+         lambda i, c: _live(c) and bool(_person(i, c.get("victim")).get("ethnicity")),
+         lambda i, c: _person(i, c["victim"]).pop("ethnicity"), "The victim's ethnicity is left out of the export.")
+register("conduct-recorded-as-single-act", "HF01", "disclosure", ["course_of_conduct"],
+         lambda i, d: _conduct(d) and _must_record(i, d) and _recorded(_own_crimes(i, d)),
+         lambda i, d: [c.update(offence="8R") for c in _own_crimes(i, d)],
+         "A course of conduct is recorded as malicious communications (8R), a single act.")
+register("ex-partner-harassment-without-rationale", "HF02", "crime_record", ["ex_partner_harassment"],
+         lambda i, c: _live(c) and bool(c.get("classification_rationale")) and _adult_parties(i, c)
+         and _offence(c["offence"]).classification == "8L"
+         and _person(i, c.get("victim")).get("relationship_to_offender") == "ex_partner",
+         lambda i, c: c.pop("classification_rationale"),
+         "Harassment of a former partner is recorded without the rationale that rules out stalking.")
+register("single-occasion-conduct-crime", "HF03", "disclosure", ["course_of_conduct", "ex_partner_harassment"],
+         lambda i, d: _conduct(d) and not _companions(i, d) and _recorded(_own_crimes(i, d)),
+         lambda i, d: d.update(occasions=d["occasions"][:1]),
+         "The conduct crime's disclosure shows a single occasion: no course of conduct.")
+
+# rape and N100
+register("rape-neither-crimed-nor-n100", "NR01", "disclosure", ["rape_victim_report", "rape_third_party_report"],
+         lambda i, d: _rape(d) and not _companions(i, d) and bool(_own_crimes(i, d)) and not _n100s_of(i, d),
+         lambda i, d: _drop(i, _own_crimes(i, d)), "A rape report is left with neither a crime record nor an N100.")
+register("third-party-rape-held-as-n100", "NR03", "disclosure", ["rape_third_party_report"],
+         lambda i, d: _rape(d) and _third_party(i, d) and d.get("victim_confirmed") != "yes"
+         and bool(_own_crimes(i, d)) and not _n100s_of(i, d),
+         _held_as_n100, "A professional's or parent's rape report is held as N100/01 instead of a rape crime.")
+register("victim-rape-report-held-as-n100", "NR03", "disclosure", ["rape_victim_report"],
+         lambda i, d: _rape(d) and _must_record(i, d) and d["reported_by"] in CONFIRMING
+         and bool(_own_crimes(i, d)) and not _n100s_of(i, d),
+         _held_as_n100, "The victim's own rape report is held as N100/01 (NR06: the code contradicts the "
+         "victim's report).", also=["NR06"])
+register("invalid-n100-reason", "NR02", "n100", _N100,
+         lambda i, n: n.get("reason") in (*UNCONFIRMED, "N100/02", "N100/2", *OTHER_FORCE),
+         lambda i, n: n.update(reason="N100/04"), "The N100 carries a home-made reason code.")
+register("n100-transfer-without-reference", "NR04", "n100", ["rape_n100_other_force"],
+         lambda i, n: n.get("reason") in OTHER_FORCE and bool(n.get("receiving_force_reference"))
+         and not _disclosure(i, n["disclosure"]).get("outside_uk"),
+         lambda i, n: n.pop("receiving_force_reference"), "An N100/03 has no reference from the receiving force.")
+register("n100-for-non-rape", "NR05", "n100", _N100[:2] + _N100[3:],
+         lambda i, n: not n.get("rape_crime") and _rape(_disclosure(i, n["disclosure"]))
+         and not _own_crimes(i, _disclosure(i, n["disclosure"]))
+         and not _companions(i, _disclosure(i, n["disclosure"])),
+         lambda i, n: _disclosure(i, n["disclosure"]).update(offence="20A"),
+         "The report held as N100 is of a sexual assault (20A), not a rape.")
+register("n100-other-force-code-in-force-area", "NR06", "n100", ["rape_n100_unconfirmed", "rape_n100_sarc"],
+         lambda i, n: n.get("reason") in UNCONFIRMED and not n.get("rape_crime")
+         and not _disclosure(i, n["disclosure"]).get("other_force_area"),
+         lambda i, n: n.update(reason="N100/03", receiving_force_reference="WM/00001"),
+         "An N100 for a rape in the force's own area is coded N100/03, as if another force's.")
+
+# transfers and cancellations
+register("invalid-cancellation-code", "CA01", "crime_record", ["transferred", "cancelled_c2", "cancelled_c4"],
+         lambda i, c: bool(_removed(c, "C1", "C2", "C3", "C4", "C5")),
+         lambda i, c: c["cancellation"].update(code="C6"), "The removal is written with a code that does not exist.")
+register("c2-without-avi", "CA02", "crime_record", ["cancelled_c2"],
+         lambda i, c: bool(_removed(c, "C2").get("additional_verifiable_information")),
+         lambda i, c: c["cancellation"].pop("additional_verifiable_information"),
+         "A C2 cancellation gives no additional verifiable information.")
+register("cancelled-by-wrong-role", "CA03", "crime_record", _CANCELLED,
+         lambda i, c: _removed(c, "C2", "C3", "C4", "C5").get("decided_by") in CANCELLING_ROLES
+         and c["cancellation"].get("decider_is_investigator") is False
+         and not (c["cancellation"]["code"] == "C2" and _offence(c["offence"]).families & set(GRAVE)),
+         lambda i, c: c["cancellation"].update(decided_by="supervisor"),
+         "A supervisor, not a decision maker, cancels the crime.")
+register("cancelled-by-investigator", "CA04", "crime_record", _CANCELLED,
+         lambda i, c: _removed(c, "C2", "C3", "C4", "C5").get("decided_by") in CANCELLING_ROLES
+         and c["cancellation"].get("decider_is_investigator") is False,
+         lambda i, c: c["cancellation"].update(decider_is_investigator=True),
+         "The decision maker who cancelled the crime was its investigating officer.")
+register("rape-or-homicide-avi-not-by-fcr", "CA05", "crime_record", ["cancelled_c2_rape_or_homicide"],
+         lambda i, c: _removed(c, "C2").get("decided_by") == "force_crime_registrar"
+         and bool(_offence(c["offence"]).families & set(GRAVE))
+         and c["cancellation"].get("decider_is_investigator") is False,
+         lambda i, c: c["cancellation"].update(decided_by="designated_decision_maker"),
+         "A rape or homicide is cancelled on AVI by a decision maker, not the Force Crime Registrar.")
+register("c5-outside-assaults", "CA06", "crime_record", ["cancelled_c5"],
+         lambda i, c: bool(_removed(c, "C5")), lambda i, c: c.update(offence="49"),
+         "C5 (self-defence) is used on a theft (49).")
+register("transfer-without-reference", "CA07", "crime_record", ["transferred"],
+         lambda i, c: bool(_removed(c, "C1").get("receiving_force_reference")),
+         lambda i, c: c["cancellation"].pop("receiving_force_reference"),
+         "A transfer to another force has no receiving force reference.")
+register("duplicate-without-live-master", "CA08", "crime_record", ["cancelled_c3"],
+         lambda i, c: bool(_removed(c, "C3").get("master_record")), lambda i, c: c["cancellation"].pop("master_record"),
+         "A C3 duplicate does not say which live record it duplicates.")
+register("victim-not-informed", "CA09", "crime_record", ["transferred", "cancelled_c2", "cancelled_c5"],
+         lambda i, c: bool(_removed(c, "C1", "C2", "C5").get("victim_informed_at"))
+         and _offence(c["offence"]).victim_based,
+         lambda i, c: c["cancellation"].pop("victim_informed_at"),
+         "No record that the victim was told of the transfer or cancellation.")
