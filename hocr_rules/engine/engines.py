@@ -16,7 +16,7 @@ def build_engine(name: str, pack: RulePack, workers: int | None = None):
         return Evaluator(pack)
     if name not in NAMES:
         raise HocrError(f"unknown engine '{name}'; choose one of {', '.join(NAMES)}")
-    from hocr_rules.engine.durable_engine import DurableEngine  # imported only when asked for
+    from hocr_rules.engine.durable import DurableEngine  # imported only when asked for
     durable = DurableEngine(pack, workers=workers)
     if name == "durable":
         return durable

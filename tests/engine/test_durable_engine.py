@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 durable = pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed")
 
-from hocr_rules.engine import durable_engine  # noqa: E402
-from hocr_rules.engine.durable_compile import MEMBER, Plan, Translator, ordered, to_json  # noqa: E402
-from hocr_rules.engine.durable_engine import DurableEngine, _encode, install_hint  # noqa: E402
+from hocr_rules.engine.durable import engine as durable_engine  # noqa: E402
+from hocr_rules.engine.durable.conditions import MEMBER, to_json  # noqa: E402
+from hocr_rules.engine.durable.engine import DurableEngine, _encode, install_hint  # noqa: E402
+from hocr_rules.engine.durable.pack import ordered  # noqa: E402
+from hocr_rules.engine.durable.translator import Plan, Translator  # noqa: E402
 from hocr_rules.engine.evaluator import Evaluator  # noqa: E402
 from hocr_rules.errors import EngineUnavailable, InputError  # noqa: E402
 from hocr_rules.expressions import Compiler, parse  # noqa: E402

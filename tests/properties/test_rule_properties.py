@@ -43,8 +43,8 @@ PER_MUTATION = max(10, settings.default.max_examples // 4)
 
 def test_the_durable_engine_and_our_evaluator_agree_on_every_outcome():
     pytest.importorskip("durable", reason="durable_rules is not installed (pip install -e '.[durable]')")
-    durable = pytest.importorskip("hocr_rules.engine.durable_engine",
-                                  reason="hocr_rules.engine.durable_engine (DurableEngine) is not written yet")
+    durable = pytest.importorskip("hocr_rules.engine.durable",
+                                  reason="hocr_rules.engine.durable (DurableEngine) is not written yet")
     try:
         engine = durable.DurableEngine(PACK)
     except EngineUnavailable as error:

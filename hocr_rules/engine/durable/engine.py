@@ -1,7 +1,7 @@
 """`--engine durable`: the compiled rule pack evaluated by durable-rules (a Rete network), with the same outcomes
 as our own evaluator on any input.
 
-The pack is translated once (`durable_compile`) into a durable ruleset. Each incident is one durable session:
+The pack is translated once (`pack.translate`) into a durable ruleset. Each incident is one durable session:
 every subject (the incident, its disclosures, crime records and N100s) is asserted as one fact without its
 absent fields, plus the pre-evaluated terms the translation asked for; the Rete network does the rest, and its
 actions record which outcome each rule reached and assert the derived facts the next rules match. The session is
@@ -10,17 +10,12 @@ deleted at once (durable holds at most 1,024).
 What is not durable's: outcomes are turned into `Outcome` objects by our evaluator's own functions (messages,
 the trace of facts, overrides between rules); a finding for which neither breach, compliant nor not-in-scope
 fired is *not evaluable* (a final pass, no `none()` pattern), its version read from the same date durable
-used; and terms durable cannot compute are computed in Python when the facts are prepared (see
-`durable_compile`).
+used; and terms durable cannot compute are computed in Python when the facts are prepared (see `translator`).
 
 We drive durable's C module (`durable_rules_engine`) as `durable.engine.Ruleset` does, without its host: no
-background dispatch threads, no per-action JSON round trip of the session state.
-
-`evaluate_many` runs durable in worker processes (started with `spawn`, so a script calling it needs the usual
-`if __name__ == "__main__":` guard), because some rule shapes crash durable's C code: the batch of a worker that
-crashes, or takes longer than `batch_timeout`, is evaluated by the default engine instead, a note says so
-(`notes`), and the run completes. Each worker rebuilds the pack from its folders and profile and checks it has
-the same translation (a fingerprint), so workers can never judge by other rules than the parent's.
+background dispatch threads, no per-action JSON round trip of the session state. Many incidents are judged in
+worker processes (see `workers`), started with `spawn`, so a script calling `evaluate_many` needs the usual
+`if __name__ == "__main__":` guard.
 """
 
 from __future__ import annotations
@@ -28,26 +23,22 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-import multiprocessing
 import os
-import signal
 import sys
-import time
 import uuid
-from collections import deque
-from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from hocr_rules.engine.durable_compile import (KIND, MEMBER, NUMERIC, REF, STAGE, Translation, addressable,
-                                               translate)
+from hocr_rules.engine.durable.conditions import KIND, MEMBER, NUMERIC, REF, STAGE
+from hocr_rules.engine.durable.pack import Translation, translate
+from hocr_rules.engine.durable.terms import addressable
+from hocr_rules.engine.durable.workers import Pool, in_batches, incident_of
 from hocr_rules.engine.evaluator import Evaluator, Facts, _apply_overrides, _outcome, subjects
 from hocr_rules.engine.outcomes import NOT_IN_SCOPE, IncidentResult
 from hocr_rules.engine.program import NO_DATE
 from hocr_rules.errors import EngineUnavailable
 from hocr_rules.facts.view import IncidentView
 from hocr_rules.facts.vocabulary import VOCABULARY
-from hocr_rules.intake import Accepted
 from hocr_rules.model.incident import Incident
 from hocr_rules.offences import OffenceTable
 from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack
@@ -185,14 +176,14 @@ class DurableEngine:
         the default engine, with a note in `notes`."""
         if self.workers < 1:
             for item in items:
-                incident = _incident(item)
+                incident = incident_of(item)
                 yield item if incident is None else self._safely(incident, keep_out_of_scope)
             return
-        pool = _Pool(self)
+        pool = Pool(self)
         try:
-            for batch, answers in pool.run(_batches(items, self.batch_size)):
+            for batch, answers in pool.run(in_batches(items, self.batch_size)):
                 for item, answer in zip(batch, answers):
-                    incident = _incident(item)
+                    incident = incident_of(item)
                     if incident is None:
                         yield item
                     elif answer is not None and answer[0] == "ok":
@@ -324,139 +315,3 @@ class _Session:
         code, _ = _durable.assert_fact(self.handle, json.dumps(following, ensure_ascii=False))
         if code != 0:
             raise DurableMismatch(f"durable did not accept the derived fact {name} (code {code})")
-
-
-# ---------------------------------------------------------------- worker processes
-
-
-def _incident(item: Any) -> Incident | None:
-    item = item.incident if isinstance(item, Accepted) else item
-    return item if isinstance(item, Incident) else None
-
-
-def _batches(items: Iterable[Any], size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
-def _work(connection, folders, profile, offences, fingerprint, verify, crash_on, hang_on) -> None:  # pragma: no cover
-    """A worker process: rebuild the same pack, then judge batches until told to stop."""
-    engine = DurableEngine(RulePack.load(folders, profile), offences, folders=folders, workers=0, verify=verify)
-    if engine.fingerprint != fingerprint:
-        connection.send(("error", "the rule files changed while the audit started; run it again"))
-        return
-    connection.send(("ready", None))
-    while (batch := connection.recv()) is not None:
-        answers = []
-        for incident in batch:
-            if incident is None:
-                answers.append(None)
-                continue
-            if incident.id in crash_on:
-                os.kill(os.getpid(), signal.SIGSEGV)
-            if incident.id in hang_on:
-                time.sleep(3600)
-            try:
-                answers.append(("ok", engine.run(incident)))
-            except Exception as error:  # noqa: BLE001 - the parent re-runs it on the default engine
-                answers.append(("failed", f"{type(error).__name__}: {error}"))
-        connection.send(answers)
-
-
-class _Worker:
-    def __init__(self, engine: DurableEngine, context):
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_work, daemon=True, args=(
-            child, engine.folders, engine.pack.profile, engine.offences, engine.fingerprint, engine.verify,
-            engine.simulate_crash_on, engine.simulate_hang_on))
-        self.process.start()
-        child.close()
-        self.ready, self.number, self.since = False, None, 0.0   # the batch it is working on, since when
-
-
-class _Pool:
-    """Batches out to workers, answers back in input order. A worker that dies is replaced; its batch is
-    answered with `None`s, which the default engine takes."""
-
-    def __init__(self, engine: DurableEngine):
-        self.engine, self.context = engine, multiprocessing.get_context("spawn")
-        self.workers = [_Worker(engine, self.context) for _ in range(engine.workers)]
-
-    def run(self, batches: Iterator[list]) -> Iterator[tuple[list, list]]:
-        held: dict[int, list] = {}       # batches read and not yet answered, by number
-        unsent: deque[int] = deque()
-        done: dict[int, list] = {}
-        numbers, following, exhausted = itertools.count(), 0, False
-        while True:
-            while not exhausted and len(held) < 2 * len(self.workers):
-                batch = next(batches, None)
-                if batch is None:
-                    exhausted = True
-                else:
-                    number = next(numbers)
-                    held[number] = batch
-                    unsent.append(number)
-            for worker in self.workers:
-                if worker.ready and worker.number is None and unsent:
-                    worker.number, worker.since = unsent.popleft(), time.monotonic()
-                    worker.connection.send([_incident(item) for item in held[worker.number]])
-            while following in done:
-                yield held.pop(following), done.pop(following)
-                following += 1
-            if exhausted and not held:
-                return
-            self._collect(done, held)
-
-    def _collect(self, done: dict[int, list], held: dict[int, list]) -> None:
-        watched = {w.connection: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
-        for worker in list(self.workers):
-            if worker.number is not None and time.monotonic() - worker.since > self.engine.batch_timeout:
-                worker.process.kill()   # stuck in durable's C code: its batch goes to the default engine
-                worker.process.join(timeout=5)
-                self._replace(worker, done, held, f"took longer than {self.engine.batch_timeout:.0f} s")
-                return
-        for ready in wait(list(watched), timeout=1.0):
-            worker = watched[ready]
-            if worker not in self.workers:
-                continue  # replaced earlier in this round
-            try:
-                message = worker.connection.recv() if worker.connection.poll() else None
-            except (EOFError, OSError):
-                message = None
-            if isinstance(message, tuple):
-                if message[0] == "error":
-                    raise EngineUnavailable(f"a durable-rules worker could not start: {message[1]}")
-                worker.ready = True
-            elif message is not None:
-                done[worker.number], worker.number = message, None
-            elif not worker.process.is_alive() or ready is worker.process.sentinel:
-                worker.process.join(timeout=5)
-                code = worker.process.exitcode
-                self._replace(worker, done, held, "crashed (" + (f"signal {-code}" if code is not None and code < 0
-                                                                 else f"exit code {code}") + ")")
-
-    def _replace(self, dead: _Worker, done: dict[int, list], held: dict[int, list], what: str) -> None:
-        if not dead.ready:
-            raise EngineUnavailable(f"a durable-rules worker {what} while starting")
-        if dead.number is not None:
-            batch = held[dead.number]
-            done[dead.number] = [None] * len(batch)
-            count = sum(_incident(item) is not None for item in batch)
-            self.engine.notes.append(f"a durable-rules worker {what}; the {count} incidents of its batch "
-                                     "were evaluated by the default engine")
-        dead.connection.close()
-        self.workers[self.workers.index(dead)] = _Worker(self.engine, self.context)
-
-    def close(self) -> None:
-        for worker in self.workers:
-            try:
-                worker.connection.send(None)
-            except (OSError, ValueError):
-                pass
-        for worker in self.workers:
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join(timeout=5)
-            worker.connection.close()
