@@ -171,14 +171,15 @@ def test_elapsed_time_is_real_hours_across_the_autumn_clock_change():
 # ---------------------------------------------------------------- not evaluable
 
 
+UNTIMED = Incident.model_validate({
+    "id": "UNTIMED", "received_at": "2025-05-01T10:00:00+01:00", "channel": "emergency_call",
+    "people": [{"id": "V1"}, {"id": "O1"}],
+    "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim"}],
+    "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "disclosures": ["D1"]}]})
+
+
 def test_a_crime_record_with_no_recording_time_is_not_evaluable_and_says_so_in_words():
-    incident = Incident.model_validate({
-        "id": "UNTIMED", "received_at": "2025-05-01T10:00:00+01:00", "channel": "emergency_call",
-        "people": [{"id": "V1"}, {"id": "O1"}],
-        "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"],
-                         "reported_by": "victim"}],
-        "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "disclosures": ["D1"]}]})
-    outcome = judged(incident, "TL01")
+    outcome = judged(UNTIMED, "TL01")
     assert outcome.outcome == "not_evaluable"
     assert "no recording time" in outcome.reason
     assert "_" not in outcome.reason  # words, not fact names
@@ -187,13 +188,8 @@ def test_a_crime_record_with_no_recording_time_is_not_evaluable_and_says_so_in_w
 
 
 def test_the_reason_names_only_what_made_the_outcome_undecidable():
-    incident = Incident.model_validate({
-        "id": "UNTIMED", "received_at": "2025-05-01T10:00:00+01:00", "channel": "emergency_call",
-        "people": [{"id": "V1"}, {"id": "O1"}],
-        "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"],
-                         "reported_by": "victim"}],
-        "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "disclosures": ["D1"]}]})
-    assert judged(incident, "TL01").reason == "no recording time"
+    # the rule also reads the (absent) confirmation time, but only the recording time would decide it
+    assert judged(UNTIMED, "TL01").reason == "no recording time"
 
 
 def test_an_undecidable_derived_fact_is_named_with_the_rule_that_derives_it():
