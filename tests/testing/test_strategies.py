@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -213,14 +214,19 @@ def _blocks(text: str) -> list[tuple[str, str]]:
 
 
 def _run(blocks: list[tuple[str, str]], where: str) -> int:
+    """Run the documented code. Each Python block is written to a file of its own first: Hypothesis reads a
+    test's source, and on Python 3.12 inspect cannot find it inside a Markdown or docstring file."""
     namespace: dict = {}
-    for language, code in blocks:
+    scratch = Path(tempfile.mkdtemp(prefix="hocr-docs-"))
+    for index, (language, code) in enumerate(blocks):
         if language == "yaml" and code.startswith("# "):
             path = Path(code.splitlines()[0][2:].strip())
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(code, encoding="utf-8")
         elif language == "python":
-            exec(compile(code, where, "exec"), namespace)  # noqa: S102 - our own documentation
+            block = scratch / f"{Path(where).stem}_{index}.py"
+            block.write_text(code, encoding="utf-8")
+            exec(compile(code, str(block), "exec"), namespace)  # noqa: S102 - our own documentation
     tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
     for test in tests:
         test()
