@@ -255,6 +255,13 @@ fact(C, "victim_informed_at", "time", "when the victim was told of the transfer 
 
 # ---------------------------------------------------------------- N100 records
 N = "n100"
+
+
+def _disclosed(attribute: str):
+    """An N100 is judged with what its disclosure says (who reported it, where, with what evidence)."""
+    return lambda v, n: getattr(v.disclosures[n.disclosure], attribute)
+
+
 fact(N, "n100", "code", "the N100 record's id", read=lambda v, n: n.id)
 fact(N, "n100_reason", "code", "N100/01, N100/02 or N100/03", "no N100 reason", read=lambda v, n: n.reason)
 fact(N, "created_at", "time", "when the N100 was created", "no creation time", read=lambda v, n: epoch(n.created_at))
@@ -268,17 +275,17 @@ fact(N, "disclosure_classification", "code", "HO classification of the offence d
 fact(N, "disclosure_received_at", "time", "when the offence was first reported", "no time of report",
      read=lambda v, n: v.received_at(v.disclosures[n.disclosure]))
 fact(N, "contrary_evidence", "text", "credible evidence to the contrary recorded on the disclosure",
-     read=lambda v, n: v.disclosures[n.disclosure].contrary_evidence)
+     read=_disclosed("contrary_evidence"))
 fact(N, "other_force_area", "flag", "the disclosure is of an offence in another force area",
-     read=lambda v, n: v.disclosures[n.disclosure].other_force_area)
+     read=_disclosed("other_force_area"))
 fact(N, "outside_uk", "flag", "the disclosure is of an offence outside the United Kingdom (no UK force to receive it)",
-     read=lambda v, n: v.disclosures[n.disclosure].outside_uk)
+     read=_disclosed("outside_uk"))
 fact(N, "reported_by", "code", "who reported the disclosure (victim, professional_third_party, ...)",
-     read=lambda v, n: v.disclosures[n.disclosure].reported_by)
+     read=_disclosed("reported_by"))
 fact(N, "victim_confirmed", "code", "whether the victim confirmed the disclosure: yes, no, not_asked or untraceable",
-     read=lambda v, n: v.disclosures[n.disclosure].victim_confirmed)
+     read=_disclosed("victim_confirmed"))
 fact(N, "sarc_withheld", "flag", "the disclosure is a SARC rape report the victim withheld from police",
-     read=lambda v, n: v.disclosures[n.disclosure].sarc_withheld)
+     read=_disclosed("sarc_withheld"))
 
 # ---------------------------------------------------------------- the incident as a whole
 I = "incident"
