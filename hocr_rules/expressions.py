@@ -1,9 +1,9 @@
-"""The condition language of rule files: parsed, checked against a whitelist, compiled to closures.
+"""The condition language of rule files: parsed, checked against a whitelist, compiled.
 
-A rule file must not be able to run code, so conditions are never handed to `eval`. Python's own parser
-reads the text (so authors get familiar syntax: `and`, `in`, `x if c else y`), every node is checked against
-a short whitelist, and the tree is turned into an internal form (`Node`) that both our evaluator and the
-durable-rules engine compile.
+A rule file must not be able to run code, so its text is never handed to `eval`. Python's own parser reads
+the text (so authors get familiar syntax: `and`, `in`, `x if c else y`), every node is checked against a
+short whitelist, and the tree is turned into an internal form (`Node`) that both engines compile: ours into
+Python functions generated from the checked nodes only (see `Compiler`), durable-rules into Rete conditions.
 
 Missing data is *unknown*, not false: a fact that is absent evaluates to `None` and propagates with
 Kleene's three-valued logic (`False and unknown` is false, `True and unknown` is unknown). An unknown
