@@ -30,6 +30,6 @@ def explain(
             continue
         if item.incident.id == incident:
             result = engine.evaluate(item.incident, keep_out_of_scope=True)
-            render.console().print(render.explain(result, engine.pack.rules))
+            render.console().print(render.explain(result))
             return
     raise HocrError(f"{file}: no incident with id '{incident}'")

@@ -36,11 +36,7 @@ def console(out: IO[str] | None = None) -> Console:
 def error(problem: HocrError) -> None:
     """One bullet per problem: where, what, how to fix."""
     if isinstance(problem, InputError):
-        where = problem.source + (f":{problem.line}" if problem.line else "")
-        who = f" (incident {problem.record})" if problem.record else ""
-        stderr.print(f"[bold red]error[/]: {escape(where)}{escape(who)}")
-        for field, message in problem.problems:
-            stderr.print(f"  • {escape(field)}: {escape(message)}")
+        _input_problems(problem, "[bold red]error[/]:")
         return
     problems = [problem] + list(getattr(problem, "more", []))
     stderr.print(f"[bold red]error[/]: {escape(str(problems[0]))}")
@@ -49,9 +45,14 @@ def error(problem: HocrError) -> None:
 
 
 def rejection(problem: InputError) -> None:
+    """A record left out of a run that goes on: said as it happens, with its fields."""
+    _input_problems(problem, "[yellow]rejected[/]")
+
+
+def _input_problems(problem: InputError, label: str) -> None:
     where = problem.source + (f":{problem.line}" if problem.line else "")
     who = f" incident {problem.record}" if problem.record else ""
-    stderr.print(f"[yellow]rejected[/] {escape(where)}{escape(who)}")
+    stderr.print(f"{label} {escape(where)}{escape(who)}")
     for field, message in problem.problems:
         stderr.print(f"  • {escape(field)}: {escape(message)}")
 
@@ -129,7 +130,7 @@ def summary_table(result: Summary, screen: Console) -> None:
         screen.print("[green]no breaches[/]")
 
 
-def explain(result: IncidentResult, pack_rules: list[CompiledRule]) -> Tree:
+def explain(result: IncidentResult) -> Tree:
     """Every rule considered for one incident, grouped by subject: what fired, what did not and why."""
     tree = Tree(f"[bold]incident {escape(result.incident)}[/]")
     subjects: dict[tuple[str, str], Tree] = {}

@@ -188,16 +188,6 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, bool]] = {
     "overlaps": (_overlaps, 2, True),
 }
 
-FUNCTION_HELP = {
-    "present": "present(x): x has a value (not absent, not empty)",
-    "missing": "missing(x): x is absent or empty",
-    "count": "count(list): how many items",
-    "hours_between(a, b)": "elapsed hours from time a to time b (correct across clock changes)",
-    "max": "max(a, b)", "min": "min(a, b)",
-    "only_phrases": "only_phrases(text, [phrases]): the text says nothing beyond those phrases",
-    "contains_any": "contains_any(text, [phrases]): the text mentions one of the phrases",
-    "overlaps": "overlaps(list, [items]): the two share an item",
-}
 
 
 # ---------------------------------------------------------------- compiling to Python

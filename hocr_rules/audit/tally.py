@@ -44,7 +44,6 @@ VIOLENCE, SEXUAL, ROBBERY = "violence_against_the_person", "sexual_offences", "r
 MUST_RECORD = "must_record"
 TIMELINESS_RULE, N100_RULES, RAPE_REPORT_RULE, N100_INSTEAD_OF_CRIME = "TL01", "NR", "NR01", "NR03"
 CANCELLATION_RULES, VICTIM_INFORMED_RULE = "CA", "CA09"
-INCIDENT_OUTCOMES = ("recorded_correctly", "not_recorded", "not_a_crime", "not_evaluable")
 
 
 class AuditError(HocrError):

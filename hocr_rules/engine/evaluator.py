@@ -77,19 +77,34 @@ class Evaluator:
             rules = self._rules[kind]
             if not rules:
                 continue
-            facts = Facts(view, record, self._readers[kind], self._steps[kind])
+            facts = self.facts(view, kind, record)
             results: list[tuple] = []
             try:
                 self._judges[kind](facts, results, keep_out_of_scope)
             except ExpressionError as error:
                 raise ExpressionError(f"incident {incident.id}, {kind} {subject_id}: {error}") from None
-            mine = [_outcome(rules[i], j, applies, verdict, facts, incident.id, kind, subject_id)
-                    for i, j, applies, verdict in results]
-            if self._overriding[kind]:
-                _apply_overrides(mine)
+            outcomes.extend(self.judged(results, facts, incident.id, kind, subject_id, keep_out_of_scope))
             derived[(kind, subject_id)] = {name: facts[name] for name in self._derives[kind]}
-            outcomes.extend(o for o in mine if keep_out_of_scope or o.outcome != NOT_IN_SCOPE)
         return IncidentResult(incident.id, outcomes, derived)
+
+    def rules(self, kind: str) -> list[CompiledRule]:
+        """The pack's rules for one subject kind, in evaluation order: results index into this list."""
+        return self._rules[kind]
+
+    def facts(self, view: IncidentView, kind: str, record: Any) -> Facts:
+        """A subject's facts, read lazily; the durable engine reads the same facts for its messages."""
+        return Facts(view, record, self._readers[kind], self._steps[kind])
+
+    def judged(self, results: list[tuple], facts: Facts, incident: str, kind: str, subject: str,
+               keep_out_of_scope: bool) -> list[Outcome]:
+        """(rule, version, applies, verdict) results as outcomes, with overrides applied: what either engine
+        reports for one subject."""
+        rules = self._rules[kind]
+        mine = [_outcome(rules[i], j, applies, verdict, facts, incident, kind, subject)
+                for i, j, applies, verdict in results]
+        if self._overriding[kind]:
+            _apply_overrides(mine)
+        return [o for o in mine if keep_out_of_scope or o.outcome != NOT_IN_SCOPE]
 
 
 def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, incident: str, kind: str,
@@ -121,18 +136,13 @@ def _missing(rule: CompiledRule, version, facts: Facts, kind: str) -> str:
     herself). Each absent fact is probed: if giving it a value would let the rule decide, it is one of the
     reasons; if no single fact decides it, all absent facts are named."""
     vocabulary = VOCABULARY[kind]
-    absent = [name for name, value in _trace(rule, version, facts).items()
+    absent = [name for name, value in rule.trace(version, facts).items()
               if value is None and name not in rule.absence_tested
               and (name in vocabulary or name in rule.derived_inputs)]
     deciding = [name for name in absent if _decides(version, facts, name, vocabulary)] or absent
     parts = [vocabulary[name].absent if name in vocabulary else
              f"{name.replace('_', ' ')} could not be decided ({rule.derived_inputs[name]})" for name in deciding]
     return "; ".join(parts) or "the facts needed are incomplete"
-
-
-def _trace(rule: CompiledRule, version, facts: Facts) -> dict[str, Any]:
-    keys = version.step_keys
-    return {name: facts[keys.get(name, name)] for name in rule.reads}
 
 
 _PROBES = {"flag": (True, False), "count": (0, 2), "number": (0, 1), "hours": (0.0, 100.0),

@@ -31,11 +31,7 @@ class Outcome:
         """The names the rule read or quotes, with their values: the trace of this outcome."""
         if self._facts is None:
             source, version = self.source, self.version
-            if source is None or version is None:
-                self._facts = {}
-            else:
-                keys = version.step_keys
-                self._facts = {name: source[keys.get(name, name)] for name in self.rule.reads}
+            self._facts = {} if source is None or version is None else self.rule.trace(version, source)
         return self._facts
 
     @property

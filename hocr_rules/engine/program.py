@@ -31,7 +31,7 @@ def dispatcher(rules: list[CompiledRule]) -> Judge:
         else:
             # no date to choose a version by: out of scope if the current version could not apply anyway
             latest = f"_r{i}v{len(rule.versions) - 1}"
-            lines.append(f"  if w is None:")
+            lines.append("  if w is None:")
             lines.append(f"    if {latest}(f)[0] is not False: out.append(({i}, {NO_DATE}, None, None))")
             lines.append(f"    elif explain: out.append(({i}, {NO_DATE}, False, None))")
         for j in reversed(range(len(rule.versions))):

@@ -11,14 +11,11 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from hocr_rules.expressions import Evaluate, Node
 from hocr_rules.model.timestamps import LONDON
 from hocr_rules.rulebook.schema import Example, Messages, Reference, RuleFile
-
-Lookup = Callable[[str], Any]
-
 
 @dataclass(frozen=True)
 class CompiledVersion:
@@ -98,11 +95,20 @@ class CompiledRule:
         pages = f", pp. {r.pages}" if r.pages else ""
         return f"{r.document} {r.edition}, {r.section}{pages} [{r.grade}]"
 
+    def trace(self, version: CompiledVersion, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """The names this rule read or quotes, with their values under `version` (its `let` steps included)."""
+        keys = version.step_keys
+        return {name: facts[keys.get(name, name)] for name in self.reads}
+
+    def version_index(self, seconds: float) -> int:
+        """Index of the version in force at that moment; -1 before the rule existed."""
+        return bisect.bisect_right(self._starts, seconds) - 1
+
     def version_at(self, seconds: float | None) -> CompiledVersion | None:
         """The version in force at that moment, or None before the rule existed (or with no date)."""
         if seconds is None:
             return None
-        index = bisect.bisect_right(self._starts, seconds) - 1
+        index = self.version_index(seconds)
         return self.versions[index] if index >= 0 else None
 
 

@@ -20,7 +20,6 @@ worker processes (see `workers`), started with `spawn`, so a script calling `eva
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import os
@@ -33,12 +32,11 @@ from hocr_rules.engine.durable.conditions import KIND, MEMBER, NUMERIC, REF, STA
 from hocr_rules.engine.durable.pack import Translation, translate
 from hocr_rules.engine.durable.terms import addressable
 from hocr_rules.engine.durable.workers import Pool, in_batches, incident_of
-from hocr_rules.engine.evaluator import Evaluator, Facts, _apply_overrides, _outcome, subjects
-from hocr_rules.engine.outcomes import NOT_IN_SCOPE, IncidentResult
+from hocr_rules.engine.evaluator import Evaluator, Facts, subjects
+from hocr_rules.engine.outcomes import IncidentResult
 from hocr_rules.engine.program import NO_DATE
 from hocr_rules.errors import EngineUnavailable
 from hocr_rules.facts.view import IncidentView
-from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.model.incident import Incident
 from hocr_rules.offences import OffenceTable
 from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack
@@ -88,13 +86,6 @@ class DurableEngine:
         # tests only: a worker kills itself with SIGSEGV on these incidents, or sleeps for an hour
         self.simulate_crash_on, self.simulate_hang_on = frozenset(simulate_crash_on), frozenset(simulate_hang_on)
         self.notes: list[str] = []
-        self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
-        self._readers = {kind: {n: f.read for n, f in facts.items()} for kind, facts in VOCABULARY.items()}
-        self._steps = {kind: {k: s for r in rules for v in r.versions for k, s in v.steps.items()}
-                       for kind, rules in self._rules.items()}
-        self._overriding = {kind: any(r.overrides for r in rules) for kind, rules in self._rules.items()}
-        self._starts = {(kind, i): [v.start_seconds for v in r.versions]
-                        for kind, rules in self._rules.items() for i, r in enumerate(rules)}
         self._handle: int | None = None
         self._sessions = itertools.count()
 
@@ -114,7 +105,7 @@ class DurableEngine:
         for position, (kind, _, record) in enumerate(subjects(incident)):
             plan = self.translation.plans.get(kind)
             if plan is not None:
-                fact = _encode(plan, Facts(view, record, self._readers[kind], self._steps[kind]), str(position))
+                fact = _encode(plan, self.default.facts(view, kind, record), str(position))
                 fact.update({KIND: kind, STAGE: 0, "sid": sid})
                 facts.append(fact)
                 sent[str(position)] = fact
@@ -129,7 +120,7 @@ class DurableEngine:
 
     def _verdicts(self, session: "_Session", ref: str, fact: dict) -> tuple:
         kind = fact[KIND]
-        plan, rules = self.translation.plans[kind], self._rules[kind]
+        plan, rules = self.translation.plans[kind], self.default.rules(kind)
         results = []
         for i, rule in enumerate(rules):
             if rule.kind == "derivation":
@@ -139,7 +130,7 @@ class DurableEngine:
                 if self.verify:
                     raise DurableMismatch(f"{rule.code}: no outcome for {kind} {ref}")
                 when = fact.get(rule.dated_by)
-                j = NO_DATE if when is None else bisect.bisect_right(self._starts[(kind, i)], when) - 1
+                j = NO_DATE if when is None else rule.version_index(when)
                 if j == -1 and when is not None:
                     raise DurableMismatch(f"{rule.code}: no outcome for {kind} {ref} before the rule's first version")
                 found = (i, j, None, None)
@@ -158,15 +149,11 @@ class DurableEngine:
         outcomes, derived = [], {}
         for position, results, values in verdicts:
             kind, subject_id, record = everything[position]
-            facts = Facts(view, record, self._readers[kind], self._steps[kind])
+            facts = self.default.facts(view, kind, record)
             facts.update(values)
-            rules = self._rules[kind]
-            mine = [_outcome(rules[i], j, a, v, facts, incident.id, kind, subject_id)
-                    for i, j, a, v in results if a is not False or keep_out_of_scope]
-            if self._overriding[kind]:
-                _apply_overrides(mine)
+            kept = [r for r in results if r[2] is not False or keep_out_of_scope]
+            outcomes.extend(self.default.judged(kept, facts, incident.id, kind, subject_id, keep_out_of_scope))
             derived[(kind, subject_id)] = values
-            outcomes.extend(o for o in mine if keep_out_of_scope or o.outcome != NOT_IN_SCOPE)
         return IncidentResult(incident.id, outcomes, derived)
 
     # ---------------------------------------------------------------- many incidents, in worker processes
