@@ -32,7 +32,6 @@ class Summary:
     evaluated: int = 0
     rejected: int = 0
     incidents_with_breaches: int = 0
-    outcomes: Counter = field(default_factory=Counter)        # (rule code, outcome) -> count
     breaches_by_rule: Counter = field(default_factory=Counter)
     rule_names: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)            # e.g. engine fall-backs, said openly
@@ -45,7 +44,6 @@ class Summary:
         self.evaluated += 1
         breached = False
         for outcome in result.outcomes:
-            self.outcomes[(outcome.rule.code, outcome.outcome)] += 1
             if outcome.outcome == BREACH:
                 self.breaches_by_rule[outcome.rule.code] += 1
                 self.rule_names[outcome.rule.code] = outcome.rule.name
