@@ -208,16 +208,21 @@ class Compiler:
     `None` is unknown and propagates; `and`/`or` follow Kleene.
     """
 
-    def __init__(self, keys: Mapping[str, str], constants: Mapping[str, Any]):
+    def __init__(self, keys: Mapping[str, str], constants: Mapping[str, Any], prefix: str = "_c"):
         self.keys = keys            # name in the rule -> key in the facts mapping
         self.constants = constants  # parameters of the version, folded in
+        self.prefix = prefix        # of slot names: versions compiled into one program need their own
         self.slots: dict[str, Any] = {"_frozenset": frozenset}
         self.temporaries = 0
 
     def slot(self, value: Any) -> str:
-        name = f"_c{len(self.slots)}"
+        name = f"{self.prefix}{len(self.slots)}"
         self.slots[name] = value
         return name
+
+    def fact(self, key: str) -> str:
+        """Source reading one fact: here from the facts mapping `f`, which computes it on first use."""
+        return f"f[{key!r}]"
 
     def temporary(self) -> str:
         self.temporaries += 1
@@ -230,7 +235,7 @@ class Compiler:
         if op == "name":
             if node.value in self.constants:
                 return self.constant(self.constants[node.value])
-            return f"f[{self.keys[node.value]!r}]"
+            return self.fact(self.keys[node.value])
         args = [self.expression(a) for a in node.args]
         if op in ("and", "or"):
             return self.balanced(op, args)

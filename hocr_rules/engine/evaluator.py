@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
-from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE, dispatcher
+from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE, UNREAD, Program
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
 from hocr_rules.expressions import ExpressionError
 from hocr_rules.facts.vocabulary import VOCABULARY
@@ -23,20 +23,36 @@ from hocr_rules.rulebook.pack import RulePack
 
 
 class Facts(dict):
-    """A subject's facts, each read from the incident (or a rule's `let` step computed) the first time a rule
-    asks for it."""
+    """A subject's facts, each read from the incident (or a rule's `let` step computed) the first time it is
+    asked for. After a rule program has run, what it read is handed out from its returned values (`known`)."""
 
-    __slots__ = ("view", "record", "readers", "steps")
+    __slots__ = ("view", "record", "readers", "steps", "program", "values")
 
-    def __init__(self, view: IncidentView, record: Any, readers: dict, steps: dict):
+    def __init__(self, view: IncidentView, record: Any, readers: dict, steps: dict,
+                 program: Program | None = None, values: tuple = ()):
         super().__init__()
         self.view, self.record, self.readers, self.steps = view, record, readers, steps
+        self.program, self.values = program, values
 
     def __missing__(self, name: str) -> Any:
-        reader = self.readers.get(name)
-        value = reader(self.view, self.record) if reader is not None else self.steps[name](self)
+        value = self.known(name)
+        if value is UNREAD:
+            reader = self.readers.get(name)
+            value = reader(self.view, self.record) if reader is not None else self.steps[name](self)
         self[name] = value
         return value
+
+    def known(self, name: str) -> Any:
+        """The value the program read for `name`, or UNREAD."""
+        index = self.program.index.get(name) if self.program is not None else None
+        return UNREAD if index is None else self.values[index]
+
+    def everything(self) -> dict[str, Any]:
+        """Every fact read so far, whether by the program or since."""
+        found = {} if self.program is None else {
+            key: value for key, value in zip(self.program.keys, self.values) if value is not UNREAD}
+        found.update(self)
+        return found
 
 
 def subjects(incident: Incident) -> Iterator[tuple[str, str, Any]]:
@@ -56,9 +72,7 @@ class Evaluator:
         self.offences = offences or OffenceTable.load()
         self.notes: list[str] = []  # the default engine has nothing to confess; the protocol asks for it
         self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
-        self._judges = {kind: dispatcher(rules) for kind, rules in self._rules.items()}
-        self._derives = {kind: [r.source.derives for r in rules if r.source.derives]
-                         for kind, rules in self._rules.items()}
+        self._programs = {kind: Program(rules, VOCABULARY[kind]) for kind, rules in self._rules.items()}
         self._overriding = {kind: any(r.overrides for r in rules) for kind, rules in self._rules.items()}
         self._readers = {kind: {name: fact.read for name, fact in facts.items()} for kind, facts in VOCABULARY.items()}
         self._steps = {kind: {key: step for r in rules for v in r.versions for key, step in v.steps.items()}
@@ -77,14 +91,14 @@ class Evaluator:
             rules = self._rules[kind]
             if not rules:
                 continue
-            facts = self.facts(view, kind, record)
-            results: list[tuple] = []
+            program, results = self._programs[kind], []
             try:
-                self._judges[kind](facts, results, keep_out_of_scope)
+                values = program.judge(view, record, results, keep_out_of_scope)
             except ExpressionError as error:
                 raise ExpressionError(f"incident {incident.id}, {kind} {subject_id}: {error}") from None
+            facts = Facts(view, record, self._readers[kind], self._steps[kind], program, values)
             outcomes.extend(self.judged(results, facts, incident.id, kind, subject_id, keep_out_of_scope))
-            derived[(kind, subject_id)] = {name: facts[name] for name in self._derives[kind]}
+            derived[(kind, subject_id)] = program.derived(values)
         return IncidentResult(incident.id, outcomes, derived)
 
     def rules(self, kind: str) -> list[CompiledRule]:
@@ -152,11 +166,12 @@ _PROBES = {"flag": (True, False), "count": (0, 2), "number": (0, 1), "hours": (0
 def _decides(version, facts: Facts, name: str, vocabulary) -> bool:
     """Would a value for `name` alone let this version decide? (Only run for not-evaluable outcomes.)"""
     kind = vocabulary[name].kind if name in vocabulary else "flag"
-    probes = _PROBES.get(kind) or (next((v for v in facts.values() if isinstance(v, float)), 0.0),)
+    read = facts.everything()
+    probes = _PROBES.get(kind) or (next((v for v in read.values() if isinstance(v, float)), 0.0),)
     steps = set(facts.steps)
     for probe in probes:
         trial = Facts(facts.view, facts.record, facts.readers, facts.steps)
-        trial.update((k, v) for k, v in facts.items() if k not in steps)
+        trial.update((k, v) for k, v in read.items() if k not in steps)
         trial[name] = probe
         applies, verdict = version.run(trial)
         if applies is False or (applies and verdict is not None):
