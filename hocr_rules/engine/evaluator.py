@@ -8,6 +8,7 @@ input order, rules in pack order.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Iterable, Iterator
 
 from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE, UNREAD, Program
@@ -73,7 +74,8 @@ class Evaluator:
         self.notes: list[str] = []  # the default engine has nothing to confess; the protocol asks for it
         self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
         self._programs = {kind: Program(rules, VOCABULARY[kind]) for kind, rules in self._rules.items()}
-        self._overriding = {kind: any(r.overrides for r in rules) for kind, rules in self._rules.items()}
+        self._overriding = {kind: frozenset(i for i, r in enumerate(rules) if r.overrides)
+                            for kind, rules in self._rules.items()}
         self._readers = {kind: {name: fact.read for name, fact in facts.items()} for kind, facts in VOCABULARY.items()}
         self._steps = {kind: {key: step for r in rules for v in r.versions for key, step in v.steps.items()}
                        for kind, rules in self._rules.items()}
@@ -113,12 +115,14 @@ class Evaluator:
                keep_out_of_scope: bool) -> list[Outcome]:
         """(rule, version, applies, verdict) results as outcomes, with overrides applied: what either engine
         reports for one subject."""
-        rules = self._rules[kind]
+        rules, overriding = self._rules[kind], self._overriding[kind]
         mine = [_outcome(rules[i], j, applies, verdict, facts, incident, kind, subject)
                 for i, j, applies, verdict in results]
-        if self._overriding[kind]:
+        if overriding and not overriding.isdisjoint(result[0] for result in results):
             _apply_overrides(mine)
-        return [o for o in mine if keep_out_of_scope or o.outcome != NOT_IN_SCOPE]
+        if keep_out_of_scope:
+            return mine
+        return [o for o in mine if o.outcome != NOT_IN_SCOPE]
 
 
 def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, incident: str, kind: str,
@@ -139,7 +143,7 @@ def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, inc
         return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, facts, "conditions do not apply")
     if applies is None or verdict is None:
         return Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts,
-                       _missing(rule, version, facts, kind))
+                       partial(_missing, rule, version, facts, kind))
     return Outcome(rule, version, BREACH if verdict else COMPLIANT, incident, kind, subject, facts)
 
 

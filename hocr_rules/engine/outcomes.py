@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from hocr_rules.facts.vocabulary import KINDS
 from hocr_rules.rulebook import messages
@@ -21,10 +21,22 @@ class Outcome:
     subject_kind: str
     subject_id: str
     source: Mapping[str, Any] | None  # the subject's facts; the trace is read from it only when asked for
-    reason: str = ""                  # why not evaluable / not in scope
+    _reason: str | Callable[[], str] = ""  # why not evaluable / not in scope, or what works it out when asked
     overridden_by: str | None = None
     _message: str | None = field(default=None, repr=False)
     _facts: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def reason(self) -> str:
+        """Why not evaluable or not in scope. Finding the facts that left a rule undecided means probing it,
+        and most outcomes are never shown, so that is done on demand."""
+        if callable(self._reason):
+            self._reason = self._reason()
+        return self._reason
+
+    @reason.setter
+    def reason(self, text: str) -> None:
+        self._reason = text
 
     @property
     def facts(self) -> dict[str, Any]:

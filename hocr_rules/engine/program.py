@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import Any, Callable, Mapping
 
 from hocr_rules.expressions import Compiler, Node, _type_error
+from hocr_rules.facts.attributes import OWNERS
 from hocr_rules.facts.vocabulary import Fact
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion
 
@@ -65,6 +66,7 @@ class _Writer:
     def __init__(self, vocabulary: Mapping[str, Fact], derived: set[str]):
         self.vocabulary, self.derived = vocabulary, derived
         self.locals: dict[str, str] = {}   # facts key -> local name
+        self.owners: dict[str, str] = {}   # owner of attribute facts (an offence, say) -> local name
         self.namespace: dict[str, Any] = {"__builtins__": {}, "_U": UNREAD, "_frozenset": frozenset, "_error": _type_error,
                                           "TypeError": TypeError}
         self.versions = 0
@@ -82,13 +84,24 @@ class _Writer:
         local = self.local(key)
         if key in self.derived:
             return local  # assigned by its derivation, which the pack orders first
+        fact = self.vocabulary.get(key)
         if key in compiler.steps:
             value = compiler.expression(compiler.steps[key])
+        elif fact is not None and fact.attribute is not None:
+            value = fact.attribute.source(self.owner(fact.attribute.owner))
         else:
             reader = f"_read{local}"
             self.namespace[reader] = self.vocabulary[key].read
             value = f"{reader}(v, r)"
         return f"({local} if {local} is not _U else ({local} := {value}))"
+
+    def owner(self, name: str) -> str:
+        """Source for an attribute's owner: repeated if it is a plain attribute chain, else read once."""
+        source = OWNERS[name][0]
+        if source.replace(".", "").isidentifier():
+            return source
+        local = self.owners.setdefault(name, f"_o{len(self.owners)}")
+        return f"({local} if {local} is not _U else ({local} := {source}))"
 
     def finding(self, i: int, rule: CompiledRule) -> list[str]:
         lines = [f"  w = {self.read(rule.dated_by, _ProgramCompiler(self, rule, None, ''))}", "  if w is None:"]
@@ -122,8 +135,8 @@ class _Writer:
     def function(self, body: list[str]) -> Judge:
         names = list(self.locals.values())
         lines = ["def judge(v, r, out, explain):"]
-        if names:
-            lines.append(f"  {' = '.join(names)} = _U")
+        if names or self.owners:
+            lines.append(f"  {' = '.join(names + list(self.owners.values()))} = _U")
         lines += body
         lines.append(f"  return ({''.join(n + ', ' for n in names)})")
         exec(compile("\n".join(lines), "<rule program>", "exec"), self.namespace)  # noqa: S102 - see module doc

@@ -8,9 +8,11 @@ elapsed time whatever the clocks did, and durable-rules can only compare numbers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Callable
 
+from hocr_rules.facts.attributes import Attribute
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.timestamps import epoch
 
@@ -25,14 +27,25 @@ class Fact:
     about: str
     absent: str
     read: Callable[[IncidentView, Any], Any]
+    attribute: Attribute | None = None  # where it lives, when it is one attribute of the input
 
 
 VOCABULARY: dict[str, dict[str, Fact]] = {subject: {} for subject in SUBJECTS}
 
 
-def fact(subjects: str, name: str, kind: str, about: str, absent: str = "", read=None) -> None:
+def fact(subjects: str, name: str, kind: str, about: str, absent: str = "",
+         read: Callable[[IncidentView, Any], Any] | Attribute | None = None) -> None:
+    attribute = replace(read, time=kind == "time") if isinstance(read, Attribute) else None
+    if attribute is not None:
+        read = attribute.reader()
     for subject in subjects.split():
-        VOCABULARY[subject][name] = Fact(name, kind, about, absent or f"no {name.replace('_', ' ')}", read)
+        VOCABULARY[subject][name] = Fact(name, kind, about, absent or f"no {name.replace('_', ' ')}", read, attribute)
+
+
+# Where an attribute fact lives: on the subject's own record, its incident, its offence, its cancellation, or
+# an N100's disclosure (an N100 is judged with what its disclosure says: who reported it, where, what evidence).
+of_record, of_incident, of_offence, of_cancellation, of_disclosure = (
+    partial(Attribute, owner) for owner in ("record", "incident", "offence", "cancellation", "disclosure"))
 
 
 def _any(values) -> bool | None:
@@ -65,50 +78,50 @@ def _course_of_conduct(view: IncidentView, d) -> bool:
 
 # ---------------------------------------------------------------- about the incident (every subject)
 ALL = "incident disclosure crime_record n100"
-fact(ALL, "incident", "code", "the incident's id", read=lambda v, r: v.incident.id)
+fact(ALL, "incident", "code", "the incident's id", read=of_incident("id"))
 fact(ALL, "channel", "code", "how the report came in (emergency_call, online, public_protection, ...)",
-     read=lambda v, r: v.incident.channel)
-fact(ALL, "incident_kind", "code", "primary or secondary incident", read=lambda v, r: v.incident.kind)
+     read=of_incident("channel"))
+fact(ALL, "incident_kind", "code", "primary or secondary incident", read=of_incident("kind"))
 fact(ALL, "qualifiers", "codes", "the incident's qualifiers (domestic_abuse, vulnerable_victim, ...)",
      read=lambda v, r: frozenset(v.incident.qualifiers))
 fact(ALL, "non_crime_rationale", "text", "the recorded reason a crime-related incident was not crimed",
-     "no recorded rationale", read=lambda v, r: v.incident.non_crime_rationale)
+     "no recorded rationale", read=of_incident("non_crime_rationale"))
 fact(ALL, "incident_received_at", "time", "when the police first received the incident",
-     read=lambda v, r: epoch(v.incident.received_at))
+     read=of_incident("received_at"))
 
 # ---------------------------------------------------------------- disclosures
 D = "disclosure"
 fact(D, "received_at", "time", "when this offence was first reported (its disclosure time, else the incident's)",
      "no time of report", read=lambda v, d: v.received_at(d))
-fact(D, "offence", "code", "the offence as given (classification or HO code)", read=lambda v, d: d.offence)
+fact(D, "offence", "code", "the offence as given (classification or HO code)", read=of_record("offence"))
 fact(D, "classification", "code", "HO classification, e.g. 8L",
-     read=lambda v, d: v.offence(d.offence).classification)
+     read=of_offence("classification"))
 fact(D, "offence_group", "code", "HO offence group, e.g. violence_against_the_person",
-     read=lambda v, d: v.offence(d.offence).group)
+     read=of_offence("group"))
 fact(D, "families", "codes", "rule families of the offence: rape, sexual, harassment_family, conduct_crime, ...",
-     read=lambda v, d: v.offence(d.offence).families)
+     read=of_offence("families"))
 fact(D, "victim_based", "flag", "the offence has a victim (not an offence against the state)",
-     read=lambda v, d: v.offence(d.offence).victim_based)
+     read=of_offence("victim_based"))
 fact(D, "seriousness", "number", "rank for the principal crime rule (violent before property, then sentence)",
-     read=lambda v, d: v.offence(d.offence).seriousness)
+     read=of_offence("seriousness"))
 fact(D, "max_sentence_months", "number", "maximum sentence in months (Life = 9999)",
-     read=lambda v, d: v.offence(d.offence).max_sentence_months)
+     read=of_offence("max_sentence_months"))
 fact(D, "reported_by", "code", "who reported it (victim, professional_third_party, other_third_party, ...)",
-     read=lambda v, d: d.reported_by)
-fact(D, "victim_confirmed", "code", "yes, no, not_asked or untraceable", read=lambda v, d: d.victim_confirmed)
+     read=of_record("reported_by"))
+fact(D, "victim_confirmed", "code", "yes, no, not_asked or untraceable", read=of_record("victim_confirmed"))
 fact(D, "confirmed_at", "time", "when the victim or their representative confirmed", "no time of confirmation",
-     read=lambda v, d: epoch(d.confirmed_at))
+     read=of_record("confirmed_at"))
 fact(D, "victim_expected_to_confirm", "flag", "whether the victim can be expected to confirm",
-     "not known whether the victim can confirm", read=lambda v, d: d.victim_expected_to_confirm)
+     "not known whether the victim can confirm", read=of_record("victim_expected_to_confirm"))
 fact(D, "recording_necessary", "flag",
      "the 'appropriate/necessary' ground applies; for an offence against the state, the points to prove are made out",
-     "no judgement on whether recording is necessary", read=lambda v, d: d.recording_necessary)
+     "no judgement on whether recording is necessary", read=of_record("recording_necessary"))
 fact(D, "contrary_evidence", "text", "credible evidence to the contrary, if any",
-     read=lambda v, d: d.contrary_evidence)
-fact(D, "other_force_area", "flag", "committed in another force area or abroad", read=lambda v, d: d.other_force_area)
-fact(D, "outside_uk", "flag", "committed outside the United Kingdom", read=lambda v, d: d.outside_uk)
+     read=of_record("contrary_evidence"))
+fact(D, "other_force_area", "flag", "committed in another force area or abroad", read=of_record("other_force_area"))
+fact(D, "outside_uk", "flag", "committed outside the United Kingdom", read=of_record("outside_uk"))
 fact(D, "sarc_withheld", "flag", "a SARC rape report the victim withheld from police (anonymous, depersonalised "
-     "data only, or samples frozen at the SARC)", read=lambda v, d: d.sarc_withheld)
+     "data only, or samples frozen at the SARC)", read=of_record("sarc_withheld"))
 fact(D, "victim_count", "count", "victims identified", read=lambda v, d: len(d.victims))
 fact(D, "offender_count", "count", "offenders named", read=lambda v, d: len(d.offenders))
 fact(D, "recorded_victim_count", "count", "this disclosure's victims named on its linked crime records",
@@ -123,9 +136,9 @@ fact(D, "occasions", "count", "occasions of the course of conduct", read=lambda 
 fact(D, "course_of_conduct", "flag", "a conduct offence (8L, 8M, 8Q, 8U) on two or more occasions",
      read=_course_of_conduct)
 fact(D, "threat_of_immediate_violence", "flag", "the victim was made to fear immediate violence",
-     read=lambda v, d: d.threat_of_immediate_violence)
+     read=of_record("threat_of_immediate_violence"))
 fact(D, "source", "code", "where the disclosure was found: auditor, structured_field, incident_code",
-     read=lambda v, d: d.source)
+     read=of_record("source"))
 fact(D, "crime_records", "count", "crime records linked to this disclosure",
      read=lambda v, d: len(v.crimes_by_disclosure.get(d.id, ())))
 fact(D, "has_crime_record", "flag", "at least one crime record is linked",
@@ -184,24 +197,20 @@ def _linked(v: IncidentView, c):
     return [v.disclosures[i] for i in c.disclosures]
 
 
-def _cancel(attribute: str, convert=lambda x: x):
-    return lambda v, c: None if c.cancellation is None else convert(getattr(c.cancellation, attribute))
-
-
-fact(C, "reference", "code", "the crime reference", read=lambda v, c: c.reference)
-fact(C, "offence", "code", "the offence recorded", read=lambda v, c: c.offence)
-fact(C, "classification", "code", "HO classification recorded", read=lambda v, c: v.offence(c.offence).classification)
-fact(C, "offence_group", "code", "HO offence group recorded", read=lambda v, c: v.offence(c.offence).group)
-fact(C, "families", "codes", "rule families of the offence recorded", read=lambda v, c: v.offence(c.offence).families)
+fact(C, "reference", "code", "the crime reference", read=of_record("reference"))
+fact(C, "offence", "code", "the offence recorded", read=of_record("offence"))
+fact(C, "classification", "code", "HO classification recorded", read=of_offence("classification"))
+fact(C, "offence_group", "code", "HO offence group recorded", read=of_offence("group"))
+fact(C, "families", "codes", "rule families of the offence recorded", read=of_offence("families"))
 fact(C, "victim_based", "flag", "the offence recorded has a victim (not an offence against the state)",
-     read=lambda v, c: v.offence(c.offence).victim_based)
+     read=of_offence("victim_based"))
 fact(C, "ho_code", "code", "Home Office offence code recorded, if given at that level",
-     "recorded at classification level only", read=lambda v, c: v.offence(c.offence).ho_code)
-fact(C, "status", "code", "recorded, transferred or cancelled", read=lambda v, c: c.status)
+     "recorded at classification level only", read=of_offence("ho_code"))
+fact(C, "status", "code", "recorded, transferred or cancelled", read=of_record("status"))
 fact(C, "recorded_at", "time", "when the crime was recorded", "no recording time",
-     read=lambda v, c: epoch(c.recorded_at))
+     read=of_record("recorded_at"))
 fact(C, "flags", "codes", "crime flags (domestic_abuse, hate_crime, ...)", read=lambda v, c: frozenset(c.flags))
-fact(C, "victim", "code", "the victim's person id", "no victim named", read=lambda v, c: c.victim)
+fact(C, "victim", "code", "the victim's person id", "no victim named", read=of_record("victim"))
 fact(C, "victim_characteristics", "codes", "protected characteristics recorded for the victim",
      read=lambda v, c: _chars(_victim(v, c)))
 fact(C, "domestic_relationship", "flag", "victim and offender are partners, ex-partners or family",
@@ -215,9 +224,9 @@ fact(C, "former_partner", "flag", "the victim is the offender's former partner",
 fact(C, "either_party_under_16", "flag", "victim or offender under 16", "ages not recorded",
      read=lambda v, c: _under(v.ages(([c.victim] if c.victim else []) + c.offenders), 16))
 fact(C, "classification_rationale", "text", "why this classification was chosen", "no rationale recorded",
-     read=lambda v, c: c.classification_rationale)
+     read=of_record("classification_rationale"))
 fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
-     read=lambda v, c: c.rationale_approved_by)
+     read=of_record("rationale_approved_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
      read=lambda v, c: min((v.received_at(d) for d in _linked(v, c)), default=epoch(v.incident.received_at)))
 fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",
@@ -231,43 +240,37 @@ fact(C, "victim_relationship", "code", "the victim's relationship to the offende
      "relationship not recorded",
      read=lambda v, c: None if _victim(v, c) is None or _victim(v, c).relationship_to_offender in (None, "unknown")
      else _victim(v, c).relationship_to_offender)
-fact(C, "cancellation_code", "code", "C1 to C5", "no C-code", read=_cancel("code"))
+fact(C, "cancellation_code", "code", "C1 to C5", "no C-code", read=of_cancellation("code"))
 fact(C, "cancelled_at", "time", "when the transfer or cancellation was decided", "no decision time",
-     read=_cancel("decided_at", epoch))
+     read=of_cancellation("decided_at"))
 fact(C, "decided_by", "code", "role of who decided the transfer or cancellation", "no decision maker recorded",
-     read=_cancel("decided_by"))
+     read=of_cancellation("decided_by"))
 fact(C, "decider_is_investigator", "flag", "the decision maker was the investigating officer",
-     "not recorded whether the decision maker was independent", read=_cancel("decider_is_investigator"))
+     "not recorded whether the decision maker was independent", read=of_cancellation("decider_is_investigator"))
 fact(C, "cancellation_rationale", "text", "the reason recorded for the cancellation", "no rationale",
-     read=_cancel("rationale"))
+     read=of_cancellation("rationale"))
 fact(C, "additional_verifiable_information", "text", "the AVI relied on", "no additional verifiable information",
-     read=_cancel("additional_verifiable_information"))
+     read=of_cancellation("additional_verifiable_information"))
 fact(C, "receiving_force_reference", "code", "the receiving force's crime or CRI reference",
-     "no receiving force reference", read=_cancel("receiving_force_reference"))
+     "no receiving force reference", read=of_cancellation("receiving_force_reference"))
 fact(C, "master_record", "code", "the live record a duplicate points to", "no master record",
-     read=_cancel("master_record"))
+     read=of_cancellation("master_record"))
 fact(C, "master_record_live", "flag", "the master record is in this incident and still recorded",
      "master record is not in this incident's export",
      read=lambda v, c: None if c.cancellation is None or c.cancellation.master_record not in v.crimes_by_reference
      else v.crimes_by_reference[c.cancellation.master_record].status == "recorded")
 fact(C, "victim_informed_at", "time", "when the victim was told of the transfer or cancellation",
-     "no record that the victim was told", read=_cancel("victim_informed_at", epoch))
+     "no record that the victim was told", read=of_cancellation("victim_informed_at"))
 
 # ---------------------------------------------------------------- N100 records
 N = "n100"
 
-
-def _disclosed(attribute: str):
-    """An N100 is judged with what its disclosure says (who reported it, where, with what evidence)."""
-    return lambda v, n: getattr(v.disclosures[n.disclosure], attribute)
-
-
-fact(N, "n100", "code", "the N100 record's id", read=lambda v, n: n.id)
-fact(N, "n100_reason", "code", "N100/01, N100/02 or N100/03", "no N100 reason", read=lambda v, n: n.reason)
-fact(N, "created_at", "time", "when the N100 was created", "no creation time", read=lambda v, n: epoch(n.created_at))
+fact(N, "n100", "code", "the N100 record's id", read=of_record("id"))
+fact(N, "n100_reason", "code", "N100/01, N100/02 or N100/03", "no N100 reason", read=of_record("reason"))
+fact(N, "created_at", "time", "when the N100 was created", "no creation time", read=of_record("created_at"))
 fact(N, "receiving_force_reference", "code", "the receiving force's reference (N100/03)",
-     "no receiving force reference", read=lambda v, n: n.receiving_force_reference)
-fact(N, "rape_crime", "code", "crime reference if later recorded as rape", read=lambda v, n: n.rape_crime)
+     "no receiving force reference", read=of_record("receiving_force_reference"))
+fact(N, "rape_crime", "code", "crime reference if later recorded as rape", read=of_record("rape_crime"))
 fact(N, "disclosure_families", "codes", "rule families of the offence disclosed",
      read=lambda v, n: v.offence(v.disclosures[n.disclosure].offence).families)
 fact(N, "disclosure_classification", "code", "HO classification of the offence disclosed, e.g. 19C",
@@ -275,22 +278,21 @@ fact(N, "disclosure_classification", "code", "HO classification of the offence d
 fact(N, "disclosure_received_at", "time", "when the offence was first reported", "no time of report",
      read=lambda v, n: v.received_at(v.disclosures[n.disclosure]))
 fact(N, "contrary_evidence", "text", "credible evidence to the contrary recorded on the disclosure",
-     read=_disclosed("contrary_evidence"))
+     read=of_disclosure("contrary_evidence"))
 fact(N, "other_force_area", "flag", "the disclosure is of an offence in another force area",
-     read=_disclosed("other_force_area"))
+     read=of_disclosure("other_force_area"))
 fact(N, "outside_uk", "flag", "the disclosure is of an offence outside the United Kingdom (no UK force to receive it)",
-     read=_disclosed("outside_uk"))
+     read=of_disclosure("outside_uk"))
 fact(N, "reported_by", "code", "who reported the disclosure (victim, professional_third_party, ...)",
-     read=_disclosed("reported_by"))
+     read=of_disclosure("reported_by"))
 fact(N, "victim_confirmed", "code", "whether the victim confirmed the disclosure: yes, no, not_asked or untraceable",
-     read=_disclosed("victim_confirmed"))
+     read=of_disclosure("victim_confirmed"))
 fact(N, "sarc_withheld", "flag", "the disclosure is a SARC rape report the victim withheld from police",
-     read=_disclosed("sarc_withheld"))
+     read=of_disclosure("sarc_withheld"))
 
 # ---------------------------------------------------------------- the incident as a whole
 I = "incident"
-fact(I, "received_at", "time", "when the police first received the incident",
-     read=lambda v, i: epoch(v.incident.received_at))
+fact(I, "received_at", "time", "when the police first received the incident", read=of_incident("received_at"))
 fact(I, "disclosure_count", "count", "offences disclosed", read=lambda v, i: len(v.incident.disclosures))
 fact(I, "crime_record_count", "count", "crime records made", read=lambda v, i: len(v.incident.crime_records))
 

@@ -1,0 +1,51 @@
+"""Facts that are one attribute of the input: where each lives, as source the rule programs inline.
+
+Most facts are plain attributes: a disclosure's `reported_by`, its offence's `families`, a crime record's
+cancellation `code`. Reading each through a Python reader costs more than the rules that use it, so such a fact
+says only where it lives (`Attribute`). The rule programs (hocr_rules.engine.program) read it inline, and its
+own reader, for everything else, is generated from the same source, so the two cannot disagree.
+
+The source is built from our own vocabulary (attribute names are checked identifiers), never from a rule file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+#: Where an attribute lives, as source over the view `v` and the subject's record `r`, and whether that owner
+#: may be absent (a live crime record has no cancellation): every fact of an absent owner is absent.
+OWNERS: dict[str, tuple[str, bool]] = {
+    "record": ("r", False),
+    "incident": ("v.incident", False),
+    "offence": ("v.offence(r.offence)", False),       # as looked up in the offence table
+    "cancellation": ("r.cancellation", True),
+    "disclosure": ("v.disclosures[r.disclosure]", False),  # an N100's disclosure
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """A fact read straight off one attribute of its owner; a time is converted to epoch seconds."""
+
+    owner: str
+    name: str
+    time: bool = False
+
+    def __post_init__(self) -> None:
+        if self.owner not in OWNERS or not self.name.isidentifier() or self.name.startswith("_"):
+            raise ValueError(f"not an attribute fact: {self.owner}.{self.name}")
+
+    def source(self, owner: str) -> str:
+        """Python source reading this attribute, given source for its owner that is cheap to repeat."""
+        value = f"{owner}.{self.name}"
+        if self.time:
+            value = f"(None if (_time := {value}) is None else _time.timestamp())"
+        return f"(None if {owner} is None else {value})" if OWNERS[self.owner][1] else value
+
+    def reader(self) -> Callable[[Any, Any], Any]:
+        """`(view, record) -> value`."""
+        namespace: dict[str, Any] = {"__builtins__": {}}
+        source = f"def read(v, r):\n  _owner = {OWNERS[self.owner][0]}\n  return {self.source('_owner')}"
+        exec(compile(source, "<attribute fact>", "exec"), namespace)  # noqa: S102 - see module docstring
+        return namespace["read"]
