@@ -98,8 +98,9 @@ class Evaluator:
                 values = program.judge(view, record, results, keep_out_of_scope)
             except ExpressionError as error:
                 raise ExpressionError(f"incident {incident.id}, {kind} {subject_id}: {error}") from None
-            facts = Facts(view, record, self._readers[kind], self._steps[kind], program, values)
-            outcomes.extend(self.judged(results, facts, incident.id, kind, subject_id, keep_out_of_scope))
+            if results:
+                facts = Facts(view, record, self._readers[kind], self._steps[kind], program, values)
+                outcomes.extend(self.judged(results, facts, incident.id, kind, subject_id, keep_out_of_scope))
             derived[(kind, subject_id)] = program.derived(values)
         return IncidentResult(incident.id, outcomes, derived)
 
@@ -116,8 +117,14 @@ class Evaluator:
         """(rule, version, applies, verdict) results as outcomes, with overrides applied: what either engine
         reports for one subject."""
         rules, overriding = self._rules[kind], self._overriding[kind]
-        mine = [_outcome(rules[i], j, applies, verdict, facts, incident, kind, subject)
-                for i, j, applies, verdict in results]
+        mine = []
+        for i, j, applies, verdict in results:
+            rule = rules[i]
+            if applies is True and verdict is not None and j >= 0:  # decided: most results
+                mine.append(Outcome(rule, rule.versions[j], BREACH if verdict else COMPLIANT, incident, kind,
+                                    subject, facts))
+            else:
+                mine.append(_undecided(rule, j, applies, facts, incident, kind, subject))
         if overriding and not overriding.isdisjoint(result[0] for result in results):
             _apply_overrides(mine)
         if keep_out_of_scope:
@@ -125,14 +132,15 @@ class Evaluator:
         return [o for o in mine if o.outcome != NOT_IN_SCOPE]
 
 
-def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, incident: str, kind: str,
-             subject: str) -> Outcome:
-    """Turn one dispatcher result into an outcome with its trace and, if undecided, the reason in words."""
+def _undecided(rule: CompiledRule, index: int, applies, facts: Facts, incident: str, kind: str,
+               subject: str) -> Outcome:
+    """An outcome for a result that is not a plain breach or compliance: out of scope, or not evaluable with
+    the reason in words (worked out when first shown)."""
     if index == NOT_IN_FORCE:
         return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None,
                        f"not in force: the rule starts {rule.versions[0].label}")
     if index == NO_DATE:
-        # No date to choose a version by (a live crime record has no cancellation date); the dispatcher has
+        # No date to choose a version by (a live crime record has no cancellation date); the program has
         # checked whether the rule could apply under its current version anyway.
         if applies is False:
             return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None, "conditions do not apply")
@@ -141,10 +149,8 @@ def _outcome(rule: CompiledRule, index: int, applies, verdict, facts: Facts, inc
     version = rule.versions[index]
     if applies is False:
         return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, facts, "conditions do not apply")
-    if applies is None or verdict is None:
-        return Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts,
-                       partial(_missing, rule, version, facts, kind))
-    return Outcome(rule, version, BREACH if verdict else COMPLIANT, incident, kind, subject, facts)
+    return Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts,
+                   partial(_missing, rule, version, facts, kind))
 
 
 def _missing(rule: CompiledRule, version, facts: Facts, kind: str) -> str:

@@ -13,6 +13,7 @@ are closed sets, so a typo is caught as an input error naming the field.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -155,13 +156,17 @@ class Incident(Record):
         disclosures = _unique(self.disclosures, "id", "disclosures")
         crimes = _unique(self.crime_records, "reference", "crime_records")
         _unique(self.n100s, "id", "n100s")
+        # each record's links are checked in bulk; only a record with a dangling link is searched for it
         for i, d in enumerate(self.disclosures):
-            for field in ("victims", "offenders"):
-                _resolve(getattr(d, field), people, f"disclosures.{i}.{field}", "a person id")
+            if not (people.issuperset(d.victims) and people.issuperset(d.offenders)):
+                for field in ("victims", "offenders"):
+                    _resolve(getattr(d, field), people, f"disclosures.{i}.{field}", "a person id")
         for i, c in enumerate(self.crime_records):
-            _resolve([c.victim] if c.victim else [], people, f"crime_records.{i}.victim", "a person id")
-            _resolve(c.offenders, people, f"crime_records.{i}.offenders", "a person id")
-            _resolve(c.disclosures, disclosures, f"crime_records.{i}.disclosures", "a disclosure id")
+            if not ((not c.victim or c.victim in people) and people.issuperset(c.offenders)
+                    and disclosures.issuperset(c.disclosures)):
+                _resolve([c.victim] if c.victim else [], people, f"crime_records.{i}.victim", "a person id")
+                _resolve(c.offenders, people, f"crime_records.{i}.offenders", "a person id")
+                _resolve(c.disclosures, disclosures, f"crime_records.{i}.disclosures", "a disclosure id")
             if c.status == "recorded" and c.cancellation is not None:
                 raise ValueError(f"crime_records.{i}.status: 'recorded' but a cancellation is given; "
                                  "use status 'cancelled' or 'transferred'")
@@ -175,7 +180,7 @@ class Incident(Record):
 
 
 def _unique(records: list, key: str, where: str) -> set[str]:
-    seen = {getattr(record, key) for record in records}
+    seen = set(map(attrgetter(key), records))
     if len(seen) == len(records):
         return seen
     seen = set()

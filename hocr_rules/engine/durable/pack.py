@@ -36,7 +36,7 @@ class Translation:
     """Durable rule definitions, what each one stands for, and what to send per subject kind.
 
     An action is ('judge', kind, rule index, version index or NO_DATE/NOT_IN_FORCE, applies, verdict), the
-    same tuple our dispatcher produces, or ('derive', kind, stage it matches, derived name, value) with value
+    same tuple our rule programs produce, or ('derive', kind, stage it matches, derived name, value) with value
     ('const', v), ('copy', field) or ('none',)."""
 
     rules: dict[str, dict] = field(default_factory=dict)
@@ -137,7 +137,7 @@ def _finding(out: Translation, tr: Translator, index: int, rule: CompiledRule) -
         if out.explicit_unknown:
             emits.append((prefix + ".unknown", conj(guard, disj(u_a, other, conj(t_a, u_v))),
                           ("judge", kind, index, j, None, None)))
-    # no date: out of scope if the current version could not apply anyway (as our dispatcher decides)
+    # no date: out of scope if the current version could not apply anyway (as our rule programs decide)
     no_date, too_early = _undated(rule)
     applies, _ = version_nodes(rule.versions[-1])
     t_a, _, u_a = tr.tfu(applies)
