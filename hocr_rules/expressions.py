@@ -193,6 +193,9 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, bool]] = {
 # ---------------------------------------------------------------- compiling to Python
 
 
+_NOT_CONSTANT = object()
+
+
 def _type_error(label: str, error: TypeError) -> ExpressionError:
     """A rule compared values that cannot be compared (text with a number): name the rule."""
     return ExpressionError(f"{label}: {error}")
@@ -236,9 +239,20 @@ class Compiler:
             if node.value in self.constants:
                 return self.constant(self.constants[node.value])
             return self.fact(self.keys[node.value])
-        args = [self.expression(a) for a in node.args]
+        known = [self.known(a) for a in node.args]
         if op in ("and", "or"):
-            return self.balanced(op, args)
+            # a constant operand decides (`false and x`) or drops out (`true and x`), as it would at run time
+            unit = op == "and"
+            if any(value is (not unit) for value in known):
+                return repr(not unit)
+            args = [self.expression(a) for a, value in zip(node.args, known) if value is not unit]
+            if len(args) == 1 and len(node.args) > 1:  # still a truth value, as `and`/`or` give
+                t = self.temporary()
+                return f"(None if ({t} := {args[0]}) is None else not not {t})"
+            return self.balanced(op, args) if args else repr(unit)
+        if op == "if" and isinstance(known[0], bool):
+            return self.expression(node.args[1] if known[0] else node.args[2])
+        args = [self.expression(a) for a in node.args]
         if op == "not":
             t = self.temporary()
             return f"(None if ({t} := {args[0]}) is None else not {t})"
@@ -255,11 +269,29 @@ class Compiler:
                 return f"{name}({', '.join(args)})"
             t = self.temporary()
             return f"(None if None in ({t} := ({', '.join(args)},)) else {name}(*{t}))"
-        a, b = self.temporary(), self.temporary()
-        guard = f"({a} := {args[0]}) is None or ({b} := {args[1]}) is None"
+        # an operand that is a constant is never unknown: use it as it is
+        (a, b), unknown = args, []
+        if known[0] is _NOT_CONSTANT:
+            a = self.temporary()
+            unknown.append(f"({a} := {args[0]}) is None")
+        if known[1] is _NOT_CONSTANT:
+            b = self.temporary()
+            unknown.append(f"({b} := {args[1]}) is None")
         if op == "/":
-            return f"(None if {guard} or not {b} else {a} / {b})"
-        return f"(None if {guard} else {a} {op} {b})"
+            unknown.append(f"not {b}")
+        if not unknown:
+            return f"({a} {op} {b})"
+        return f"(None if {' or '.join(unknown)} else {a} {op} {b})"
+
+    def known(self, node: Node) -> Any:
+        """The value of a constant operand (a literal or a parameter of this version), else `_NOT_CONSTANT`."""
+        if node.op == "const":
+            value = node.value
+        elif node.op == "name" and node.value in self.constants:
+            value = self.constants[node.value]
+        else:
+            return _NOT_CONSTANT
+        return _NOT_CONSTANT if value is None else value
 
     def constant(self, value: Any) -> str:
         if isinstance(value, (list, tuple, set)):

@@ -17,6 +17,9 @@ CSV_COLUMNS = ("incident", "rule", "name", "version", "outcome", "severity", "su
                "message", "hint", "citation")
 FORMATS = ("json", "jsonl", "csv")
 
+#: One encoder for the run: `json.dumps` with any option builds a new encoder on every call.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def rejection_record(error: InputError) -> dict:
     return {"type": "rejected", "source": error.source, "line": error.line, "incident": error.record,
@@ -46,24 +49,24 @@ class FindingsWriter:
                                           record["subject"]["id"] if c == "subject_id" else record[c])
                                     for c in CSV_COLUMNS])
             elif self.fmt == "jsonl":
-                self.out.write(json.dumps({"type": "finding", **record}, ensure_ascii=False) + "\n")
+                self.out.write(_json({"type": "finding", **record}) + "\n")
             else:
-                self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(record, ensure_ascii=False))
+                self.out.write(("\n  " if self._first else ",\n  ") + _json(record))
                 self._first = False
 
     def rejected(self, error: InputError) -> None:
         if self.fmt == "jsonl":
-            self.out.write(json.dumps(rejection_record(error), ensure_ascii=False) + "\n")
+            self.out.write(_json(rejection_record(error)) + "\n")
         elif self.fmt == "json":
             self._rejected.append(rejection_record(error))
 
     def close(self, summary: dict) -> None:
         if self.fmt == "json":
             self.out.write("\n],\n")
-            self.out.write('"rejected": ' + json.dumps(self._rejected, ensure_ascii=False) + ",\n")
-            self.out.write('"summary": ' + json.dumps(summary, ensure_ascii=False) + "}\n")
+            self.out.write('"rejected": ' + _json(self._rejected) + ",\n")
+            self.out.write('"summary": ' + _json(summary) + "}\n")
         elif self.fmt == "jsonl":
-            self.out.write(json.dumps({"type": "summary", **summary}) + "\n")
+            self.out.write(_json({"type": "summary", **summary}) + "\n")
         self.out.flush()
 
 

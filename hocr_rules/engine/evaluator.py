@@ -25,7 +25,7 @@ from hocr_rules.rulebook.pack import RulePack
 
 class Facts(dict):
     """A subject's facts, each read from the incident (or a rule's `let` step computed) the first time it is
-    asked for. After a rule program has run, what it read is handed out from its returned values (`known`)."""
+    asked for. After a rule program has run, what it read is handed out from the values it returned."""
 
     __slots__ = ("view", "record", "readers", "steps", "program", "values")
 
@@ -36,17 +36,13 @@ class Facts(dict):
         self.program, self.values = program, values
 
     def __missing__(self, name: str) -> Any:
-        value = self.known(name)
+        index = self.program.index.get(name) if self.program is not None else None
+        value = UNREAD if index is None else self.values[index]
         if value is UNREAD:
             reader = self.readers.get(name)
             value = reader(self.view, self.record) if reader is not None else self.steps[name](self)
         self[name] = value
         return value
-
-    def known(self, name: str) -> Any:
-        """The value the program read for `name`, or UNREAD."""
-        index = self.program.index.get(name) if self.program is not None else None
-        return UNREAD if index is None else self.values[index]
 
     def everything(self) -> dict[str, Any]:
         """Every fact read so far, whether by the program or since."""

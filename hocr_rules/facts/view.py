@@ -23,6 +23,7 @@ class IncidentView:
     n100s_by_disclosure: dict[str, list[N100Record]] = field(init=False)
     disclosures: dict[str, Disclosure] = field(init=False)
     _companions: dict[str, list[Disclosure]] = field(init=False, default_factory=dict)
+    _received: dict[str, float] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         incident = self.incident
@@ -41,8 +42,16 @@ class IncidentView:
         return self.offences.lookup(code)
 
     def received_at(self, disclosure: Disclosure) -> float:
-        """When this offence was first reported: its own disclosure time, or the incident's receipt."""
-        return epoch(disclosure.disclosed_at or self.incident.received_at)
+        """When this offence was first reported: its own disclosure time, or the incident's receipt. Its crime
+        records ask again, so each answer is kept."""
+        found = self._received.get(disclosure.id)
+        if found is None:
+            found = self._received[disclosure.id] = epoch(disclosure.disclosed_at or self.incident.received_at)
+        return found
+
+    @cached_property
+    def incident_received_at(self) -> float:
+        return epoch(self.incident.received_at)
 
     @cached_property
     def disclosure_order(self) -> dict[str, int]:
@@ -51,6 +60,8 @@ class IncidentView:
     def companions(self, disclosure: Disclosure) -> list[Disclosure]:
         """Other disclosures in this incident between the same victim and offender: the set the principal
         crime rule (and the conduct-crime rules) choose among. Several facts ask, so it is worked out once."""
+        if len(self.incident.disclosures) < 2:
+            return []
         found = self._companions.get(disclosure.id)
         if found is None:
             victims, offenders = set(disclosure.victims), set(disclosure.offenders)

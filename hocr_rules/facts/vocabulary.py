@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import partial
+from operator import attrgetter
 from typing import Any, Callable
 
 from hocr_rules.facts.attributes import Attribute
@@ -58,12 +59,16 @@ def _under(ages: list[int | None], limit: int) -> bool | None:
     return _any(None if a is None else a < limit for a in ages)
 
 
+CHARACTERISTICS = ("age", "sex", "ethnicity", "disability", "religion", "sexual_orientation",
+                   "gender_reassignment", "marriage_or_civil_partnership", "pregnancy_or_maternity")
+_characteristics_of = attrgetter(*CHARACTERISTICS)
+
+
 def _chars(person) -> frozenset[str]:
     if person is None:
         return frozenset()
-    names = ("age", "sex", "ethnicity", "disability", "religion", "sexual_orientation", "gender_reassignment",
-             "marriage_or_civil_partnership", "pregnancy_or_maternity")
-    return frozenset(n for n in names if getattr(person, n) is not None and getattr(person, n) != "unknown")
+    return frozenset(name for name, value in zip(CHARACTERISTICS, _characteristics_of(person))
+                     if value is not None and value != "unknown")
 
 
 def _relationship_is(known: set[str], *wanted: str) -> bool | None:
@@ -193,6 +198,18 @@ def _victim(v: IncidentView, c):
     return v.people.get(c.victim) if c.victim else None
 
 
+def _victim_relationship(v: IncidentView, c) -> str | None:
+    """The crime's victim's relationship to the offender; unrecorded and 'unknown' are both absent."""
+    victim = _victim(v, c)
+    relationship = None if victim is None else victim.relationship_to_offender
+    return None if relationship == "unknown" else relationship
+
+
+def _victim_relationship_in(v: IncidentView, c, wanted: frozenset[str]) -> bool | None:
+    relationship = _victim_relationship(v, c)
+    return None if relationship is None else relationship in wanted
+
+
 def _linked(v: IncidentView, c):
     return [v.disclosures[i] for i in c.disclosures]
 
@@ -215,12 +232,12 @@ fact(C, "victim_characteristics", "codes", "protected characteristics recorded f
      read=lambda v, c: _chars(_victim(v, c)))
 fact(C, "domestic_relationship", "flag", "victim and offender are partners, ex-partners or family",
      "relationship not recorded",
-     read=lambda v, c: _relationship_is(v.relationships([c.victim] if c.victim else []), *DOMESTIC_RELATIONSHIPS))
+     read=lambda v, c: _victim_relationship_in(v, c, DOMESTIC_RELATIONSHIPS))
 fact(C, "parties_16_or_over", "flag", "victim and offenders are all aged 16 or over", "ages not recorded",
      read=lambda v, c: (lambda u: None if u is None else not u)(_under(v.ages(([c.victim] if c.victim else [])
                                                                              + c.offenders), 16)))
 fact(C, "former_partner", "flag", "the victim is the offender's former partner", "relationship not recorded",
-     read=lambda v, c: _relationship_is(v.relationships([c.victim] if c.victim else []), "ex_partner"))
+     read=lambda v, c: _victim_relationship_in(v, c, frozenset({"ex_partner"})))
 fact(C, "either_party_under_16", "flag", "victim or offender under 16", "ages not recorded",
      read=lambda v, c: _under(v.ages(([c.victim] if c.victim else []) + c.offenders), 16))
 fact(C, "classification_rationale", "text", "why this classification was chosen", "no rationale recorded",
@@ -228,7 +245,7 @@ fact(C, "classification_rationale", "text", "why this classification was chosen"
 fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
      read=of_record("rationale_approved_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
-     read=lambda v, c: min((v.received_at(d) for d in _linked(v, c)), default=epoch(v.incident.received_at)))
+     read=lambda v, c: min(map(v.received_at, _linked(v, c)), default=v.incident_received_at))
 fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
 fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
@@ -238,8 +255,7 @@ fact(C, "listed_occasions", "count", "most occasions of conduct listed in a link
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0) or None)
 fact(C, "victim_relationship", "code", "the victim's relationship to the offender (partner, ex_partner, family, ...)",
      "relationship not recorded",
-     read=lambda v, c: None if _victim(v, c) is None or _victim(v, c).relationship_to_offender in (None, "unknown")
-     else _victim(v, c).relationship_to_offender)
+     read=_victim_relationship)
 fact(C, "cancellation_code", "code", "C1 to C5", "no C-code", read=of_cancellation("code"))
 fact(C, "cancelled_at", "time", "when the transfer or cancellation was decided", "no decision time",
      read=of_cancellation("decided_at"))

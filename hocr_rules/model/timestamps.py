@@ -9,6 +9,7 @@ offset; it is never the default.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,7 @@ def epoch(moment: datetime | None) -> float | None:
     return None if moment is None else moment.timestamp()
 
 
+@lru_cache(maxsize=4096)  # a finding shows the same time in its message and its facts
 def london_text(seconds: float) -> str:
     """A time for people: local time in England and Wales, with its offset so it is never ambiguous."""
     return datetime.fromtimestamp(seconds, LONDON).isoformat(timespec="minutes")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -88,7 +89,7 @@ class CompiledRule:
     def references(self) -> list[Reference]:
         return self.source.references
 
-    @property
+    @cached_property
     def citation(self) -> str:
         """The first reference as one line: document, edition, section, pages, grade."""
         r = self.source.references[0]
