@@ -245,43 +245,55 @@ class Compiler:
             unit = op == "and"
             if any(value is (not unit) for value in known):
                 return repr(not unit)
-            args = [self.expression(a) for a, value in zip(node.args, known) if value is not unit]
-            if len(args) == 1 and len(node.args) > 1:  # still a truth value, as `and`/`or` give
+            kept = [a for a, value in zip(node.args, known) if value is not unit]
+            if not kept:
+                return repr(unit)
+            if all(self.present(a) for a in kept):  # no unknowns: Python's own short circuit, as a truth value
+                return f"(not not ({f' {op} '.join(self.expression(a) for a in kept)}))"
+            if len(kept) == 1:
                 t = self.temporary()
-                return f"(None if ({t} := {args[0]}) is None else not not {t})"
-            return self.balanced(op, args) if args else repr(unit)
+                return f"(None if ({t} := {self.expression(kept[0])}) is None else not not {t})"
+            return self.balanced(op, [(self.expression(a), self.present(a)) for a in kept])
         if op == "if" and isinstance(known[0], bool):
             return self.expression(node.args[1] if known[0] else node.args[2])
         args = [self.expression(a) for a in node.args]
+        if op == "call" and not FUNCTIONS[node.value][2]:
+            return f"{self.slot(FUNCTIONS[node.value][0])}({', '.join(args)})"
+        if op != "/" and all(self.present(a) for a in node.args):
+            return self.certain(node, args)
         if op == "not":
             t = self.temporary()
             return f"(None if ({t} := {args[0]}) is None else not {t})"
         if op == "if":
             t = self.temporary()
             return f"(None if ({t} := {args[0]}) is None else ({args[1]} if {t} else {args[2]}))"
-        if op == "list":
+        if op in ("list", "call"):
             t = self.temporary()
-            return f"(None if None in ({t} := ({', '.join(args)},)) else _frozenset({t}))"
-        if op == "call":
-            function, _, strict = FUNCTIONS[node.value]
-            name = self.slot(function)
-            if not strict:
-                return f"{name}({', '.join(args)})"
-            t = self.temporary()
-            return f"(None if None in ({t} := ({', '.join(args)},)) else {name}(*{t}))"
-        # an operand that is a constant is never unknown: use it as it is
+            return f"(None if None in ({t} := ({', '.join(args)},)) else {self.certain(node, ['*' + t])})"
+        # an operand that is surely present is used as it is; any other is unknown if absent
         (a, b), unknown = args, []
-        if known[0] is _NOT_CONSTANT:
+        if op == "/" or not self.present(node.args[0]):
             a = self.temporary()
             unknown.append(f"({a} := {args[0]}) is None")
-        if known[1] is _NOT_CONSTANT:
+        if op == "/" or not self.present(node.args[1]):
             b = self.temporary()
             unknown.append(f"({b} := {args[1]}) is None")
         if op == "/":
             unknown.append(f"not {b}")
-        if not unknown:
-            return f"({a} {op} {b})"
         return f"(None if {' or '.join(unknown)} else {a} {op} {b})"
+
+    def certain(self, node: Node, args: list[str]) -> str:
+        """Source for an operation whose operands cannot be unknown."""
+        op = node.op
+        if op == "not":
+            return f"(not {args[0]})"
+        if op == "if":
+            return f"({args[1]} if {args[0]} else {args[2]})"
+        if op == "list":
+            return f"_frozenset(({''.join(a + ', ' for a in args)}))"
+        if op == "call":
+            return f"{self.slot(FUNCTIONS[node.value][0])}({', '.join(args)})"
+        return f"({args[0]} {op} {args[1]})"
 
     def known(self, node: Node) -> Any:
         """The value of a constant operand (a literal or a parameter of this version), else `_NOT_CONSTANT`."""
@@ -293,6 +305,27 @@ class Compiler:
             return _NOT_CONSTANT
         return _NOT_CONSTANT if value is None else value
 
+    def present(self, node: Node) -> bool:
+        """Whether the expression can never be unknown, so the code for it needs no test for None: constants,
+        present() and missing(), facts that `fact_present` vouches for, and what is made of them only
+        (except division, which is unknown when dividing by zero)."""
+        op = node.op
+        if op == "const" or (op == "name" and node.value in self.constants):
+            return self.known(node) is not _NOT_CONSTANT
+        if op == "name":
+            return self.fact_present(self.keys[node.value])
+        if op == "call" and not FUNCTIONS[node.value][2]:
+            return True
+        if op in ("and", "or"):
+            decisive = op == "or"
+            return any(self.known(a) is decisive for a in node.args) or all(
+                self.present(a) for a in node.args if self.known(a) is not (not decisive))
+        return op != "/" and all(self.present(a) for a in node.args)
+
+    def fact_present(self, key: str) -> bool:
+        """Whether a fact can never be absent. Nothing is vouched for here: a rule may be run on any facts."""
+        return False
+
     def constant(self, value: Any) -> str:
         if isinstance(value, (list, tuple, set)):
             value = frozenset(value)
@@ -300,22 +333,26 @@ class Compiler:
             return repr(value)
         return self.slot(value)
 
-    def balanced(self, op: str, args: list[str]) -> str:
+    def balanced(self, op: str, args: list[tuple[str, bool]]) -> str:
         """Fold a long `and`/`or` chain as a balanced tree: the same left-to-right short-circuit, but nested only
-        log2(n) deep, so a rule with many conditions stays within Python's parenthesis limit."""
+        log2(n) deep, so a rule with many conditions stays within Python's parenthesis limit. Each argument is
+        (source, surely present)."""
         if len(args) == 1:
-            return args[0]
+            return args[0][0]
         middle = len(args) // 2
-        return self.kleene(op, self.balanced(op, args[:middle]), self.balanced(op, args[middle:]))
+        left, right = args[:middle], args[middle:]
+        return self.kleene(op, (self.balanced(op, left), all(p for _, p in left)),
+                           (self.balanced(op, right), all(p for _, p in right)))
 
-    def kleene(self, op: str, left: str, right: str) -> str:
+    def kleene(self, op: str, left: tuple[str, bool], right: tuple[str, bool]) -> str:
         """`and` stops on a known False, `or` on a known True; otherwise any unknown makes the result unknown."""
         a, b = self.temporary(), self.temporary()
         stop, other = ("False", "True") if op == "and" else ("True", "False")
         test = "not" if op == "and" else ""
-        return (f"({stop} if ({a} := {left}) is not None and {test} {a} else "
-                f"({stop} if ({b} := {right}) is not None and {test} {b} else "
-                f"(None if {a} is None or {b} is None else {other})))")
+        unknown = " or ".join(f"{t} is None" for t, (_, present) in ((a, left), (b, right)) if not present)
+        return (f"({stop} if ({a} := {left[0]}) is not None and {test} {a} else "
+                f"({stop} if ({b} := {right[0]}) is not None and {test} {b} else "
+                f"({f'None if {unknown} else ' if unknown else ''}{other})))")
 
     def function(self, lets: list[tuple[str, Node]], applies: Node, test: Node,
                  label: str) -> tuple[Evaluate, dict[str, Callable[[Any], Any]]]:

@@ -160,6 +160,14 @@ class _ProgramCompiler(Compiler):
     def fact(self, key: str) -> str:
         return self.writer.read(key, self)
 
+    def fact_present(self, key: str) -> bool:
+        """A program runs on validated incidents: a fact their model requires is never absent, nor is a step
+        made only of such facts."""
+        if key in self.steps:
+            return self.present(self.steps[key])
+        fact = self.writer.vocabulary.get(key)
+        return fact is not None and fact.always_present and key not in self.writer.derived
+
     def slot(self, value: Any) -> str:
         name = super().slot(value)
         self.writer.namespace[name] = value

@@ -10,8 +10,12 @@ The source is built from our own vocabulary (attribute names are checked identif
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from hocr_rules.model.incident import Cancellation, Disclosure, Incident
+from hocr_rules.offences import Offence
 
 #: Where an attribute lives, as source over the view `v` and the subject's record `r`, and whether that owner
 #: may be absent (a live crime record has no cancellation): every fact of an absent owner is absent.
@@ -22,6 +26,10 @@ OWNERS: dict[str, tuple[str, bool]] = {
     "cancellation": ("r.cancellation", True),
     "disclosure": ("v.disclosures[r.disclosure]", False),  # an N100's disclosure
 }
+
+#: The type of each owner; a subject's own record is of its subject's model.
+_OWNER_TYPES: dict[str, type] = {"incident": Incident, "offence": Offence, "cancellation": Cancellation,
+                                 "disclosure": Disclosure}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +43,14 @@ class Attribute:
     def __post_init__(self) -> None:
         if self.owner not in OWNERS or not self.name.isidentifier() or self.name.startswith("_"):
             raise ValueError(f"not an attribute fact: {self.owner}.{self.name}")
+
+    def always_present(self, record_type: type) -> bool:
+        """Whether the fact can never be absent: its owner is always there and the validated model requires
+        the attribute (its type does not admit None). Rule programs then skip the test for unknown."""
+        if OWNERS[self.owner][1]:
+            return False
+        annotation = typing.get_type_hints(_OWNER_TYPES.get(self.owner, record_type))[self.name]
+        return annotation is not type(None) and type(None) not in typing.get_args(annotation)
 
     def source(self, owner: str) -> str:
         """Python source reading this attribute, given source for its owner that is cheap to repeat."""

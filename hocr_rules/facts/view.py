@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record, Person
@@ -13,30 +12,40 @@ from hocr_rules.offences import Offence, OffenceTable
 DOMESTIC_RELATIONSHIPS = frozenset({"partner", "ex_partner", "family"})
 
 
-@dataclass
 class IncidentView:
-    incident: Incident
-    offences: OffenceTable
-    people: dict[str, Person] = field(init=False)
-    crimes_by_reference: dict[str, CrimeRecord] = field(init=False)
-    crimes_by_disclosure: dict[str, list[CrimeRecord]] = field(init=False)
-    n100s_by_disclosure: dict[str, list[N100Record]] = field(init=False)
-    disclosures: dict[str, Disclosure] = field(init=False)
-    _companions: dict[str, list[Disclosure]] = field(init=False, default_factory=dict)
-    _received: dict[str, float] = field(init=False, default_factory=dict)
+    """Each index is built the first time a fact needs it: most incidents need only some of them."""
 
-    def __post_init__(self) -> None:
-        incident = self.incident
-        self.people = {p.id: p for p in incident.people}
-        self.disclosures = {d.id: d for d in incident.disclosures}
-        self.crimes_by_reference = {c.reference: c for c in incident.crime_records}
-        self.crimes_by_disclosure = {}
-        for crime in incident.crime_records:
+    def __init__(self, incident: Incident, offences: OffenceTable):
+        self.incident, self.offences = incident, offences
+        self._companions: dict[str, list[Disclosure]] = {}
+        self._received: dict[str, float] = {}
+
+    @cached_property
+    def people(self) -> dict[str, Person]:
+        return {p.id: p for p in self.incident.people}
+
+    @cached_property
+    def disclosures(self) -> dict[str, Disclosure]:
+        return {d.id: d for d in self.incident.disclosures}
+
+    @cached_property
+    def crimes_by_reference(self) -> dict[str, CrimeRecord]:
+        return {c.reference: c for c in self.incident.crime_records}
+
+    @cached_property
+    def crimes_by_disclosure(self) -> dict[str, list[CrimeRecord]]:
+        found: dict[str, list[CrimeRecord]] = {}
+        for crime in self.incident.crime_records:
             for disclosure_id in crime.disclosures:
-                self.crimes_by_disclosure.setdefault(disclosure_id, []).append(crime)
-        self.n100s_by_disclosure = {}
-        for n100 in incident.n100s:
-            self.n100s_by_disclosure.setdefault(n100.disclosure, []).append(n100)
+                found.setdefault(disclosure_id, []).append(crime)
+        return found
+
+    @cached_property
+    def n100s_by_disclosure(self) -> dict[str, list[N100Record]]:
+        found: dict[str, list[N100Record]] = {}
+        for n100 in self.incident.n100s:
+            found.setdefault(n100.disclosure, []).append(n100)
+        return found
 
     def offence(self, code: str) -> Offence:
         return self.offences.lookup(code)

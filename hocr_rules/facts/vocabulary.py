@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from hocr_rules.facts.attributes import Attribute
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
+from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
 from hocr_rules.model.timestamps import epoch
 
 SUBJECTS = ("incident", "disclosure", "crime_record", "n100")
@@ -29,9 +30,12 @@ class Fact:
     absent: str
     read: Callable[[IncidentView, Any], Any]
     attribute: Attribute | None = None  # where it lives, when it is one attribute of the input
+    always_present: bool = False        # never absent in a validated incident
 
 
 VOCABULARY: dict[str, dict[str, Fact]] = {subject: {} for subject in SUBJECTS}
+MODELS: dict[str, type] = {"incident": Incident, "disclosure": Disclosure, "crime_record": CrimeRecord,
+                           "n100": N100Record}
 
 
 def fact(subjects: str, name: str, kind: str, about: str, absent: str = "",
@@ -40,7 +44,9 @@ def fact(subjects: str, name: str, kind: str, about: str, absent: str = "",
     if attribute is not None:
         read = attribute.reader()
     for subject in subjects.split():
-        VOCABULARY[subject][name] = Fact(name, kind, about, absent or f"no {name.replace('_', ' ')}", read, attribute)
+        always = attribute is not None and attribute.always_present(MODELS[subject])
+        VOCABULARY[subject][name] = Fact(name, kind, about, absent or f"no {name.replace('_', ' ')}", read,
+                                         attribute, always)
 
 
 # Where an attribute fact lives: on the subject's own record, its incident, its offence, its cancellation, or
@@ -245,7 +251,7 @@ fact(C, "classification_rationale", "text", "why this classification was chosen"
 fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
      read=of_record("rationale_approved_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
-     read=lambda v, c: min(map(v.received_at, _linked(v, c)), default=v.incident_received_at))
+     read=lambda v, c: min(map(v.received_at, _linked(v, c))) if c.disclosures else v.incident_received_at)
 fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
 fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
