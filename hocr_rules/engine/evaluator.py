@@ -9,7 +9,8 @@ input order, rules in pack order.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Iterable, Iterator
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE, UNREAD, Program
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
@@ -52,15 +53,20 @@ class Facts(dict):
         return found
 
 
+#: Where an incident holds each kind of subject, and the attribute that identifies one, in evaluation order.
+SUBJECT_RECORDS: dict[str, tuple[Callable[[Incident], Sequence[Any]], Callable[[Any], str]]] = {
+    "incident": (lambda incident: (incident,), attrgetter("id")),
+    "disclosure": (attrgetter("disclosures"), attrgetter("id")),
+    "crime_record": (attrgetter("crime_records"), attrgetter("reference")),
+    "n100": (attrgetter("n100s"), attrgetter("id")),
+}
+
+
 def subjects(incident: Incident) -> Iterator[tuple[str, str, Any]]:
     """(kind, id, record) for everything in an incident a rule can judge, in input order."""
-    yield "incident", incident.id, incident
-    for d in incident.disclosures:
-        yield "disclosure", d.id, d
-    for c in incident.crime_records:
-        yield "crime_record", c.reference, c
-    for n in incident.n100s:
-        yield "n100", n.id, n
+    for kind, (records, identify) in SUBJECT_RECORDS.items():
+        for record in records(incident):
+            yield kind, identify(record), record
 
 
 class Evaluator:
@@ -70,6 +76,9 @@ class Evaluator:
         self.notes: list[str] = []  # the default engine has nothing to confess; the protocol asks for it
         self._rules = {kind: pack.by_subject(kind) for kind in VOCABULARY}
         self._programs = {kind: Program(rules, VOCABULARY[kind]) for kind, rules in self._rules.items()}
+        # the kinds that have rules, with where their records are
+        self._judging = [(kind, *SUBJECT_RECORDS[kind], self._programs[kind]) for kind in SUBJECT_RECORDS
+                         if self._rules[kind]]
         self._overriding = {kind: frozenset(i for i, r in enumerate(rules) if r.overrides)
                             for kind, rules in self._rules.items()}
         self._readers = {kind: {name: fact.read for name, fact in facts.items()} for kind, facts in VOCABULARY.items()}
@@ -84,21 +93,20 @@ class Evaluator:
     def evaluate(self, incident: Incident, *, keep_out_of_scope: bool = False) -> IncidentResult:
         view = IncidentView(incident, self.offences)
         outcomes: list[Outcome] = []
-        derived: dict[tuple[str, str], dict[str, Any]] = {}
-        for kind, subject_id, record in subjects(incident):
-            rules = self._rules[kind]
-            if not rules:
-                continue
-            program, results = self._programs[kind], []
-            try:
-                values = program.judge(view, record, results, keep_out_of_scope)
-            except ExpressionError as error:
-                raise ExpressionError(f"incident {incident.id}, {kind} {subject_id}: {error}") from None
-            if results:
-                facts = Facts(view, record, self._readers[kind], self._steps[kind], program, values)
-                outcomes.extend(self.judged(results, facts, incident.id, kind, subject_id, keep_out_of_scope))
-            derived[(kind, subject_id)] = program.derived(values)
-        return IncidentResult(incident.id, outcomes, derived)
+        judged: list[tuple[str, Any, Program, tuple]] = []  # what each subject's program returned
+        for kind, records, identify, program in self._judging:
+            for record in records(incident):
+                results: list[tuple] = []
+                try:
+                    values = program.judge(view, record, results, keep_out_of_scope)
+                except ExpressionError as error:
+                    raise ExpressionError(f"incident {incident.id}, {kind} {identify(record)}: {error}") from None
+                if results:
+                    facts = Facts(view, record, self._readers[kind], self._steps[kind], program, values)
+                    outcomes.extend(self.judged(results, facts, incident.id, kind, identify(record),
+                                                keep_out_of_scope))
+                judged.append((kind, record, program, values))
+        return IncidentResult(incident.id, outcomes, partial(_derived, judged))
 
     def rules(self, kind: str) -> list[CompiledRule]:
         """The pack's rules for one subject kind, in evaluation order: results index into this list."""
@@ -126,6 +134,12 @@ class Evaluator:
         if keep_out_of_scope:
             return mine
         return [o for o in mine if o.outcome != NOT_IN_SCOPE]
+
+
+def _derived(judged: list[tuple[str, Any, Program, tuple]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Each subject's derived facts, by (kind, id)."""
+    return {(kind, SUBJECT_RECORDS[kind][1](record)): program.derived(values)
+            for kind, record, program, values in judged}
 
 
 def _undecided(rule: CompiledRule, index: int, applies, facts: Facts, incident: str, kind: str,

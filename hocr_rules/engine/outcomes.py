@@ -66,36 +66,42 @@ class Outcome:
 
     def as_record(self) -> dict[str, Any]:
         """The machine-readable finding (documented in docs/findings.md)."""
-        kinds = KINDS[self.subject_kind]
+        kinds, rule = KINDS[self.subject_kind], self.rule
+        facts = {}
+        for name, value in self.facts.items():  # JSON has no sets; times are shown as local times
+            if isinstance(value, frozenset):
+                value = sorted(value)
+            elif value is not None and kinds[name] == "time":
+                value = messages.show(value, "time")
+            facts[name] = value
         return {
-            "rule": self.rule.code,
-            "name": self.rule.name,
+            "rule": rule.code,
+            "name": rule.name,
             "version": self.version.label if self.version else None,
             "outcome": self.outcome,
-            "severity": self.rule.severity,
+            "severity": rule.severity,
             "incident": self.incident,
             "subject": {"kind": self.subject_kind, "id": self.subject_id},
             "message": self.message,
-            "hint": self.rule.source.hint if self.outcome == BREACH else None,
-            "citation": self.rule.citation,
-            "facts": {name: _plain(value, kinds[name]) for name, value in self.facts.items()},
-            "derived_from": {name: code for name, code in self.rule.derived_inputs.items()},
+            "hint": rule.source.hint if self.outcome == BREACH else None,
+            "citation": rule.citation,
+            "facts": facts,
+            "derived_from": dict(rule.derived_inputs),
         }
-
-
-def _plain(value: Any, kind: str | None) -> Any:
-    if isinstance(value, frozenset):
-        return sorted(value)
-    if kind == "time" and value is not None:
-        return messages.show(value, kind)
-    return value
 
 
 @dataclass(slots=True)
 class IncidentResult:
     incident: str
     outcomes: list[Outcome]
-    derived: dict[tuple[str, str], dict[str, Any]]  # (subject kind, id) -> derived facts with values
+    # (subject kind, id) -> derived facts with values, or what gathers them when first asked for (few callers do)
+    _derived: dict[tuple[str, str], dict[str, Any]] | Callable[[], dict[tuple[str, str], dict[str, Any]]]
+
+    @property
+    def derived(self) -> dict[tuple[str, str], dict[str, Any]]:
+        if callable(self._derived):
+            self._derived = self._derived()
+        return self._derived
 
     def findings(self, include: frozenset[str] = frozenset({BREACH})) -> list[Outcome]:
         return [o for o in self.outcomes if o.outcome in include]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from typing import Any, Callable
 
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record, Person
 from hocr_rules.model.timestamps import epoch
@@ -10,6 +10,20 @@ from hocr_rules.offences import Offence, OffenceTable
 
 #: Where the rules treat a relationship as domestic (Domestic Abuse Act 2021: partners, ex-partners, relatives).
 DOMESTIC_RELATIONSHIPS = frozenset({"partner", "ex_partner", "family"})
+
+
+class _index:
+    """An index built the first time it is read, then an ordinary attribute. `functools.cached_property` does the
+    same but, before Python 3.12, takes a lock on every first read; a view belongs to one evaluation."""
+
+    def __init__(self, build: Callable[[Any], Any]):
+        self.build, self.name = build, build.__name__
+
+    def __get__(self, view: Any, owner: type | None = None) -> Any:
+        if view is None:
+            return self
+        value = view.__dict__[self.name] = self.build(view)
+        return value
 
 
 class IncidentView:
@@ -20,19 +34,19 @@ class IncidentView:
         self._companions: dict[str, list[Disclosure]] = {}
         self._received: dict[str, float] = {}
 
-    @cached_property
+    @_index
     def people(self) -> dict[str, Person]:
         return {p.id: p for p in self.incident.people}
 
-    @cached_property
+    @_index
     def disclosures(self) -> dict[str, Disclosure]:
         return {d.id: d for d in self.incident.disclosures}
 
-    @cached_property
+    @_index
     def crimes_by_reference(self) -> dict[str, CrimeRecord]:
         return {c.reference: c for c in self.incident.crime_records}
 
-    @cached_property
+    @_index
     def crimes_by_disclosure(self) -> dict[str, list[CrimeRecord]]:
         found: dict[str, list[CrimeRecord]] = {}
         for crime in self.incident.crime_records:
@@ -40,7 +54,7 @@ class IncidentView:
                 found.setdefault(disclosure_id, []).append(crime)
         return found
 
-    @cached_property
+    @_index
     def n100s_by_disclosure(self) -> dict[str, list[N100Record]]:
         found: dict[str, list[N100Record]] = {}
         for n100 in self.incident.n100s:
@@ -58,11 +72,11 @@ class IncidentView:
             found = self._received[disclosure.id] = epoch(disclosure.disclosed_at or self.incident.received_at)
         return found
 
-    @cached_property
+    @_index
     def incident_received_at(self) -> float:
         return epoch(self.incident.received_at)
 
-    @cached_property
+    @_index
     def disclosure_order(self) -> dict[str, int]:
         return {d.id: i for i, d in enumerate(self.incident.disclosures)}
 

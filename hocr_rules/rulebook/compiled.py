@@ -34,7 +34,7 @@ class CompiledVersion:
     applies_text: str = ""
     test_text: str = ""
 
-    @property
+    @cached_property
     def label(self) -> str:
         return self.start.isoformat()
 
