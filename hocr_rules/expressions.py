@@ -170,9 +170,12 @@ def _overlaps(left, right) -> bool:
     return bool(set(left) & set(right))
 
 
+_EMPTIABLE = (str, frozenset, set, list, tuple)
+
+
 def _absent(value) -> bool:
     """Absent, or present but empty: no text, no codes."""
-    return value is None or (isinstance(value, (str, frozenset, set, list, tuple)) and not value)
+    return value is None or (isinstance(value, _EMPTIABLE) and not value)
 
 
 # name -> (implementation, arity, whether unknown arguments make the result unknown)
@@ -257,6 +260,10 @@ class Compiler:
         if op == "if" and isinstance(known[0], bool):
             return self.expression(node.args[1] if known[0] else node.args[2])
         args = [self.expression(a) for a in node.args]
+        if op == "call" and node.value in ("present", "missing"):  # the commonest calls, spelt out inline
+            t = self.temporary()
+            absent = f"({t} := {args[0]}) is None or ({self.slot(isinstance)}({t}, {self.slot(_EMPTIABLE)}) and not {t})"
+            return f"({absent})" if node.value == "missing" else f"(not ({absent}))"
         if op == "call" and not FUNCTIONS[node.value][2]:
             return f"{self.slot(FUNCTIONS[node.value][0])}({', '.join(args)})"
         if op != "/" and all(self.present(a) for a in node.args):

@@ -129,7 +129,7 @@ class Evaluator:
                                     subject, facts))
             else:
                 mine.append(_undecided(rule, j, applies, facts, incident, kind, subject))
-        if overriding and not overriding.isdisjoint(result[0] for result in results):
+        if overriding and len(results) > 1 and not overriding.isdisjoint([result[0] for result in results]):
             _apply_overrides(mine)
         if keep_out_of_scope:
             return mine

@@ -179,8 +179,11 @@ class Incident(Record):
         return self
 
 
+_KEYS = {"id": attrgetter("id"), "reference": attrgetter("reference")}
+
+
 def _unique(records: list, key: str, where: str) -> set[str]:
-    seen = set(map(attrgetter(key), records))
+    seen = set(map(_KEYS[key], records))
     if len(seen) == len(records):
         return seen
     seen = set()
