@@ -352,14 +352,20 @@ class Compiler:
                            (self.balanced(op, right), all(p for _, p in right)))
 
     def kleene(self, op: str, left: tuple[str, bool], right: tuple[str, bool]) -> str:
-        """`and` stops on a known False, `or` on a known True; otherwise any unknown makes the result unknown."""
-        a, b = self.temporary(), self.temporary()
+        """`and` stops on a known False, `or` on a known True; otherwise any unknown makes the result unknown.
+        Each side is (source, surely present); a side that is surely present needs no test for unknown."""
         stop, other = ("False", "True") if op == "and" else ("True", "False")
-        test = "not" if op == "and" else ""
-        unknown = " or ".join(f"{t} is None" for t, (_, present) in ((a, left), (b, right)) if not present)
-        return (f"({stop} if ({a} := {left[0]}) is not None and {test} {a} else "
-                f"({stop} if ({b} := {right[0]}) is not None and {test} {b} else "
-                f"({f'None if {unknown} else ' if unknown else ''}{other})))")
+        test = "not " if op == "and" else ""
+        stops, unknown = [], []
+        for source, present in (left, right):
+            if present:
+                stops.append(f"{test}{source}")
+            else:
+                t = self.temporary()
+                stops.append(f"({t} := {source}) is not None and {test}{t}")
+                unknown.append(f"{t} is None")
+        last = f"(None if {' or '.join(unknown)} else {other})" if unknown else other
+        return f"({stop} if {stops[0]} else ({stop} if {stops[1]} else {last}))"
 
     def function(self, lets: list[tuple[str, Node]], applies: Node, test: Node,
                  label: str) -> tuple[Evaluate, dict[str, Callable[[Any], Any]]]:

@@ -32,7 +32,6 @@ class Facts(dict):
 
     def __init__(self, view: IncidentView, record: Any, readers: dict, steps: dict,
                  program: Program | None = None, values: tuple = ()):
-        super().__init__()
         self.view, self.record, self.readers, self.steps = view, record, readers, steps
         self.program, self.values = program, values
 

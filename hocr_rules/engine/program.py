@@ -47,7 +47,7 @@ class Program:
             body += writer.derivation(rule) if rule.source.derives else writer.finding(i, rule)
         self.keys: tuple[str, ...] = tuple(writer.locals)
         self.index: dict[str, int] = {key: n for n, key in enumerate(self.keys)}
-        self.judge: Judge = writer.function(body)
+        self.judge: Judge = writer.function(body, rules[0].subject if rules else "")
         derives = [r.source.derives for r in rules if r.source.derives]
         self.derives: tuple[str, ...] = tuple(derives)
         self._derived = itemgetter(*(self.index[d] for d in derives)) if derives else None
@@ -132,14 +132,14 @@ class _Writer:
         lines.append(f"  else: {target} = None")
         return lines
 
-    def function(self, body: list[str]) -> Judge:
+    def function(self, body: list[str], kind: str) -> Judge:
         names = list(self.locals.values())
         lines = ["def judge(v, r, out, explain):"]
         if names or self.owners:
             lines.append(f"  {' = '.join(names + list(self.owners.values()))} = _U")
         lines += body
         lines.append(f"  return ({''.join(n + ', ' for n in names)})")
-        exec(compile("\n".join(lines), "<rule program>", "exec"), self.namespace)  # noqa: S102 - see module doc
+        exec(compile("\n".join(lines), f"<rule program: {kind}>", "exec"), self.namespace)  # noqa: S102 - see module doc
         return self.namespace["judge"]
 
 

@@ -55,14 +55,25 @@ of_record, of_incident, of_offence, of_cancellation, of_disclosure = (
     partial(Attribute, owner) for owner in ("record", "incident", "offence", "cancellation", "disclosure"))
 
 
-def _any(values) -> bool | None:
-    """True if any value is true; unknown if none is true but some are unknown."""
-    values = list(values)
-    return True if True in values else (None if None in values or not values else False)
+def _under(view: IncidentView, ids: list[str], limit: int) -> bool | None:
+    """Whether any of these people is younger than `limit`: unknown if none is but an age is not recorded, or if
+    no one is named."""
+    unknown = not ids
+    for person in map(view.people.get, ids):
+        age = None if person is None else person.age
+        if age is None:
+            unknown = True
+        elif age < limit:
+            return True
+    return None if unknown else False
 
 
-def _under(ages: list[int | None], limit: int) -> bool | None:
-    return _any(None if a is None else a < limit for a in ages)
+def _not(flag: bool | None) -> bool | None:
+    return None if flag is None else not flag
+
+
+def _crime_parties(c) -> list[str]:
+    return [c.victim, *c.offenders] if c.victim else c.offenders
 
 
 CHARACTERISTICS = ("age", "sex", "ethnicity", "disability", "religion", "sexual_orientation",
@@ -138,9 +149,9 @@ fact(D, "offender_count", "count", "offenders named", read=lambda v, d: len(d.of
 fact(D, "recorded_victim_count", "count", "this disclosure's victims named on its linked crime records",
      "a linked crime record names no victim", read=lambda v, d: _recorded_victims(v, d))
 fact(D, "victim_under_18", "flag", "a victim is a child", "victim's age not recorded",
-     read=lambda v, d: _under(v.ages(d.victims), 18))
+     read=lambda v, d: _under(v, d.victims, 18))
 fact(D, "either_party_under_16", "flag", "a victim or offender is under 16", "ages not recorded",
-     read=lambda v, d: _under(v.ages(d.victims + d.offenders), 16))
+     read=lambda v, d: _under(v, d.victims + d.offenders, 16))
 fact(D, "former_partner", "flag", "the victim is the offender's former partner", "relationship not recorded",
      read=lambda v, d: _relationship_is(v.relationships(d.victims), "ex_partner"))
 fact(D, "occasions", "count", "occasions of the course of conduct", read=lambda v, d: len(d.occasions))
@@ -240,12 +251,11 @@ fact(C, "domestic_relationship", "flag", "victim and offender are partners, ex-p
      "relationship not recorded",
      read=lambda v, c: _victim_relationship_in(v, c, DOMESTIC_RELATIONSHIPS))
 fact(C, "parties_16_or_over", "flag", "victim and offenders are all aged 16 or over", "ages not recorded",
-     read=lambda v, c: (lambda u: None if u is None else not u)(_under(v.ages(([c.victim] if c.victim else [])
-                                                                             + c.offenders), 16)))
+     read=lambda v, c: _not(_under(v, _crime_parties(c), 16)))
 fact(C, "former_partner", "flag", "the victim is the offender's former partner", "relationship not recorded",
      read=lambda v, c: _victim_relationship_in(v, c, frozenset({"ex_partner"})))
 fact(C, "either_party_under_16", "flag", "victim or offender under 16", "ages not recorded",
-     read=lambda v, c: _under(v.ages(([c.victim] if c.victim else []) + c.offenders), 16))
+     read=lambda v, c: _under(v, _crime_parties(c), 16))
 fact(C, "classification_rationale", "text", "why this classification was chosen", "no rationale recorded",
      read=of_record("classification_rationale"))
 fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
