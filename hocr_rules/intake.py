@@ -160,6 +160,9 @@ class Intake:
 
     def _check_codes(self, incident: Incident, source: str, line: int) -> Read:
         """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass."""
+        if self.offences.knows_all([d.offence for d in incident.disclosures] +
+                                   [c.offence for c in incident.crime_records]):
+            return Accepted(incident, source, line)
         problems = []
         for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
             for index, record in enumerate(records):

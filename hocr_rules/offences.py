@@ -84,6 +84,11 @@ class OffenceTable:
         except KeyError:
             raise UnknownOffenceCode(code, self._nearest(key)) from None
 
+    def knows_all(self, codes: list[str]) -> bool:
+        """Whether every code is in the table as written (the usual case, checked at once); a code that is not
+        may still be known once normalised, which `lookup` decides."""
+        return self._by_code.keys() >= set(codes)
+
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and normalise_code(code) in self._by_code
 

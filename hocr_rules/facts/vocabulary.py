@@ -98,6 +98,31 @@ def _course_of_conduct(view: IncidentView, d) -> bool:
     return "conduct_crime" in view.offence(d.offence).families and len(d.occasions) >= 2
 
 
+def _companion_top(attribute: str, conduct: bool | None = None) -> Callable[[IncidentView, Any], int]:
+    """A reader: the highest `attribute` of the disclosure's companions, of those that are (or are not) a
+    course of conduct when `conduct` is given; 0 if there are none (most disclosures have none)."""
+    def read(v: IncidentView, d) -> int:
+        companions = v.companions(d)
+        if not companions:
+            return 0
+        return max((getattr(v.offence(c.offence), attribute) for c in companions
+                    if conduct is None or _course_of_conduct(v, c) == conduct), default=0)
+    return read
+
+
+def _companion_course_of_conduct(v: IncidentView, d) -> bool:
+    companions = v.companions(d)
+    return bool(companions) and any(_course_of_conduct(v, c) for c in companions)
+
+
+def _tied_with_earlier(v: IncidentView, d) -> bool:
+    companions = v.companions(d)
+    if not companions:
+        return False
+    seriousness, order = v.offence(d.offence).seriousness, v.disclosure_order
+    return any(v.offence(c.offence).seriousness == seriousness and order[c.id] < order[d.id] for c in companions)
+
+
 # ---------------------------------------------------------------- about the incident (every subject)
 ALL = "incident disclosure crime_record n100"
 fact(ALL, "incident", "code", "the incident's id", read=of_incident("id"))
@@ -114,7 +139,7 @@ fact(ALL, "incident_received_at", "time", "when the police first received the in
 # ---------------------------------------------------------------- disclosures
 D = "disclosure"
 fact(D, "received_at", "time", "when this offence was first reported (its disclosure time, else the incident's)",
-     "no time of report", read=lambda v, d: v.received_at(d))
+     "no time of report", read=IncidentView.received_at)
 fact(D, "offence", "code", "the offence as given (classification or HO code)", read=of_record("offence"))
 fact(D, "classification", "code", "HO classification, e.g. 8L",
      read=of_offence("classification"))
@@ -176,22 +201,19 @@ fact(D, "has_n100", "flag", "an N100 record is linked", read=lambda v, d: d.id i
 fact(D, "companions", "count", "other disclosures here between the same victim and offender",
      read=lambda v, d: len(v.companions(d)))
 fact(D, "companion_top_seriousness", "number", "highest seriousness among companions (0 if none)",
-     read=lambda v, d: max((v.offence(c.offence).seriousness for c in v.companions(d)), default=0))
+     read=_companion_top("seriousness"))
 fact(D, "companion_top_other_seriousness", "number",
      "highest seriousness among companions that are not a course of conduct (0 if none)",
-     read=lambda v, d: max((v.offence(c.offence).seriousness for c in v.companions(d)
-                            if not _course_of_conduct(v, c)), default=0))
+     read=_companion_top("seriousness", conduct=False))
 fact(D, "companion_top_months", "number", "highest maximum sentence among companions (0 if none)",
-     read=lambda v, d: max((v.offence(c.offence).max_sentence_months for c in v.companions(d)), default=0))
+     read=_companion_top("max_sentence_months"))
 fact(D, "companion_top_conduct_seriousness", "number",
      "highest seriousness among companions that are a course of conduct (0 if none)",
-     read=lambda v, d: max((v.offence(c.offence).seriousness for c in v.companions(d)
-                            if _course_of_conduct(v, c)), default=0))
+     read=_companion_top("seriousness", conduct=True))
 fact(D, "companion_course_of_conduct", "flag", "a companion is a course of conduct",
-     read=lambda v, d: any(_course_of_conduct(v, c) for c in v.companions(d)))
+     read=_companion_course_of_conduct)
 fact(D, "tied_with_earlier", "flag", "an earlier companion is exactly as serious",
-     read=lambda v, d: any(v.offence(c.offence).seriousness == v.offence(d.offence).seriousness
-                           and v.disclosure_order[c.id] < v.disclosure_order[d.id] for c in v.companions(d)))
+     read=_tied_with_earlier)
 
 
 def _recorded_victims(view: IncidentView, disclosure) -> int | None:
@@ -246,7 +268,7 @@ fact(C, "recorded_at", "time", "when the crime was recorded", "no recording time
 fact(C, "flags", "codes", "crime flags (domestic_abuse, hate_crime, ...)", read=lambda v, c: frozenset(c.flags))
 fact(C, "victim", "code", "the victim's person id", "no victim named", read=of_record("victim"))
 fact(C, "victim_characteristics", "codes", "protected characteristics recorded for the victim",
-     read=lambda v, c: _chars(_victim(v, c)))
+     read=lambda v, c: _chars(v.people.get(c.victim) if c.victim else None))
 fact(C, "domestic_relationship", "flag", "victim and offender are partners, ex-partners or family",
      "relationship not recorded",
      read=lambda v, c: _victim_relationship_in(v, c, DOMESTIC_RELATIONSHIPS))
