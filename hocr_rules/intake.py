@@ -13,9 +13,8 @@ import itertools
 import json
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator, NamedTuple
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -32,8 +31,9 @@ _WITHIN_RECORD = re.compile(r"at line (\d+) column (\d+)")
 _DECODER = json.JSONDecoder()
 
 
-@dataclass(frozen=True, slots=True)
-class Accepted:
+class Accepted(NamedTuple):
+    """A valid incident and where it was read (a named tuple: one is made for every record read)."""
+
     incident: Incident
     source: str
     line: int
@@ -91,7 +91,7 @@ class Intake:
         for number, text in enumerate(lines, start=1):
             if number == 1:
                 text = text.removeprefix(_BOM)
-            if text.strip():
+            if text and not text.isspace():
                 yield self._validate_json(text, source, number)
 
     def _document(self, data: bytes, source: str) -> Iterator[Read]:

@@ -118,7 +118,8 @@ class Evaluator:
     def judged(self, results: list[tuple], facts: Facts, incident: str, kind: str, subject: str,
                keep_out_of_scope: bool) -> list[Outcome]:
         """(rule, version, applies, verdict) results as outcomes, with overrides applied: what either engine
-        reports for one subject."""
+        reports for one subject. Results that are out of scope are given only when `keep_out_of_scope`; a
+        general rule that an override takes out of scope is dropped unless it is kept."""
         rules, overriding = self._rules[kind], self._overriding[kind]
         mine = []
         for i, j, applies, verdict in results:
@@ -130,9 +131,9 @@ class Evaluator:
                 mine.append(_undecided(rule, j, applies, facts, incident, kind, subject))
         if overriding and len(results) > 1 and not overriding.isdisjoint([result[0] for result in results]):
             _apply_overrides(mine)
-        if keep_out_of_scope:
-            return mine
-        return [o for o in mine if o.outcome != NOT_IN_SCOPE]
+            if not keep_out_of_scope:
+                return [o for o in mine if o.outcome != NOT_IN_SCOPE]
+        return mine
 
 
 def _derived(judged: list[tuple[str, Any, Program, tuple]]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -68,14 +68,6 @@ def _under(view: IncidentView, ids: list[str], limit: int) -> bool | None:
     return None if unknown else False
 
 
-def _not(flag: bool | None) -> bool | None:
-    return None if flag is None else not flag
-
-
-def _crime_parties(c) -> list[str]:
-    return [c.victim, *c.offenders] if c.victim else c.offenders
-
-
 CHARACTERISTICS = ("age", "sex", "ethnicity", "disability", "religion", "sexual_orientation",
                    "gender_reassignment", "marriage_or_civil_partnership", "pregnancy_or_maternity")
 _characteristics_of = attrgetter(*CHARACTERISTICS)
@@ -233,20 +225,29 @@ def _first_recorded(view: IncidentView, disclosure) -> float | None:
 C = "crime_record"
 
 
-def _victim(v: IncidentView, c):
-    return v.people.get(c.victim) if c.victim else None
-
-
 def _victim_relationship(v: IncidentView, c) -> str | None:
     """The crime's victim's relationship to the offender; unrecorded and 'unknown' are both absent."""
-    victim = _victim(v, c)
+    victim = v.people.get(c.victim) if c.victim else None
     relationship = None if victim is None else victim.relationship_to_offender
     return None if relationship == "unknown" else relationship
 
 
-def _victim_relationship_in(v: IncidentView, c, wanted: frozenset[str]) -> bool | None:
-    relationship = _victim_relationship(v, c)
-    return None if relationship is None else relationship in wanted
+def _victim_relationship_in(*wanted: str) -> Callable[[IncidentView, Any], bool | None]:
+    """A reader: whether the crime's victim's relationship is one of these (unknown if not recorded)."""
+    wanted_set = frozenset(wanted)
+
+    def read(v: IncidentView, c) -> bool | None:
+        relationship = _victim_relationship(v, c)
+        return None if relationship is None else relationship in wanted_set
+    return read
+
+
+def _parties_under(limit: int, negated: bool = False) -> Callable[[IncidentView, Any], bool | None]:
+    """A reader: whether the crime's victim or an offender is under `limit` (or, negated, all are not)."""
+    def read(v: IncidentView, c) -> bool | None:
+        under = _under(v, [c.victim, *c.offenders] if c.victim else c.offenders, limit)
+        return under if under is None or not negated else not under
+    return read
 
 
 def _linked(v: IncidentView, c):
@@ -271,13 +272,13 @@ fact(C, "victim_characteristics", "codes", "protected characteristics recorded f
      read=lambda v, c: _chars(v.people.get(c.victim) if c.victim else None))
 fact(C, "domestic_relationship", "flag", "victim and offender are partners, ex-partners or family",
      "relationship not recorded",
-     read=lambda v, c: _victim_relationship_in(v, c, DOMESTIC_RELATIONSHIPS))
+     read=_victim_relationship_in(*DOMESTIC_RELATIONSHIPS))
 fact(C, "parties_16_or_over", "flag", "victim and offenders are all aged 16 or over", "ages not recorded",
-     read=lambda v, c: _not(_under(v, _crime_parties(c), 16)))
+     read=_parties_under(16, negated=True))
 fact(C, "former_partner", "flag", "the victim is the offender's former partner", "relationship not recorded",
-     read=lambda v, c: _victim_relationship_in(v, c, frozenset({"ex_partner"})))
+     read=_victim_relationship_in("ex_partner"))
 fact(C, "either_party_under_16", "flag", "victim or offender under 16", "ages not recorded",
-     read=lambda v, c: _under(v, _crime_parties(c), 16))
+     read=_parties_under(16))
 fact(C, "classification_rationale", "text", "why this classification was chosen", "no rationale recorded",
      read=of_record("classification_rationale"))
 fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
