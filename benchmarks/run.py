@@ -187,6 +187,19 @@ def run_child(engine: str, source: Path, target: Path, profile_to: Path | None =
     return result
 
 
+def _median_run(engine: str, source: Path, target: Path, repeat: int) -> dict:
+    """The run with the median screening time of `repeat` runs (each writes the same findings), with every
+    run's rate beside it: a shared machine's speed drifts by several per cent from one run to the next."""
+    runs = []
+    for _ in range(repeat):
+        runs.append(run_child(engine, source, target))
+        print(f"  {engine}: {runs[-1]['read']:,} incidents in {runs[-1]['wall_s']:.1f} s", file=sys.stderr, flush=True)
+    runs.sort(key=lambda r: r["screen_s"])
+    result = runs[len(runs) // 2]
+    result["rates"] = [r["read"] / r["screen_s"] for r in runs]
+    return result
+
+
 def run_cli(source: Path, target: Path) -> dict:
     """The real command, pinned the same way, for comparison: wall clock, peak RSS (wait4) and its output."""
     command = [sys.executable, "-m", "cli.main", "check", str(source), "--format", "jsonl", "-o", str(target)]
@@ -214,8 +227,13 @@ def main(argv: list[str] | None = None) -> None:
                              "functions by own time")
     parser.add_argument("--check-cli", action="store_true",
                         help="also time the real `hocr check` at each size and check it writes the same bytes")
+    parser.add_argument("--repeat", type=int, default=3, metavar="N",
+                        help="runs per size and engine, each in a fresh process; the median is reported "
+                             "(default: 3)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep inputs and findings in DIR")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     sizes = sorted(set(args.sizes))
 
     sys.path.insert(0, str(HERE))
@@ -236,11 +254,9 @@ def main(argv: list[str] | None = None) -> None:
                   file=sys.stderr, flush=True)
             for engine in args.engine:
                 target = folder / f"findings-{size}-{engine}.jsonl"
-                result = run_child(engine, source, target)
+                result = _median_run(engine, source, target, args.repeat)
                 result["digest"] = _findings_digest(target)
                 rows.append((size, result))
-                print(f"  {engine}: {result['read']:,} incidents in {result['wall_s']:.1f} s",
-                      file=sys.stderr, flush=True)
                 if args.check_cli and engine == "default":
                     cli_target = folder / f"findings-{size}-cli.jsonl"
                     cli[size] = run_cli(source, cli_target)
@@ -284,6 +300,9 @@ def report(rows: list[tuple[int, dict]], mixes: dict, cli: dict, profile: str | 
         shared = " (shared: rerun on an idle machine)" if share < 0.9 else ""
         lines.append(f"  {'':8} {'':>10}  core share {share:.0%}{shared}; "
                      f"ru_maxrss {r['maxrss_mib']:.1f} MiB, own high-water mark {hwm} MiB")
+        if len(r["rates"]) > 1:
+            lines.append(f"  {'':8} {'':>10}  {len(r['rates'])} runs: "
+                         + ", ".join(f"{rate:,.0f}" for rate in r["rates"]) + " incidents/s; the median is shown")
     lines.append("")
     for engine in dict.fromkeys(r["engine"] for _, r in rows):
         mine = [(s, r) for s, r in rows if r["engine"] == engine]

@@ -205,13 +205,16 @@ def _type_error(label: str, error: TypeError) -> ExpressionError:
 
 
 class Compiler:
-    """Generates one Python function per rule version from checked `Node` trees.
+    """Generates one Python function per rule version from checked `Node` trees; the rule programs
+    (hocr_rules.engine.program) use the same compiler with facts read from locals.
 
     The rule text is never executed: the generated source is built only from our own operators, fact keys
     written as string literals, primitive constants written with `repr`, and named slots for everything else;
     the function runs with no builtins. Generating code rather than nesting closures makes evaluation several
     times faster, which the 20,000 incidents a second target needs. Three-valued logic is spelt out inline:
-    `None` is unknown and propagates; `and`/`or` follow Kleene.
+    `None` is unknown and propagates; `and`/`or` follow Kleene. Where an operand cannot be unknown (a constant,
+    `present()`, a fact `fact_present` vouches for) the test for unknown is left out, and constant operands of
+    `and`/`or` are folded away, with the same results.
     """
 
     def __init__(self, keys: Mapping[str, str], constants: Mapping[str, Any], prefix: str = "_c"):

@@ -1,9 +1,10 @@
 """Our own evaluator: the compiled pack over one incident at a time, in pure Python, deterministic.
 
-For each subject (the incident, each disclosure, crime record and N100, in input order) it runs the
-derivation rules and then the finding rules, each at the version in force on the subject's own date. Facts
-are read lazily from the incident, so a rule pays only for what it reads. Output order is fixed: subjects in
-input order, rules in pack order.
+For each subject (the incident, each disclosure, crime record and N100, in input order) it runs its kind's rule
+program (hocr_rules.engine.program): the derivation rules and then the finding rules, each at the version in
+force on the subject's own date, with facts read lazily, so a rule pays only for what it reads. Output order is
+fixed: subjects in input order, rules in pack order. Outcomes keep their subject's facts for traces and messages,
+which are worked out only when shown.
 """
 
 from __future__ import annotations

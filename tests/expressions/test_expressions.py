@@ -432,3 +432,28 @@ def test_every_combination_of_three_unknowable_facts_in_a_mixed_formula():
     for a, b, c in itertools.product((T, F, U), repeat=3):
         left = OR[(a, b)]
         assert run("(a or b) and not c", a=a, b=b, c=c) is AND[(left, NOT[c])], (a, b, c)
+
+
+class _Vouching(Compiler):
+    """A compiler told that `a` and `b` are never absent, as the rule programs are told of required fields."""
+
+    def fact_present(self, key: str) -> bool:
+        return key in ("a", "b")
+
+
+@settings(max_examples=150, deadline=None)
+@given(FORMULAS, st.tuples(st.booleans(), st.booleans(), st.sampled_from([True, False, None])))
+def test_facts_vouched_present_compile_to_the_same_answers_without_their_unknown_tests(formula, values):
+    text, _ = formula
+    env = dict(zip(NAMES, values))
+    keys = {name: name for name in NAMES}
+    plain, _ = Compiler(keys, {}).function([], parse("true"), parse(text), "PLAIN")
+    vouched, _ = _Vouching(keys, {}).function([], parse("true"), parse(text), "VOUCHED")
+    assert vouched(Facts(env, {})) == plain(Facts(env, {}))
+
+
+def test_a_constant_operand_decides_or_drops_out_of_and_and_or():
+    assert run("false and a", a=None) is False
+    assert run("true or a", a=None) is True
+    assert run("true and a", a="text") is True   # still a truth value, as `and` gives
+    assert run("false or a", a=None) is None
