@@ -15,7 +15,6 @@ rule could not decide.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any, Callable, Mapping
 
 from hocr_rules.expressions import Compiler, Node, _type_error
@@ -41,31 +40,26 @@ class Program:
     """`judge(view, record, out, explain)` for one subject kind, and the facts key of each value it returns."""
 
     def __init__(self, rules: list[CompiledRule], vocabulary: Mapping[str, Fact]):
-        writer = _Writer(vocabulary, {r.source.derives for r in rules if r.source.derives})
+        self.derives: tuple[str, ...] = tuple(r.source.derives for r in rules if r.source.derives)
+        writer = _Writer(vocabulary, self.derives)
         body = []
         for i, rule in enumerate(rules):
             body += writer.derivation(rule) if rule.source.derives else writer.finding(i, rule)
         self.keys: tuple[str, ...] = tuple(writer.locals)
         self.index: dict[str, int] = {key: n for n, key in enumerate(self.keys)}
         self.judge: Judge = writer.function(body, rules[0].subject if rules else "")
-        derives = [r.source.derives for r in rules if r.source.derives]
-        self.derives: tuple[str, ...] = tuple(derives)
-        self._derived = itemgetter(*(self.index[d] for d in derives)) if derives else None
 
     def derived(self, values: tuple) -> dict[str, Any]:
-        """The derived facts of one subject, by name, from what its program returned."""
-        if self._derived is None:
-            return {}
-        found = self._derived(values)
-        return dict(zip(self.derives, found if len(self.derives) > 1 else (found,)))
+        """The derived facts of one subject, by name, from what its program returned (they come first)."""
+        return dict(zip(self.derives, values))
 
 
 class _Writer:
     """Collects the locals, slots and source lines of one program."""
 
-    def __init__(self, vocabulary: Mapping[str, Fact], derived: set[str]):
-        self.vocabulary, self.derived = vocabulary, derived
-        self.locals: dict[str, str] = {}   # facts key -> local name
+    def __init__(self, vocabulary: Mapping[str, Fact], derived: tuple[str, ...]):
+        self.vocabulary, self.derived = vocabulary, frozenset(derived)
+        self.locals: dict[str, str] = {key: f"_f{n}" for n, key in enumerate(derived)}  # facts key -> local
         self.owners: dict[str, str] = {}   # owner of attribute facts (an offence, say) -> local name
         self.namespace: dict[str, Any] = {"__builtins__": {}, "_U": UNREAD, "_frozenset": frozenset, "_error": _type_error,
                                           "TypeError": TypeError}
@@ -138,7 +132,10 @@ class _Writer:
         if names or self.owners:
             lines.append(f"  {' = '.join(names + list(self.owners.values()))} = _U")
         lines += body
-        lines.append(f"  return ({''.join(n + ', ' for n in names)})")
+        # every value when there are results, whose traces and messages may quote any of them; else only the
+        # derived facts, which come first (building a tuple of every local for each subject is not free)
+        derived = names[:len(self.derived)]
+        lines.append(f"  return ({''.join(n + ', ' for n in names)}) if out else ({''.join(n + ', ' for n in derived)})")
         exec(compile("\n".join(lines), f"<rule program: {kind}>", "exec"), self.namespace)  # noqa: S102 - see module doc
         return self.namespace["judge"]
 

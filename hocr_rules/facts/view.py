@@ -69,8 +69,7 @@ class IncidentView:
         records ask again, so each answer is kept."""
         found = self._received.get(disclosure.id)
         if found is None:
-            found = self._received[disclosure.id] = (epoch(disclosure.disclosed_at) if disclosure.disclosed_at
-                                                     else self.incident_received_at)
+            found = self._received[disclosure.id] = epoch(disclosure.disclosed_at or self.incident.received_at)
         return found
 
     @_index
