@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Protocol
 
-from hocr_rules.engine.outcomes import BREACH, IncidentResult
+from hocr_rules.engine.outcomes import IncidentResult
 from hocr_rules.errors import InputError
 from hocr_rules.intake import Accepted, Read
 from hocr_rules.model.incident import Incident
@@ -42,13 +42,11 @@ class Summary:
 
     def add(self, result: IncidentResult) -> None:
         self.evaluated += 1
-        breached = False
-        for outcome in result.outcomes:
-            if outcome.outcome == BREACH:
-                self.breaches_by_rule[outcome.rule.code] += 1
-                self.rule_names[outcome.rule.code] = outcome.rule.name
-                breached = True
-        self.incidents_with_breaches += breached
+        breaches = result.breaches
+        for outcome in breaches:
+            self.breaches_by_rule[outcome.rule.code] += 1
+            self.rule_names[outcome.rule.code] = outcome.rule.name
+        self.incidents_with_breaches += bool(breaches)
 
     def as_record(self) -> dict:
         return {

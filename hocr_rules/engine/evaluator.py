@@ -14,7 +14,8 @@ from operator import attrgetter
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from hocr_rules.engine.program import NO_DATE, NOT_IN_FORCE, UNREAD, Program
-from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
+from hocr_rules.engine.outcomes import (BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Judgement,
+                                        Outcome)
 from hocr_rules.expressions import ExpressionError
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.facts.view import IncidentView
@@ -92,8 +93,8 @@ class Evaluator:
 
     def evaluate(self, incident: Incident, *, keep_out_of_scope: bool = False) -> IncidentResult:
         view = IncidentView(incident, self.offences)
-        outcomes: list[Outcome] = []
-        judged: list[tuple[str, Any, Program, tuple]] = []  # what each subject's program returned
+        judgements: list[Judgement] = []                       # each subject's results, as outcomes on demand
+        returned: list[tuple[str, Any, Program, tuple]] = []  # what each subject's program returned
         for kind, records, identify, program in self._judging:
             for record in records(incident):
                 results: list[tuple] = []
@@ -103,10 +104,10 @@ class Evaluator:
                     raise ExpressionError(f"incident {incident.id}, {kind} {identify(record)}: {error}") from None
                 if results:
                     facts = Facts(view, record, self._readers[kind], self._steps[kind], program, values)
-                    outcomes.extend(self.judged(results, facts, incident.id, kind, identify(record),
-                                                keep_out_of_scope))
-                judged.append((kind, record, program, values))
-        return IncidentResult(incident.id, outcomes, partial(_derived, judged))
+                    judgements.append(Judgement(self.judged, results, (facts, incident.id, kind, identify(record),
+                                                                       keep_out_of_scope)))
+                returned.append((kind, record, program, values))
+        return IncidentResult(incident.id, None, partial(_derived, returned), judgements)
 
     def rules(self, kind: str) -> list[CompiledRule]:
         """The pack's rules for one subject kind, in evaluation order: results index into this list."""
@@ -137,10 +138,10 @@ class Evaluator:
         return mine
 
 
-def _derived(judged: list[tuple[str, Any, Program, tuple]]) -> dict[tuple[str, str], dict[str, Any]]:
+def _derived(returned: list[tuple[str, Any, Program, tuple]]) -> dict[tuple[str, str], dict[str, Any]]:
     """Each subject's derived facts, by (kind, id)."""
     return {(kind, SUBJECT_RECORDS[kind][1](record)): program.derived(values)
-            for kind, record, program, values in judged}
+            for kind, record, program, values in returned}
 
 
 def _undecided(rule: CompiledRule, index: int, applies, facts: Facts, incident: str, kind: str,

@@ -90,12 +90,43 @@ class Outcome:
         }
 
 
+class Judgement:
+    """One subject's results from a rule program, made into outcomes the first time they are asked for: most
+    subjects have only compliant outcomes, and `hocr check` shows breaches alone."""
+
+    __slots__ = ("build", "results", "context", "_outcomes")
+
+    def __init__(self, build: Callable[..., list[Outcome]], results: list[tuple], context: tuple):
+        """`build(results, *context)` makes the outcomes."""
+        self.build, self.results, self.context, self._outcomes = build, results, context, None
+
+    def outcomes(self) -> list[Outcome]:
+        if self._outcomes is None:
+            self._outcomes = self.build(self.results, *self.context)
+        return self._outcomes
+
+    def may_breach(self) -> bool:
+        """Whether a result is a breach; an override may still take it out of scope, never add one."""
+        return any(applies is True and verdict and version >= 0 for _, version, applies, verdict in self.results)
+
+
+_BREACHES = frozenset({BREACH})
+
+
 @dataclass(slots=True)
 class IncidentResult:
     incident: str
-    outcomes: list[Outcome]
+    _outcomes: list[Outcome] | None
     # (subject kind, id) -> derived facts with values, or what gathers them when first asked for (few callers do)
     _derived: dict[tuple[str, str], dict[str, Any]] | Callable[[], dict[tuple[str, str], dict[str, Any]]]
+    _judgements: list[Judgement] | None = None  # what the outcomes are made from, until they are
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        if self._outcomes is None:
+            self._outcomes = [o for judgement in self._judgements for o in judgement.outcomes()]
+            self._judgements = None
+        return self._outcomes
 
     @property
     def derived(self) -> dict[tuple[str, str], dict[str, Any]]:
@@ -103,7 +134,10 @@ class IncidentResult:
             self._derived = self._derived()
         return self._derived
 
-    def findings(self, include: frozenset[str] = frozenset({BREACH})) -> list[Outcome]:
+    def findings(self, include: frozenset[str] = _BREACHES) -> list[Outcome]:
+        if self._outcomes is None and include == _BREACHES:  # only the subjects that may have one
+            return [o for judgement in self._judgements if judgement.may_breach()
+                    for o in judgement.outcomes() if o.outcome == BREACH]
         return [o for o in self.outcomes if o.outcome in include]
 
     @property

@@ -286,3 +286,18 @@ def test_a_rule_comparing_text_with_a_number_fails_naming_the_rule_and_the_subje
     with pytest.raises(ExpressionError) as caught:
         evaluator.evaluate(assault("2025-05-01T10:00:00+01:00"))
     assert "XX01" in str(caught.value) and "disclosure D1" in str(caught.value)
+
+
+def test_breaches_asked_for_first_are_the_very_outcomes_given_later():
+    """Outcomes are made when first asked for; asking for breaches first must not make a second set."""
+    result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30))
+    breaches = result.breaches
+    assert [o.rule.code for o in breaches] == ["TL01"]
+    assert [o for o in result.outcomes if o.outcome == "breach"] == breaches
+    assert all(any(o is b for o in result.outcomes) for b in breaches)
+
+
+def test_an_overridden_breach_is_not_among_the_breaches_even_when_they_are_asked_for_alone():
+    result = EVALUATOR.evaluate(rape_report("2025-06-14T23:10:00+01:00"))
+    assert {o.rule.code for o in result.breaches} == {"NR01"}
+    assert {o.rule.code for o in result.findings(frozenset({"breach", "not_evaluable"}))} >= {"NR01"}
