@@ -107,7 +107,10 @@ class Judgement:
 
     def may_breach(self) -> bool:
         """Whether a result is a breach; an override may still take it out of scope, never add one."""
-        return any(applies is True and verdict and version >= 0 for _, version, applies, verdict in self.results)
+        for _, version, applies, verdict in self.results:  # a loop: this runs for every subject with results
+            if applies is True and verdict and version >= 0:
+                return True
+        return False
 
 
 _BREACHES = frozenset({BREACH})

@@ -357,7 +357,8 @@ class Kinds(dict):
     one whose name ends in `_at` holds a time (docs/writing-rules.md), so it prints as a local time."""
 
     def __missing__(self, name: str) -> str | None:
-        return "time" if name.endswith("_at") else None
+        kind = self[name] = "time" if name.endswith("_at") else None  # kept: the pack's names are few
+        return kind
 
 
 #: built once, read for every finding
