@@ -265,7 +265,8 @@ class Compiler:
         args = [self.expression(a) for a in node.args]
         if op == "call" and node.value in ("present", "missing"):  # the commonest calls, spelt out inline
             t = self.temporary()
-            absent = f"({t} := {args[0]}) is None or ({self.slot(isinstance)}({t}, {self.slot(_EMPTIABLE)}) and not {t})"
+            empty = f"{self.slot(isinstance)}({t}, {self.slot(_EMPTIABLE)}) and not {t}"
+            absent = f"({t} := {args[0]}) is None or ({empty})"
             return f"({absent})" if node.value == "missing" else f"(not ({absent}))"
         if op == "call" and not FUNCTIONS[node.value][2]:
             return f"{self.slot(FUNCTIONS[node.value][0])}({', '.join(args)})"

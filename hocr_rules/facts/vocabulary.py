@@ -362,4 +362,5 @@ class Kinds(dict):
 
 
 #: built once, read for every finding
-KINDS: dict[str, Kinds] = {subject: Kinds({n: f.kind for n, f in facts.items()}) for subject, facts in VOCABULARY.items()}
+KINDS: dict[str, Kinds] = {subject: Kinds({n: f.kind for n, f in facts.items()})
+                           for subject, facts in VOCABULARY.items()}
