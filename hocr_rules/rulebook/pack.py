@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from hocr_rules.errors import RuleFileError
-from hocr_rules.expressions import Compiler, ExpressionError, Node, parse
+from hocr_rules.compiler import Compiler
+from hocr_rules.expressions import ExpressionError, Node, parse
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.rulebook import messages, yamlfile
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion, london_midnight

@@ -19,7 +19,8 @@ from hocr_rules.engine.durable.pack import ordered  # noqa: E402
 from hocr_rules.engine.durable.translator import Plan, Translator  # noqa: E402
 from hocr_rules.engine.evaluator import Evaluator  # noqa: E402
 from hocr_rules.errors import EngineUnavailable, InputError  # noqa: E402
-from hocr_rules.expressions import Compiler, parse  # noqa: E402
+from hocr_rules.compiler import Compiler  # noqa: E402
+from hocr_rules.expressions import parse  # noqa: E402
 from hocr_rules.model.incident import Incident  # noqa: E402
 from hocr_rules.rulebook.examples import cases, run_case  # noqa: E402
 from hocr_rules.rulebook.pack import RulePack  # noqa: E402

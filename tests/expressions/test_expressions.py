@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hocr_rules.expressions import MAX_DEPTH, MAX_LENGTH, Compiler, ExpressionError, parse
+from hocr_rules.compiler import Compiler
+from hocr_rules.expressions import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
 
 T, F, U = True, False, None  # U: unknown (an absent fact)
 HOUR = 3600.0

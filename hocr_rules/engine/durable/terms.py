@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from hocr_rules.engine.durable.conditions import MEMBER, NEGATE, Untranslatable, atom, conj, disj, is_number, reads
-from hocr_rules.expressions import Compiler, Node
+from hocr_rules.compiler import Compiler
+from hocr_rules.expressions import Node
 
 if TYPE_CHECKING:
     from hocr_rules.engine.durable.translator import Translator

@@ -27,7 +27,8 @@ from hocr_rules.engine.durable.conditions import (ARITH, FALSE, MEMBER, NEGATE, 
                                                   atom, conj, disj, is_number)
 from hocr_rules.engine.durable.terms import (NONE, addressable, evaluate, members, merge, referring, substitute,
                                              term_key, time_limit)
-from hocr_rules.expressions import FUNCTIONS, Compiler, Node
+from hocr_rules.compiler import Compiler
+from hocr_rules.expressions import FUNCTIONS, Node
 from hocr_rules.facts.vocabulary import VOCABULARY
 
 _FLIP = {"==": "==", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
