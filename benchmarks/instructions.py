@@ -33,7 +33,6 @@ def work(phase: str, source: str) -> None:
 
     from hocr_rules.engine.evaluator import Evaluator
     from hocr_rules.engine.outcomes import BREACH
-    from hocr_rules.errors import InputError
     from hocr_rules.findings import FindingsWriter
     from hocr_rules.intake import Intake
     from hocr_rules.offences import OffenceTable
@@ -52,10 +51,7 @@ def work(phase: str, source: str) -> None:
         with open(os.devnull, "w", encoding="utf-8") as out:
             writer = FindingsWriter(out, "jsonl")
             for item in screen(Intake(OffenceTable.load()).read([path]), engine, summary):
-                if isinstance(item, InputError):
-                    writer.rejected(item)
-                else:
-                    writer.findings(item.findings(frozenset({BREACH})))
+                writer.write(item, frozenset({BREACH}))
             writer.close(summary.as_record())
     list(map(pipeline, [source]))
 

@@ -51,7 +51,6 @@ def child(engine_name: str, source: str, target: str, profile_to: str | None) ->
     import resource
 
     from hocr_rules.engine.outcomes import BREACH
-    from hocr_rules.errors import InputError
     from hocr_rules.findings import FindingsWriter
     from hocr_rules.intake import Intake
     from hocr_rules.offences import OffenceTable
@@ -78,10 +77,7 @@ def child(engine_name: str, source: str, target: str, profile_to: str | None) ->
         writer = FindingsWriter(out, "jsonl")
         for item in screen(reads, clock.engine(engine), summary):
             began = time.perf_counter()
-            if isinstance(item, InputError):
-                writer.rejected(item)
-            else:
-                writer.findings(item.findings(include))
+            writer.write(item, include)
             clock.writing += time.perf_counter() - began
         writer.close(summary.as_record())
     finished, finished_cpu = time.perf_counter(), time.process_time()

@@ -58,11 +58,9 @@ def check(
             writer = FindingsWriter(out, fmt)
             with render.progress(enabled=out is not sys.stdout or not sys.stdout.isatty()) as tick:
                 for item in screen(reads, engine, summary, strict):
+                    writer.write(item, include)
                     if isinstance(item, InputError):
-                        writer.rejected(item)
                         render.rejection(item)
-                    else:
-                        writer.findings(item.findings(include))
                     tick()
             writer.close(summary.as_record())
             render.summary(summary, to_stderr=True)

@@ -10,7 +10,7 @@ import csv
 import json
 from typing import IO, Iterable
 
-from hocr_rules.engine.outcomes import Outcome
+from hocr_rules.engine.outcomes import IncidentResult, Outcome
 from hocr_rules.errors import InputError
 
 CSV_COLUMNS = ("incident", "rule", "name", "version", "outcome", "severity", "subject_kind", "subject_id",
@@ -40,6 +40,13 @@ class FindingsWriter:
             self._csv.writerow(CSV_COLUMNS)
         elif fmt == "json":
             out.write('{"findings": [')
+
+    def write(self, item: IncidentResult | InputError, include: frozenset[str]) -> None:
+        """One screened item: an incident's findings of the outcomes in `include`, or a rejected record."""
+        if isinstance(item, InputError):
+            self.rejected(item)
+        else:
+            self.findings(item.findings(include))
 
     def findings(self, outcomes: Iterable[Outcome]) -> None:
         for outcome in outcomes:

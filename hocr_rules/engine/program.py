@@ -76,12 +76,13 @@ class _Writer:
         self.versions += 1
         return _ProgramCompiler(self, rule, version, f"_v{self.versions}c")
 
-    def read(self, key: str, compiler: "_ProgramCompiler") -> str:
+    def read(self, key: str, compiler: "_ProgramCompiler | None" = None) -> str:
+        """Source for a fact, derived fact or (given the version's compiler) `let` step, read at first use."""
         local = self.local(key)
         if key in self.derived:
             return local  # assigned by its derivation, which the pack orders first
         fact = self.vocabulary.get(key)
-        if key in compiler.steps:
+        if compiler is not None and key in compiler.steps:
             value = compiler.expression(compiler.steps[key])
         elif fact is not None and fact.attribute is not None:
             value = fact.attribute.source(self.owner(fact.attribute.owner))
@@ -100,7 +101,7 @@ class _Writer:
         return f"({local} if {local} is not _U else ({local} := {source}))"
 
     def finding(self, i: int, rule: CompiledRule) -> list[str]:
-        lines = [f"  w = {self.read(rule.dated_by, _ProgramCompiler(self, rule, None, ''))}", "  if w is None:"]
+        lines = [f"  w = {self.read(rule.dated_by)}", "  if w is None:"]
         # no date to choose a version by: out of scope if the current version could not apply anyway
         latest = self.compiler(rule, rule.versions[-1])
         lines += _guarded(latest, [f"a = {latest.expression(rule.versions[-1].applies)}",
@@ -118,8 +119,7 @@ class _Writer:
 
     def derivation(self, rule: CompiledRule) -> list[str]:
         target = self.local(rule.source.derives)
-        lines = [f"  w = {self.read(rule.dated_by, _ProgramCompiler(self, rule, None, ''))}",
-                 f"  if w is None: {target} = None"]
+        lines = [f"  w = {self.read(rule.dated_by)}", f"  if w is None: {target} = None"]
         for version in reversed(rule.versions):
             compiler = self.compiler(rule, version)
             applies, value = compiler.expression(version.applies), compiler.expression(version.test)
@@ -146,16 +146,10 @@ class _Writer:
 class _ProgramCompiler(Compiler):
     """Compiles one version's conditions to read facts from the program's locals."""
 
-    def __init__(self, writer: _Writer, rule: CompiledRule, version: CompiledVersion | None, prefix: str):
-        keys = {name: name for name in rule.reads} | {rule.dated_by: rule.dated_by}
-        constants: dict[str, Any] = {}
-        self.steps: dict[str, Node] = {}
-        if version is not None:
-            keys |= version.step_keys
-            constants = version.parameters
-            self.steps = {version.step_keys[name]: node for name, node in version.lets}
-        super().__init__(keys, constants, prefix or "_unused")
-        self.writer, self.label = writer, f"{rule.code} from {version.label}" if version else rule.code
+    def __init__(self, writer: _Writer, rule: CompiledRule, version: CompiledVersion, prefix: str):
+        super().__init__({name: name for name in rule.reads} | version.step_keys, version.parameters, prefix)
+        self.steps: dict[str, Node] = {version.step_keys[name]: node for name, node in version.lets}
+        self.writer, self.label = writer, f"{rule.code} from {version.label}"
 
     def fact(self, key: str) -> str:
         return self.writer.read(key, self)

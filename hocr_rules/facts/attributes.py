@@ -14,7 +14,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from hocr_rules.model.incident import Cancellation, Disclosure, Incident
+from hocr_rules.model.incident import Disclosure, Incident
 from hocr_rules.offences import Offence
 
 #: Where an attribute lives, as source over the view `v` and the subject's record `r`, and whether that owner
@@ -27,9 +27,8 @@ OWNERS: dict[str, tuple[str, bool]] = {
     "disclosure": ("v.disclosures[r.disclosure]", False),  # an N100's disclosure
 }
 
-#: The type of each owner; a subject's own record is of its subject's model.
-_OWNER_TYPES: dict[str, type] = {"incident": Incident, "offence": Offence, "cancellation": Cancellation,
-                                 "disclosure": Disclosure}
+#: The type of each owner that is always there; a subject's own record is of its subject's model.
+_OWNER_TYPES: dict[str, type] = {"incident": Incident, "offence": Offence, "disclosure": Disclosure}
 
 
 @dataclass(frozen=True, slots=True)
