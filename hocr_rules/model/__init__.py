@@ -1,4 +1,4 @@
-"""The incident model (pydantic v2): incidents, disclosures, crime records, N100s, cancellations."""
+"""The incident model (pydantic v2): incidents, their logs, disclosures, crime records, N100s, cancellations."""
 
-from hocr_rules.model.incident import (Cancellation, CrimeRecord, Disclosure, Incident, N100Record,  # noqa: F401
-                                       Person)
+from hocr_rules.model.incident import (Cancellation, CrimeRecord, Disclosure, Incident, LogEntry,  # noqa: F401
+                                       LogSpan, N100Record, Person)

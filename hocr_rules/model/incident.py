@@ -35,6 +35,7 @@ Role = Literal["force_crime_registrar", "deputy_force_crime_registrar", "designa
 Flag = Literal["domestic_abuse", "hate_crime", "metal_theft", "online_crime", "child_sexual_abuse",
                "child_sexual_exploitation", "alcohol", "corrosive", "honour_based_abuse", "spiking"]
 Status = Literal["recorded", "transferred", "cancelled"]
+LogEntryKind = Literal["remark", "disposal", "qualifier", "classification_change", "cross_reference"]
 
 
 class Record(BaseModel):
@@ -58,6 +59,30 @@ class Person(Record):
     pregnancy_or_maternity: bool | None = None
     relationship_to_offender: Relationship | None = Field(
         default=None, description="The victim's relationship to the offender of the disclosure.")
+
+
+class LogEntry(Record):
+    """One timestamped action on the incident log, as the command-and-control system printed it.
+
+    The log is where inspectors find the crimes nobody coded: the call handler's and the officer's own words.
+    Entries keep the export's text untouched so that a finding can quote it; a time the export did not give
+    stays unknown rather than being guessed from its neighbours.
+    """
+
+    at: Timestamp | None = Field(default=None, description="When the entry was made; absent if not exported.")
+    author: str | None = Field(default=None, description="The author's id as the export gives it.")
+    text: str = Field(default="", description="The entry's free text, as exported.")
+    kind: LogEntryKind | None = Field(
+        default=None, description="The entry's kind where the export says one; absent when it does not.")
+    sequence: int | None = Field(default=None, description="The export's own sequence number, if any.")
+
+
+class LogSpan(Record):
+    """Where in the incident log a disclosure came from, so a finding can quote the words."""
+
+    entry: int = Field(ge=0, description="Index into the incident's `log`.")
+    start: int = Field(default=0, ge=0, description="First character of the quoted text in the entry.")
+    end: int | None = Field(default=None, ge=0, description="One past the last character; absent: to the end.")
 
 
 class Disclosure(Record):
@@ -91,6 +116,7 @@ class Disclosure(Record):
     occasions: list[Timestamp] = Field(default_factory=list, description="Occasions of a course of conduct.")
     threat_of_immediate_violence: bool = False
     source: FindingSource = "structured_field"
+    log_span: LogSpan | None = Field(default=None, description="Where in the incident log it was disclosed.")
 
 
 class Cancellation(Record):
@@ -140,6 +166,15 @@ class Incident(Record):
     opening_code: str | None = None
     closing_code: str | None = None
     qualifiers: list[Qualifier] = Field(default_factory=list)
+    initial_classification: str | None = Field(
+        default=None, description="The force's classification code when the incident was opened, as exported.")
+    final_classification: str | None = Field(
+        default=None, description="The force's classification code when the incident was closed, as exported.")
+    result_codes: list[str] = Field(
+        default_factory=list, description="Result or disposal codes, in the force's own code list, as exported.")
+    crime_numbers: list[str] = Field(
+        default_factory=list, description="Crime numbers the incident log links to, whether or not exported.")
+    log: list[LogEntry] = Field(default_factory=list, description="The incident log's entries, in log order.")
     non_crime_rationale: str | None = Field(
         default=None, description="The recorded reason a crime-related incident was not crimed.")
     sampling_weight: float | None = Field(default=None, gt=0)
@@ -170,6 +205,16 @@ class Incident(Record):
             if c.status == "recorded" and c.cancellation is not None:
                 raise ValueError(f"crime_records.{i}.status: 'recorded' but a cancellation is given; "
                                  "use status 'cancelled' or 'transferred'")
+        for i, d in enumerate(self.disclosures):
+            span = d.log_span
+            if span is not None:
+                if span.entry >= len(self.log):
+                    raise ValueError(f"disclosures.{i}.log_span.entry: {span.entry} is not an entry of this "
+                                     f"incident's log ({len(self.log)} entries)")
+                text = self.log[span.entry].text
+                if span.start > len(text) or (span.end is not None and not span.start <= span.end <= len(text)):
+                    raise ValueError(f"disclosures.{i}.log_span: characters {span.start} to {span.end} are not "
+                                     f"within entry {span.entry}'s text ({len(text)} characters)")
         for i, n in enumerate(self.n100s):
             _resolve([n.disclosure], disclosures, f"n100s.{i}.disclosure", "a disclosure id")
             if n.rape_crime:
