@@ -35,6 +35,18 @@ Role = Literal["force_crime_registrar", "deputy_force_crime_registrar", "designa
 Flag = Literal["domestic_abuse", "hate_crime", "metal_theft", "online_crime", "child_sexual_abuse",
                "child_sexual_exploitation", "alcohol", "corrosive", "honour_based_abuse", "spiking"]
 Status = Literal["recorded", "transferred", "cancelled"]
+#: What a force's own code means, in one vocabulary for every force. A force mapping translates its codes into
+#: these (a code means what it meant on the incident's date); crime indicators read only these, never a
+#: force's codes, so one indicator file serves all 43 forces.
+CodeMeaning = Literal[
+    # how the incident was closed
+    "crime", "crime_related_incident", "no_crime", "antisocial_behaviour", "concern_for_welfare",
+    "missing_person", "mental_health", "advice_given", "duplicate", "transferred_elsewhere",
+    # what it was about: the families of offence a code points to
+    "domestic_abuse", "violence", "sexual_offence", "threats", "harassment_or_stalking", "theft", "burglary",
+    "robbery", "criminal_damage", "fraud", "public_order", "hate", "child_protection", "school_premises"]
+CodeField = Literal["opening_code", "closing_code", "initial_classification", "final_classification", "result_code",
+                    "qualifier"]
 LogEntryKind = Literal["remark", "disposal", "qualifier", "classification_change", "cross_reference"]
 
 
@@ -83,6 +95,15 @@ class LogSpan(Record):
     entry: int = Field(ge=0, description="Index into the incident's `log`.")
     start: int = Field(default=0, ge=0, description="First character of the quoted text in the entry.")
     end: int | None = Field(default=None, ge=0, description="One past the last character; absent: to the end.")
+
+
+class CodeReading(Record):
+    """One force code on the incident with what the force mapping says it means, so a finding can quote the
+    code the force used while rules and indicators read only the shared meanings."""
+
+    field: CodeField
+    code: str = Field(min_length=1)
+    means: list[CodeMeaning] = Field(default_factory=list, description="Empty: the mapping gives it no meaning.")
 
 
 class Disclosure(Record):
@@ -175,6 +196,8 @@ class Incident(Record):
     crime_numbers: list[str] = Field(
         default_factory=list, description="Crime numbers the incident log links to, whether or not exported.")
     log: list[LogEntry] = Field(default_factory=list, description="The incident log's entries, in log order.")
+    code_readings: list[CodeReading] = Field(
+        default_factory=list, description="The incident's force codes read through the force mapping.")
     non_crime_rationale: str | None = Field(
         default=None, description="The recorded reason a crime-related incident was not crimed.")
     sampling_weight: float | None = Field(default=None, gt=0)

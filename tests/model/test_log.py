@@ -45,3 +45,11 @@ def test_a_span_outside_the_log_names_the_field(span, where):
 def test_an_unknown_entry_kind_is_an_input_error():
     with pytest.raises(ValidationError, match="kind"):
         incident(log=[{"text": "x", "kind": "gossip"}])
+
+
+def test_force_codes_carry_their_shared_meanings():
+    found = incident(closing_code="DNC", code_readings=[{"field": "closing_code", "code": "DNC",
+                                                         "means": ["domestic_abuse", "no_crime"]}])
+    assert found.code_readings[0].means == ["domestic_abuse", "no_crime"]
+    with pytest.raises(ValidationError, match="means"):
+        incident(code_readings=[{"field": "closing_code", "code": "DNC", "means": ["nothing_much"]}])
