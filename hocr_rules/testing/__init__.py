@@ -26,14 +26,15 @@ from hocr_rules.testing.assertions import (OutcomeKey, as_incident, assert_breac
 from hocr_rules.testing.compliant import FRAGMENTS, compliant_incident_dicts, compliant_incidents
 from hocr_rules.testing.mutations import (MUTATIONS, Mutation, defective_incident_dicts, defective_incidents,
                                           mutation, register)
-from hocr_rules.testing.strategies import (cancellations, choices, clock_changes, crime_records, disclosures,
-                                           edition_starts, incident_dicts, incidents, instants, map_times, n100s,
-                                           offences, people, seconds_of, shift_times, timestamps, write)
+from hocr_rules.testing.strategies import (cancellations, choices, clock_changes, code_readings, crime_records,
+                                           disclosures, edition_starts, incident_dicts, incidents, instants,
+                                           log_entries, log_spans, map_times, n100s, offences, people, seconds_of,
+                                           shift_times, timestamps, write)
 
 __all__ = [
     # strategies for valid incidents and their parts
     "incidents", "incident_dicts", "people", "disclosures", "crime_records", "cancellations", "n100s",
-    "offences", "timestamps", "instants", "clock_changes", "edition_starts", "choices",
+    "log_entries", "log_spans", "code_readings", "offences", "timestamps", "instants", "clock_changes", "edition_starts", "choices",
     # times in incident dicts
     "seconds_of", "write", "shift_times", "map_times",
     # compliant incidents and single-defect mutations

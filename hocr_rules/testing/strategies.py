@@ -25,7 +25,8 @@ import annotated_types as at
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from hocr_rules.model.incident import Cancellation, CrimeRecord, Disclosure, Incident, N100Record, Person
+from hocr_rules.model.incident import (Cancellation, CodeReading, CrimeRecord, Disclosure, Incident, LogEntry,
+                                       N100Record, Person)
 from hocr_rules.model.timestamps import LONDON
 from hocr_rules.offences import Offence, OffenceTable
 from hocr_rules.testing.assertions import default_pack
@@ -272,11 +273,33 @@ def people(draw, person_id: str | None = None) -> dict:
 
 @st.composite
 def disclosures(draw, disclosure_id: str | None = None, person_ids: Iterable[str] = (),
-                near: float | None = None) -> dict:
-    """A disclosure whose victims and offenders are among `person_ids`."""
-    ids = list(person_ids)
+                near: float | None = None, log_texts: Iterable[str] = ()) -> dict:
+    """A disclosure whose victims and offenders are among `person_ids`, quoting (sometimes) a span of one of
+    the incident's log entries, whose texts are `log_texts`."""
+    ids, texts = list(person_ids), list(log_texts)
     return _record(draw, Disclosure, times_near(near), {"id": disclosure_id or identifiers("D"), "offence": offences(),
-                                                        "victims": _some(ids), "offenders": _some(ids)})
+                                                        "victims": _some(ids), "offenders": _some(ids),
+                                                        "log_span": st.none() | log_spans(texts) if texts else OMIT})
+
+
+@st.composite
+def log_spans(draw, log_texts: list[str]) -> dict:
+    """A span within one of the log entries whose texts are given."""
+    entry = draw(st.integers(0, len(log_texts) - 1))
+    start = draw(st.integers(0, len(log_texts[entry])))
+    return {"entry": entry, "start": start, "end": draw(st.none() | st.integers(start, len(log_texts[entry])))}
+
+
+@st.composite
+def log_entries(draw, near: float | None = None) -> dict:
+    """One entry of the incident log: any mix of time, author, text, kind and sequence, each sometimes absent."""
+    return _record(draw, LogEntry, times_near(near), {})
+
+
+@st.composite
+def code_readings(draw) -> dict:
+    """A force code with the meanings a mapping gave it (sometimes none)."""
+    return _record(draw, CodeReading, times_near(None), {})
 
 
 @st.composite
@@ -325,14 +348,17 @@ def incident_dicts(draw, start: float = DEFAULT_START, end: float = DEFAULT_END,
     references = draw(st.lists(identifiers("CR/"), unique=True, max_size=max_crime_records))
     n100_ids = draw(st.lists(identifiers("N"), unique=True, max_size=max_n100s if disclosure_ids else 0))
     kind = draw(st.sampled_from(choices(Incident, "kind")))
+    log = draw(st.lists(log_entries(t0), max_size=3))
+    texts = [entry.get("text", "").strip() for entry in log]
     return _record(draw, Incident, times_near(t0), {
         "id": identifiers("INC-"), "received_at": write(t0, draw(st.sampled_from(STYLES))), "kind": kind,
         "parent": identifiers("INC-") if kind == "secondary" else st.just(OMIT) | identifiers("INC-"),
         "people": st.tuples(*(people(p) for p in person_ids)).map(list),
-        "disclosures": st.tuples(*(disclosures(d, person_ids, t0) for d in disclosure_ids)).map(list),
+        "disclosures": st.tuples(*(disclosures(d, person_ids, t0, texts) for d in disclosure_ids)).map(list),
         "crime_records": st.tuples(*(crime_records(r, person_ids, disclosure_ids, t0)
                                      for r in references)).map(list),
-        "n100s": st.tuples(*(n100s(n, disclosure_ids, references, t0) for n in n100_ids)).map(list)})
+        "n100s": st.tuples(*(n100s(n, disclosure_ids, references, t0) for n in n100_ids)).map(list),
+        "log": log, "code_readings": st.lists(code_readings(), max_size=2)})
 
 
 def incidents(start: float = DEFAULT_START, end: float = DEFAULT_END, **sizes: int) -> st.SearchStrategy[Incident]:

@@ -15,12 +15,13 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import hocr_rules.testing as kit
-from hocr_rules.model.incident import Cancellation, CrimeRecord, Disclosure, Incident, N100Record, Person
+from hocr_rules.model.incident import (Cancellation, CodeReading, CrimeRecord, Disclosure, Incident, LogEntry,
+                                       N100Record, Person)
 from hocr_rules.model.timestamps import LONDON
 from hocr_rules.offences import OffenceTable
 from hocr_rules.testing import (FRAGMENTS, MUTATIONS, assert_breaches, assert_no_breach, assert_outcome,
-                                breaches_of, cancellations, clock_changes, compliant_incident_dicts, crime_records,
-                                default_pack, defective_incident_dicts, disclosures, incident_dicts, map_times,
+                                breaches_of, cancellations, clock_changes, code_readings, compliant_incident_dicts, crime_records,
+                                default_pack, defective_incident_dicts, disclosures, incident_dicts, log_entries, map_times,
                                 n100s, offences, outcomes_of, people, result_of, seconds_of, shift_times,
                                 timestamps, write)
 
@@ -58,7 +59,8 @@ def test_every_generated_part_validates_on_its_own(person, disclosure, cancellat
     N100Record.model_validate(n100)
 
 
-PARTS = {Person: people(), Disclosure: disclosures(person_ids=["P1", "P2"]), Cancellation: cancellations(),
+PARTS = {Person: people(), Disclosure: disclosures(person_ids=["P1", "P2"], log_texts=["he hit her", ""]),
+         LogEntry: log_entries(), CodeReading: code_readings(), Cancellation: cancellations(),
          CrimeRecord: crime_records(person_ids=["P1"], disclosure_ids=["D1"]),
          N100Record: n100s(disclosure_ids=["D1"], crime_references=["CR1"]), Incident: incident_dicts()}
 
