@@ -26,6 +26,11 @@ class Outcome:
     _message: str | None = field(default=None, repr=False)
     _facts: dict[str, Any] | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        """Short, and without the facts: an outcome printed in a test failure or a log names what was judged,
+        never the incident's personal data."""
+        return f"<{self.outcome} {self.rule.code} {self.subject_kind} {self.subject_id} of {self.incident}>"
+
     @property
     def reason(self) -> str:
         """Why not evaluable or not in scope. Finding the facts that left a rule undecided means probing it,

@@ -39,8 +39,12 @@ class CompiledVersion:
         return self.start.isoformat()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CompiledRule:
+    """A rule ready to run. It reads as its code wherever it is printed (`print(finding.rule)`,
+    `f"{finding.rule}"`) and compares equal to its code, as the testing kit's `OutcomeKey.rule` is a code: a
+    finding from the evaluator and a key from `hocr_rules.testing` name a rule the same way."""
+
     source: RuleFile
     path: Path
     versions: tuple[CompiledVersion, ...]
@@ -56,6 +60,23 @@ class CompiledRule:
     @property
     def code(self) -> str:
         return self.source.code
+
+    def __str__(self) -> str:
+        return self.code
+
+    def __format__(self, spec: str) -> str:
+        return format(self.code, spec)
+
+    def __repr__(self) -> str:
+        return f"<rule {self.code} {self.name}>"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return other == self.code
+        return self is other
+
+    def __hash__(self) -> int:
+        return hash(self.code)  # equal to its code, so hashed as its code
 
     @property
     def name(self) -> str:
