@@ -1,4 +1,4 @@
-"""`hocr schema`: the JSON Schemas of incident files and rule files, for editors and validators."""
+"""`hocr schema`: the JSON Schemas of incident files, rule files and profiles, for editors and validators."""
 
 from __future__ import annotations
 
@@ -8,18 +8,22 @@ from enum import Enum
 import typer
 
 from hocr_rules.model.incident import Incident
-from hocr_rules.rulebook.schema import RuleFile
+from hocr_rules.rulebook import json_schema
 
 
 class Which(str, Enum):
     incident = "incident"
     rules = "rules"
+    profile = "profile"
 
 
-def schema(which: Which = typer.Argument(..., help="incident or rules")) -> None:
-    """Print a JSON Schema: `incident` for input records, `rules` for rule files."""
-    model = Incident if which is Which.incident else RuleFile
-    document = model.model_json_schema(by_alias=True)
+def schema(which: Which = typer.Argument(..., help="incident, rules or profile")) -> None:
+    """Print a JSON Schema: `incident` for input records, `rules` for rule files, `profile` for force profiles.
+    The rule-file and profile schemas are the files shipped in schemas/ (draft-07, for editors)."""
+    if which.value in json_schema.SHIPPED:
+        typer.echo(json_schema.text(which.value), nl=False)
+        return
+    document = Incident.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["$id"] = f"https://hocr-rules.invalid/schema/{which.value}.json"
+    document["$id"] = "https://hocr-rules.invalid/schema/incident.json"
     typer.echo(json.dumps(document, indent=2, default=str))

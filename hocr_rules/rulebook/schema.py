@@ -84,8 +84,12 @@ class Example(Strict):
 
 
 class RuleFile(Strict):
-    code: str = Field(description="Short stable code: two capitals and two digits, never reused (TL01).")
-    name: str = Field(description="kebab-case name of the failure the rule flags (late-crime-record).")
+    # the patterns are checked by the validators below, with messages that say how to fix them; they are
+    # repeated in the JSON Schema for editors
+    code: str = Field(description="Short stable code: two capitals and two digits, never reused (TL01).",
+                      json_schema_extra={"pattern": CODE.pattern})
+    name: str = Field(description="kebab-case name of the failure the rule flags (late-crime-record).",
+                      json_schema_extra={"pattern": NAME.pattern})
     aliases: list[str] = Field(default_factory=list, description="Retired codes this rule replaces.")
     kind: Literal["finding", "derivation"] = "finding"
     title: str = Field(min_length=5)

@@ -11,8 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from hocr_rules.rulebook import yamlfile
-from hocr_rules.rulebook.pack import DEFAULT_RULES
 
 RUNNER = CliRunner()
 WIDE = {"COLUMNS": "1000"}  # rich wraps at the terminal width; wide enough that no finding or fact wraps
@@ -409,25 +407,7 @@ def test_schema_incident_is_a_json_schema_that_accepts_good_and_refuses_bad_inci
     assert list(validator.iter_errors({**CLEAN, "channel": "fax"}))
 
 
-def test_schema_rules_is_a_json_schema_that_accepts_a_bundled_rule_file():
-    result = hocr("schema", "rules")
-    assert result.exit_code == 0
-    schema = json.loads(result.stdout)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
-    data, _ = yamlfile.read(DEFAULT_RULES / "TL01-late-crime-record.yaml")
-    assert list(validator.iter_errors(data)) == []
-    assert list(validator.iter_errors({**data, "breach_whne": "x"}))
-
-
-def test_every_bundled_rule_file_passes_the_published_schema():
-    schema = json.loads(hocr("schema", "rules").stdout)
-    validator = jsonschema.Draft202012Validator(schema)
-    for path in sorted(DEFAULT_RULES.glob("*.yaml")):
-        if path.name == "parameters.yaml":
-            continue
-        data, _ = yamlfile.read(path)
-        assert [e.message for e in validator.iter_errors(data)] == [], path.name
+# the rule-file and profile schemas: tests/rulebook/test_json_schema.py
 
 
 def test_a_rule_file_the_published_schema_refuses_is_refused_by_the_loader_too(in_tmp):
