@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +14,9 @@ from cli.options import EXIT_ERROR, ProfileOption, RulesOption, load_pack, user_
 from hocr_rules.errors import HocrError
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.rulebook import case_reports
 from hocr_rules.rulebook.examples import cases, run_case
+from hocr_rules.rulebook.pack import PARAMETERS_FILE
 
 app = typer.Typer(help="The rule pack: list, show, test, and the facts rules use.", no_args_is_help=True)
 
@@ -32,18 +36,57 @@ def show(rule: Annotated[str, typer.Argument(help="Code, name or alias, e.g. TL0
     render.console().print(render.rule_detail(load_pack(rules, profile).find(rule)))
 
 
+class CaseFormat(str, Enum):
+    text = "text"
+    junit = "junit"
+    tap = "tap"
+
+
 @app.command("test")
 @user_errors
-def test(only: Annotated[list[str] | None, typer.Argument(help="Rule codes to test (default: all).")] = None,
-         rules: RulesOption = None, profile: ProfileOption = None) -> None:
-    """Run every rule's example cases, one line per case; exit 1 if any fails."""
-    evaluator = Evaluator(load_pack(rules, profile))
-    wanted = {evaluator.pack.find(code).code for code in only or []}
+def test(only: Annotated[list[str] | None, typer.Argument(
+             help="Rule codes, or rule files (each file's folder is loaded on top of the bundled pack, as "
+                  "pre-commit passes changed files; a parameters.yaml tests every rule of its folder). "
+                  "Default: all.", show_default=False)] = None,
+         rules: RulesOption = None, profile: ProfileOption = None,
+         output: Annotated[CaseFormat, typer.Option(
+             "--format", help="text (one line per case), junit (JUnit XML) or tap (TAP 14), for CI.")
+         ] = CaseFormat.text) -> None:
+    """Run every rule's example cases; exit 1 if any fails."""
+    codes, files = _targets(only or [])
+    folders = list(dict.fromkeys([*(rules or []), *(f.parent for f in files)]))
+    evaluator = Evaluator(load_pack(folders, profile))
+    wanted = {evaluator.pack.find(code).code for code in codes} | _rules_of(evaluator.pack, files)
     results = [run_case(evaluator, rule, index, example) for rule, index, example in cases(evaluator)
-               if not wanted or rule.code in wanted]
-    render.case_results(results, render.console())
+               if not (codes or files) or rule.code in wanted]
+    if output is CaseFormat.text:
+        render.case_results(results, render.console())
+    else:
+        typer.echo((case_reports.junit if output is CaseFormat.junit else case_reports.tap)(results), nl=False)
     if any(not r.passed for r in results):
         raise typer.Exit(1)
+
+
+def _targets(arguments: list[str]) -> tuple[list[str], list[Path]]:
+    """Split the arguments into rule codes and rule files (anything that names an existing file)."""
+    files = [Path(a) for a in arguments if Path(a).is_file()]
+    return [a for a in arguments if not Path(a).is_file()], files
+
+
+def _rules_of(pack, files: list[Path]) -> set[str]:
+    """The codes of the rules in these files; a folder's parameters.yaml stands for every rule of that folder."""
+    found = set()
+    for path in files:
+        path = path.resolve()
+        if path.name == PARAMETERS_FILE:
+            found |= {r.code for r in pack.rules if r.path.resolve().parent == path.parent}
+            continue
+        rule = next((r for r in pack.rules if r.path.resolve() == path), None)
+        if rule is None:
+            raise HocrError(f"{path}: not a rule file of the pack (a rule file is named <code>-<name>.yaml; "
+                            "is another file of its folder using its code?)")
+        found.add(rule.code)
+    return found
 
 
 @app.command("facts")
