@@ -203,6 +203,24 @@ def case_results(results, screen: Console) -> None:
     screen.print(f"{len(results) - failed} passed, {failed} failed")
 
 
+def rule_coverage(report, total: float, screen: Console) -> None:
+    """`hocr rules test --coverage`: per rule, the branches and conditions its examples exercised, then each
+    part never exercised, where it is in the rule file."""
+    table = Table(title="rule coverage", header_style="bold", title_justify="left")
+    for column, justify in (("rule", "left"), ("branches", "right"), ("conditions", "right"), ("covered", "right")):
+        table.add_column(column, justify=justify)
+    for r in report:
+        (branches, of_branches), (conditions, of_conditions) = r.count("branch"), r.count("condition")
+        table.add_row(r.rule, f"{branches}/{of_branches}", f"{conditions}/{of_conditions}", f"{r.percent:.1f} %")
+    screen.print(table)
+    for r in report:
+        for point in r.missed:
+            line = f":{point.line}" if point.line else ""
+            screen.print(f"  {r.rule} {point.where}{line}: [bold]{escape(point.text)}[/] never {point.side}",
+                         overflow="fold", highlight=False)
+    screen.print(f"rule coverage {total:.1f} % of {sum(len(r.points) for r in report)} branches and conditions")
+
+
 # ---------------------------------------------------------------- hocr audit, hocr sample, hocr sample-size
 def audit_report(doc: dict, out: IO[str] | None = None) -> None:
     """The audit document as an inspection report words it: a table per figure, each row with its sentence."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from hocr_rules.errors import HocrError
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.rulebook import case_reports
+from hocr_rules.rulebook.coverage import measure, total_percent
 from hocr_rules.rulebook.examples import cases, run_case
 from hocr_rules.rulebook.pack import PARAMETERS_FILE
 
@@ -51,8 +53,14 @@ def test(only: Annotated[list[str] | None, typer.Argument(
          rules: RulesOption = None, profile: ProfileOption = None,
          output: Annotated[CaseFormat, typer.Option(
              "--format", help="text (one line per case), junit (JUnit XML) or tap (TAP 14), for CI.")
-         ] = CaseFormat.text) -> None:
-    """Run every rule's example cases; exit 1 if any fails."""
+         ] = CaseFormat.text,
+         coverage: Annotated[bool, typer.Option(
+             "--coverage", help="Also show which branches and conditions of each rule its examples exercised "
+                                "(on stderr with --format junit or tap).")] = False,
+         fail_under: Annotated[float | None, typer.Option(
+             "--fail-under", help="Exit 1 if rule coverage is below this per cent (implies --coverage).",
+             show_default=False)] = None) -> None:
+    """Run every rule's example cases; exit 1 if any fails (or coverage is below --fail-under)."""
     codes, files = _targets(only or [])
     folders = list(dict.fromkeys([*(rules or []), *(f.parent for f in files)]))
     evaluator = Evaluator(load_pack(folders, profile))
@@ -63,7 +71,15 @@ def test(only: Annotated[list[str] | None, typer.Argument(
         render.case_results(results, render.console())
     else:
         typer.echo((case_reports.junit if output is CaseFormat.junit else case_reports.tap)(results), nl=False)
-    if any(not r.passed for r in results):
+    low = False
+    if coverage or fail_under is not None:
+        report = measure(evaluator, [r for r in evaluator.pack.rules if not (codes or files) or r.code in wanted])
+        total = total_percent(report)
+        render.rule_coverage(report, total, render.console(sys.stderr if output is not CaseFormat.text else None))
+        low = fail_under is not None and total < fail_under
+        if low:
+            render.error(HocrError(f"rule coverage {total:.1f} % is below --fail-under {fail_under:g} %"))
+    if low or any(not r.passed for r in results):
         raise typer.Exit(1)
 
 
