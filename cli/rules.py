@@ -65,15 +65,16 @@ def test(only: Annotated[list[str] | None, typer.Argument(
     folders = list(dict.fromkeys([*(rules or []), *(f.parent for f in files)]))
     evaluator = Evaluator(load_pack(folders, profile))
     wanted = {evaluator.pack.find(code).code for code in codes} | _rules_of(evaluator.pack, files)
+    chosen = [rule for rule in evaluator.pack.rules if not (codes or files) or rule.code in wanted]
     results = [run_case(evaluator, rule, index, example) for rule, index, example in cases(evaluator)
-               if not (codes or files) or rule.code in wanted]
+               if rule in chosen]
     if output is CaseFormat.text:
         render.case_results(results, render.console())
     else:
         typer.echo((case_reports.junit if output is CaseFormat.junit else case_reports.tap)(results), nl=False)
     low = False
     if coverage or fail_under is not None:
-        report = measure(evaluator, [r for r in evaluator.pack.rules if not (codes or files) or r.code in wanted])
+        report = measure(evaluator, chosen)
         total = total_percent(report)
         render.rule_coverage(report, total, render.console(sys.stderr if output is not CaseFormat.text else None))
         low = fail_under is not None and total < fail_under

@@ -13,19 +13,26 @@ the plugin costs nothing in projects that have none.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-#: A rule file's name: `<code>-<name>.yaml` (see hocr_rules.rulebook.schema).
-RULE_FILE_NAME = re.compile(r"^[A-Z]{2}[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*\.yaml$")
 _EVALUATORS = pytest.StashKey[dict]()
 
 
+@functools.cache
+def rule_file_name() -> re.Pattern:
+    """A rule file's name, `<code>-<name>.yaml`, from the patterns the rule-file schema checks."""
+    from hocr_rules.rulebook.schema import CODE, NAME
+
+    return re.compile(f"^{CODE.pattern.strip('^$')}-{NAME.pattern.strip('^$')}\\.yaml$")
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if RULE_FILE_NAME.match(file_path.name):
+    if file_path.suffix == ".yaml" and rule_file_name().match(file_path.name):
         return RuleExamples.from_parent(parent, path=file_path)
     return None
 
