@@ -16,11 +16,13 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Iterator, get_args, get_origin
+from operator import itemgetter
+from typing import Annotated, Callable, Iterator, get_args, get_origin
 
 from pydantic import ValidationError
 
 from hocr_rules.errors import HocrError, InputError
+from hocr_rules.intake.dates import DateFormats
 from hocr_rules.intake.mapping import TABLES, ForceMapping, Table
 from hocr_rules.intake.records import Read, check_codes, problems_of
 from hocr_rules.intake.tables import Sheet, inner_name, is_workbook, open_sheet, sheet_names
@@ -52,11 +54,12 @@ class TableCount:
 
 @dataclass
 class _Columns:
-    """How one table's cells become model fields: (field, cell index, kind) for each mapped column."""
+    """How one table's cells become model fields: (field, cell index, converter) for each mapped column; a
+    converter returns None for a cell it cannot read."""
 
     table: str
     names: dict[str, str]                          # field -> header, for naming the column in errors
-    plan: list[tuple[str, int, str]] = field(default_factory=list)
+    plan: list[tuple[str, int, Callable]] = field(default_factory=list)
     key: int = 0
 
 
@@ -67,6 +70,7 @@ class ExportReader:
                             "CSV or XLSX exports")
         self.mapping, self.offences = mapping, offences
         self.translate = Translator(mapping)
+        self.dates = DateFormats(mapping.date_formats, mapping.zone)
         self.context = {NAIVE_TIMEZONE: mapping.zone}
         self.counts: dict[str, TableCount] = {}
         self.unmapped_columns: dict[str, list[str]] = {}   # "file" or "file[sheet]" -> headers no field reads
@@ -134,7 +138,7 @@ class ExportReader:
             if model_field == key:
                 columns.key = index
             else:
-                columns.plan.append((model_field, index, _kind(model, model_field)))
+                columns.plan.append((model_field, index, self._converter(model_field, _kind(model, model_field))))
         used = {header.strip().casefold() for header in table.columns.values()}
         self.unmapped_columns[sheet.source] = [h for h in sheet.header if h and h.casefold() not in used]
         return columns
@@ -149,17 +153,26 @@ class ExportReader:
             source = staging.source(sheet.source, _Columns(name, columns.names, [
                 (model_field, position, kind) for position, (model_field, _, kind) in enumerate(columns.plan)]))
             rows = []
+            width = max([columns.key] + [index for _, index, _ in columns.plan]) + 1
+            take = itemgetter(*[index for _, index, _ in columns.plan]) if columns.plan else (lambda cells: ())
+            workbook = is_workbook(Path(sheet.source.split("[")[0]))
             try:
                 for number, cells in sheet.rows:
                     count.read += 1
-                    key = _cell(cells, columns.key)
+                    if len(cells) < width:
+                        cells = cells + [None] * (width - len(cells))
+                    key = cells[columns.key]
                     if key is None:
                         count.rejected += 1
                         yield InputError(sheet.source, number, None, [(
                             table_key_header(self.mapping, name), "empty: the row joins no record")])
                         continue
+                    kept = take(cells)
+                    kept = kept if isinstance(kept, tuple) else (kept,)
+                    if workbook:
+                        kept = tuple(map(_marshalable, kept))
                     rows.append((key.strip() if isinstance(key, str) else str(key), source, number,
-                                 marshal.dumps([_marshalable(_cell(cells, i)) for _, i, _ in columns.plan])))
+                                 marshal.dumps(kept)))
                     if len(rows) >= 10_000:
                         staging.insert(name, rows)
                         rows = []
@@ -229,41 +242,35 @@ class ExportReader:
             self.counts[table].rejected += n
         return InputError(source, number, key, problems)
 
-    def _record(self, columns: _Columns, cells: list, problems: list, where: str) -> dict:
-        """The model fields of one row: lists split, values mapped, times read; empty cells left out, so an
-        unknown stays unknown."""
+    def _converter(self, model_field: str, kind: str) -> Callable:
+        """How a cell becomes the field's value: lists split, values mapped, times read."""
+        if kind == "time":
+            return self.dates.read
+        value, separator = self.translate.value, self.mapping.list_separator
+        if kind == "list":
+            if model_field == "qualifiers":  # translated with the incident's code readings
+                return lambda cell: [item.strip() for item in _plain(cell).split(separator) if item.strip()]
+            return lambda cell: [value(model_field, item.strip()) for item in _plain(cell).split(separator)
+                                 if item.strip()]
+        if self.translate.maps(model_field):
+            return lambda cell: value(model_field, _plain(cell))
+        return _plain
+
+    def _record(self, columns: _Columns, cells: list | tuple, problems: list, where: str) -> dict:
+        """The model fields of one row; empty cells are left out, so an unknown stays unknown."""
         data: dict = {}
-        for model_field, index, kind in columns.plan:
-            value = cells[index] if index < len(cells) else None
-            if value is None:
+        width = len(cells)
+        for model_field, index, convert in columns.plan:
+            cell = cells[index] if index < width else None
+            if cell is None:
                 continue
-            if kind == "time":
-                value = self._time(value)
-                if value is None:
-                    problems.append((where + columns.names[model_field], f"'{cells[index]}' is not a date and "
-                                     f"time in the mapping's formats ({', '.join(self.mapping.date_formats)})"))
-                    continue
-            elif kind == "list":
-                items = [item.strip() for item in value.split(self.mapping.list_separator) if item.strip()]
-                value = items if model_field == "qualifiers" else [self.translate.value(model_field, i) for i in items]
-            else:
-                value = self.translate.value(model_field, value.strip())
+            value = convert(cell)
+            if value is None:
+                problems.append((where + columns.names[model_field], f"'{cell}' is not a date and time in the "
+                                 f"mapping's formats ({', '.join(self.mapping.date_formats)})"))
+                continue
             data[model_field] = value
         return data
-
-    def _time(self, value) -> datetime | None:
-        if isinstance(value, datetime):
-            return value
-        for layout in self.mapping.date_formats:
-            try:
-                if layout == "iso":
-                    if len(value) > 10:  # a date alone is not a time: never read as midnight
-                        return datetime.fromisoformat(value.strip())
-                else:
-                    return datetime.strptime(value.strip(), layout)
-            except ValueError:
-                continue
-        return None
 
     def _related(self, staging: "_Staging", table: str, key: str, origins: list, problems: list) -> list[dict]:
         columns = staging.columns[table]
@@ -332,7 +339,16 @@ def _cell(cells: list, index: int):
 
 
 def _marshalable(value):
-    return value.isoformat(sep=" ") if isinstance(value, datetime) else value
+    """A workbook's date cell, staged: marshal keeps no datetimes, and the tag keeps it a date cell."""
+    return ("datetime", value.isoformat()) if isinstance(value, datetime) else value
+
+
+def _plain(cell) -> str:
+    if cell.__class__ is str:
+        return cell.strip()
+    if isinstance(cell, tuple):  # a staged date cell in a text field: as Excel would show it
+        cell = datetime.fromisoformat(cell[1])
+    return cell.isoformat(sep=" ") if isinstance(cell, datetime) else str(cell)
 
 
 def _kind(model, name: str) -> str:

@@ -54,6 +54,7 @@ class StormReader:
         zone = mapping.zone if mapping else naive_timezone
         self.context = {NAIVE_TIMEZONE: zone} if zone else None
         self.prefixes = [(prefix.upper(), kind) for prefix, kind in self.mapping.storm.actions.items()]
+        self._any_prefix = tuple(prefix for prefix, _ in self.prefixes)
         self.unknown_fields: dict[str, int] = {}
 
     def read_one(self, path: Path) -> Iterator[Read]:
@@ -86,7 +87,7 @@ class StormReader:
                     actions[-1][1][2] += "\n" + line.strip()
             else:
                 cells = line.split("\t")
-                if [c.strip().lower() for c in cells] == _ACTION_COLUMNS:
+                if cells[0].strip().lower() == "date" and [c.strip().lower() for c in cells] == _ACTION_COLUMNS:
                     continue
                 if len(cells) < 5:
                     problems.append((f"line {number}", f"an action needs Date, Time, Text, AuthorId and Sequence "
@@ -154,6 +155,8 @@ class StormReader:
         """The entry's kind from its prefix; qualifiers and crime numbers in action text join the incident's."""
         text = entry["text"]
         upper = text[:40].upper()
+        if not upper.startswith(self._any_prefix):
+            return
         for prefix, kind in self.prefixes:
             if upper.startswith(prefix):
                 entry["kind"] = kind
@@ -181,12 +184,12 @@ def _logs(handle: IO[str]) -> Iterator[tuple[int, list[tuple[int, str]]]]:
 
 
 def _iso(day: str, time: str) -> str | None:
-    """dd/mm/yyyy and hh:mm[:ss] as an ISO time without offset (the mapping's zone is applied by the model)."""
-    if len(day) != 10 or day[2] != "/" or day[5] != "/" or not (day[:2] + day[3:5] + day[6:]).isdigit():
+    """dd/mm/yyyy and hh:mm[:ss] as an ISO time without offset (the mapping's zone is applied by the model,
+    which also refuses what is not a real date and time)."""
+    if len(day) != 10 or day[2] != "/" or day[5] != "/" or len(time) not in (5, 8) or time[2] != ":":
         return None
-    if len(time) not in (5, 8) or not time.replace(":", "").isdigit() or time[2] != ":":
-        return None
-    return f"{day[6:]}-{day[3:5]}-{day[:2]}T{time}"
+    iso = f"{day[6:]}-{day[3:5]}-{day[:2]}T{time}"
+    return iso if iso.isascii() else None
 
 
 def _naive(at: str | None) -> datetime | None:

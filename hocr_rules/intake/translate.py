@@ -33,6 +33,10 @@ class Translator:
         self.uncovered_codes: Counter = Counter()    # (code field, force code) -> incidents
         self.covered_codes: Counter = Counter()
 
+    def maps(self, field: str) -> bool:
+        """Whether the mapping translates this field's values."""
+        return field in self._values
+
     def value(self, field: str, raw: str) -> str:
         """The model value for a force value; a value the map does not list passes on as it is (the model
         refuses it if it is not a model value) and is counted."""
