@@ -78,28 +78,30 @@ class ExportReader:
     # ------------------------------------------------------------ files into tables
     def read(self, paths: list[Path]) -> Iterator[Read]:
         sheets: dict[str, list[Sheet]] = {}
+        given: set[str] = set()
         for path in paths:
             if not path.is_file():
                 yield InputError(str(path), None, None, [("file", "no such file")])
                 continue
             matched = self._tables_of(path)
             if not matched:
-                patterns = ", ".join(f"{name} '{t.file}'" for name, t in self._tables())
+                patterns = ", ".join(f"{name} {' or '.join(t.file)}" for name, t in self._tables())
                 yield InputError(str(path), None, None, [("file", f"matches no table of the mapping ({patterns})")])
                 continue
             for name, table in matched:
+                given.add(name)
                 try:
                     sheets.setdefault(name, []).append(self._open(path, table))
-                except InputError as error:
+                except InputError as error:  # a file that cannot be opened is reported; the others are read
                     yield error
-        if "incidents" not in sheets:
+        if "incidents" not in given:
             raise HocrError("no incidents table among the files given (the mapping reads it from files named "
-                            f"'{self.mapping.tables.incidents.file}')")
+                            f"{' or '.join(self.mapping.tables.incidents.file)})")
         with _Staging() as staging:
             for name, found in sheets.items():
                 if name != "incidents":
                     yield from self._stage(staging, name, found)
-            yield from self._incidents(staging, sheets["incidents"])
+            yield from self._incidents(staging, sheets.get("incidents", []))
             yield from self._unmatched(staging)
 
     def _tables(self) -> list[tuple[str, Table]]:
@@ -108,8 +110,9 @@ class ExportReader:
 
     def _tables_of(self, path: Path) -> list[tuple[str, Table]]:
         name = inner_name(path).lower()
-        matched = [(n, t) for n, t in self._tables() if fnmatch.fnmatch(name, t.file.lower())
-                   or fnmatch.fnmatch(path.name.lower(), t.file.lower())]
+        matched = [(n, t) for n, t in self._tables() if any(
+            fnmatch.fnmatch(name, pattern.lower()) or fnmatch.fnmatch(path.name.lower(), pattern.lower())
+            for pattern in t.file)]
         if len(matched) > 1 and not is_workbook(path):
             raise HocrError(f"{path}: matches the tables {', '.join(n for n, _ in matched)} of the mapping; "
                             "give each table a file pattern of its own")

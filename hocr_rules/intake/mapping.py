@@ -50,10 +50,16 @@ class Strict(BaseModel):
 class Table(Strict):
     """One table of the export: which files hold it and which column holds each model field."""
 
-    file: str = Field(min_length=1, description="File name pattern (shell glob, e.g. 'incidents*.csv*'), matched "
-                                                "against the name of each file given; .gz files are read through.")
+    file: list[str] = Field(min_length=1, description="File name patterns (shell globs, e.g. 'incidents*.csv*'), "
+                                                       "matched against the name of each file given; .gz files are "
+                                                       "read through. One pattern may be given as a string.")
     sheet: str | None = Field(default=None, description="For a workbook (.xlsx): the sheet holding this table.")
     columns: dict[str, str] = Field(description="Model field -> the column header holding it.")
+
+    @field_validator("file", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        return [value] if isinstance(value, str) else value
 
 
 class Tables(Strict):

@@ -116,8 +116,6 @@ class StormReader:
             self._kind(entry, data)
             log.append(entry)
             entry_lines.append(number)
-        if problems:
-            return InputError(source, first, log_number, problems)
         codes = {f: data[f] for f in ("initial_classification", "final_classification", "result_codes",
                                       "qualifiers") if data.get(f)}
         data["qualifiers"] = self.translate.qualifiers(data.get("qualifiers", []))
@@ -126,8 +124,9 @@ class StormReader:
         try:
             incident = _VALIDATOR.validate_python(data, context=self.context)
         except ValidationError as error:
-            return InputError(source, first, log_number, [(_printed(field, entry_lines), message)
-                                                          for field, message in problems_of(error)])
+            problems += [(_printed(field, entry_lines), message) for field, message in problems_of(error)]
+        if problems:  # every problem of the log at once, not the first only
+            return InputError(source, first, log_number, problems)
         return check_codes(self.offences, incident, source, first)
 
     def _incident(self, header: dict[str, str], problems: list, first: int) -> tuple[dict, str | None]:
