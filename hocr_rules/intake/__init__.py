@@ -22,7 +22,7 @@ from hocr_rules.offences import OffenceTable
 __all__ = ["CHUNK", "Accepted", "Intake", "Read"]
 
 _JSON = (".json", ".jsonl", ".ndjson")
-_TABULAR = (".csv", ".tsv", ".xlsx", ".xlsm", ".csv.gz", ".tsv.gz", ".xlsx.gz", ".txt.gz")
+_TABULAR = (".csv", ".tsv", ".xlsx", ".xlsm", ".csv.gz", ".tsv.gz", ".xlsx.gz")
 
 
 class Intake:

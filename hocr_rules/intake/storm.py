@@ -4,7 +4,10 @@ Each log is a block of header fields (`Log Number`, `Date`, `Time`, `Status`, `R
 `Source`, `Initial Classification`, `Final Classification`, one `Name:<TAB>value` a line) and then an
 `Actions` table (`Date`, `Time`, `Text`, `AuthorId`, `Sequence`) whose rows are the log's entries; disposal
 codes, qualifiers and crime numbers appear as action text with a prefix the force mapping names. A line
-without a tab inside the actions continues the previous action's text (the print wraps long remarks).
+without a tab inside the actions continues the previous action's text (the print wraps long remarks). The
+`Message` (the call as first taken) becomes the first log entry, at the log's own Date and Time, since that is
+when it was written; `Status` has no field in the model and is not kept. An entry has a kind only when its text
+carries one of the mapping's prefixes: the print says nothing of the others.
 
 No library reads this print, and it is line-oriented and fixed in shape, so the reader is written here with
 plain string operations (no regular expressions run on the text). One log is held at a time. A log with a bad

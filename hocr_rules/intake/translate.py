@@ -31,7 +31,6 @@ class Translator:
         self._lists = {field: [item.codes for item in lists] for field, lists in mapping.codes.items()}
         self.uncovered_values: Counter = Counter()   # (field, force value) -> rows
         self.uncovered_codes: Counter = Counter()    # (code field, force code) -> incidents
-        self.covered_codes: Counter = Counter()
 
     def maps(self, field: str) -> bool:
         """Whether the mapping translates this field's values."""
@@ -81,7 +80,5 @@ class Translator:
                 means = self.means(code_field, code, day) if day else None
                 if means is None:
                     self.uncovered_codes[(code_field, code)] += 1
-                else:
-                    self.covered_codes[(code_field, code)] += 1
                 found.append({"field": code_field, "code": code, "means": means or []})
         return found
