@@ -226,20 +226,21 @@ class ExportReader:
             received = data.get("received_at")
             data["code_readings"] = self.translate.readings(codes, received if isinstance(received, datetime)
                                                             else None)
-        if not problems:
-            try:
-                incident = _VALIDATOR.validate_python(data, context=self.context)
-            except ValidationError as error:
-                problems = [self._locate(field, message, columns, origins, staging)
-                            for field, message in problems_of(error)]
-            else:
-                read = check_codes(self.offences, incident, source, number)
-                if not isinstance(read, InputError):
-                    count.used += 1
-                    for table, n in used.items():
-                        self.counts[table].used += n
-                    return read
-                problems = [self._locate(f, m, columns, origins, staging) for f, m in read.problems]
+        try:
+            incident = _VALIDATOR.validate_python(data, context=self.context)
+        except ValidationError as error:  # every problem of the incident at once; a cell already named, once
+            named = {field for field, _ in problems}
+            problems += [located for located in (self._locate(field, message, columns, origins, staging)
+                                                 for field, message in problems_of(error)) if located[0] not in named]
+        else:
+            read = check_codes(self.offences, incident, source, number)
+            if isinstance(read, InputError):
+                problems += [self._locate(f, m, columns, origins, staging) for f, m in read.problems]
+            elif not problems:
+                count.used += 1
+                for table, n in used.items():
+                    self.counts[table].used += n
+                return read
         count.rejected += 1
         for table, n in used.items():
             self.counts[table].rejected += n

@@ -93,17 +93,19 @@ def test_an_uncovered_code_or_qualifier_is_kept_without_meaning_and_counted(tmp_
 def test_a_bad_row_is_reported_with_file_row_and_column_and_the_rest_is_read(tmp_path):
     incidents = table(tmp_path / "incidents.csv", INCIDENTS, [
         incident("A"), incident("B", "14/03/2025"), incident("C", Source="PIGEON")])
-    log = table(tmp_path / "log-entries.csv", LOG, [["A", "yesterday", "CH1", "TEXT", "RMK", "1"]])
+    log = table(tmp_path / "log-entries.csv", LOG, [["A", "yesterday", "CH1", "TEXT", "RMK", "1"],
+                                                     ["A", "14/03/2025 23:20:00", "CH1", "TEXT", "GOSSIP", "2"]])
     items, intake = read(incidents, log)
     errors = {item.record: item for item in items if isinstance(item, InputError)}
     assert sorted(errors) == ["A", "B", "C"]
-    assert errors["A"].problems[0][0] == f"{log} row 2: Entry Time"
+    assert [field for field, _ in errors["A"].problems] == [f"{log} row 2: Entry Time", f"{log} row 3: Entry Type"]
     assert (errors["B"].source, errors["B"].line, errors["B"].problems[0][0]) == (str(incidents), 3, "Created")
+    assert len(errors["B"].problems) == 1   # the unreadable time, not also "Created: field required"
     assert "not a date and time" in errors["B"].problems[0][1]   # a date alone is never read as midnight
     assert errors["C"].problems[0][0] == "Source"
     counts = intake.table_counts()
     assert "incidents: 3 rows read = 0 used + 3 rejected" in counts
-    assert "log_entries: 1 rows read = 0 used + 1 rejected" in counts
+    assert "log_entries: 2 rows read = 0 used + 2 rejected" in counts
 
 
 def test_rows_that_join_no_incident_are_reported_never_dropped(tmp_path):
