@@ -10,15 +10,16 @@ from typing import Annotated, Optional
 import typer
 
 from cli import render
+from cli.intake import open_reads
+from cli.options import MappingOption
 from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
-                         naive_zone, user_errors)
+                         user_errors)
 from hocr_rules.audit import html, report
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, METHODS
 from hocr_rules.audit.sampling import read_judgements
 from hocr_rules.audit.tally import CATEGORIES, AuditError, Tally, with_incidents
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import InputError
-from hocr_rules.intake import Intake
 from hocr_rules.screening import Summary
 
 
@@ -50,6 +51,7 @@ def audit(
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
+    mapping: MappingOption = None,
 ) -> None:
     """Recording rates with confidence intervals, timeliness, N100 and cancellation figures, as an inspection
     reports them. Exit 0: figures produced; 2: usage error, or records rejected (the rest are still counted)."""
@@ -66,7 +68,7 @@ def audit(
     engine = Evaluator(pack)
     tally = Tally(engine.offences, judged, [rule.code for rule in pack.rules])
     summary = Summary()
-    reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
+    reads = open_reads(files, engine.offences, assume_london, mapping, summary)
     with render.progress() as tick:
         for item in with_incidents(reads, engine, summary, strict):
             if isinstance(item, InputError):

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 
 from cli import render
+from cli.intake import open_reads
+from cli.options import MappingOption
 from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption,
-                         load_pack, naive_zone, user_errors)
+                         load_pack, user_errors)
 from hocr_rules.engine.engines import build_engine
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE
 from hocr_rules.errors import InputError
 from hocr_rules.findings import FORMATS, FindingsWriter
-from hocr_rules.intake import Intake
 from hocr_rules.screening import Summary, screen
 
 
@@ -32,6 +33,7 @@ def check(
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
+    mapping: MappingOption = None,
     engine_name: Annotated[str, typer.Option(
         "--engine", help="default (our evaluator), durable (durable-rules, in worker processes), or both "
                          "(compare them; any disagreement is an error).")] = "default",
@@ -49,7 +51,7 @@ def check(
     engine = build_engine(engine_name, pack, workers)
     include = frozenset({BREACH, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH})
     summary = Summary()
-    reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
+    reads = open_reads(files, engine.offences, assume_london, mapping, summary)
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if fmt == "table":

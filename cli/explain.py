@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.options import AssumeLondonOption, ProfileOption, RulesOption, load_pack, naive_zone, user_errors
+from cli.intake import open_reads
+from cli.options import MappingOption
+from cli.options import AssumeLondonOption, ProfileOption, RulesOption, load_pack, user_errors
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import HocrError, InputError
-from hocr_rules.intake import Intake
 
 
 @user_errors
@@ -20,10 +21,11 @@ def explain(
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
+    mapping: MappingOption = None,
 ) -> None:
     """Show what every rule said about one incident, what did not apply and why, with citations and facts."""
     engine = Evaluator(load_pack(rules, profile))
-    for item in Intake(engine.offences, naive_zone(assume_london)).read_one(file):
+    for item in open_reads([file], engine.offences, assume_london, mapping):
         if isinstance(item, InputError):
             if item.record == incident:
                 raise item

@@ -23,6 +23,9 @@ RulesOption = Annotated[Optional[list[Path]], typer.Option(
                     "Default: the bundled pack.", show_default=False)]
 ProfileOption = Annotated[Optional[Path], typer.Option(
     "--profile", help="Force profile (YAML): parameter overrides and disabled rules.", show_default=False)]
+MappingOption = Annotated[Optional[Path], typer.Option(
+    "--mapping", help="Force mapping (YAML) for CSV/XLSX exports and STORM prints: tables and columns, date formats, "
+                      "value maps and dated code lists (draft one with `hocr mapping init`).", show_default=False)]
 AssumeLondonOption = Annotated[bool, typer.Option(
     "--assume-london", help="Read timestamps without a time zone as Europe/London instead of rejecting them.")]
 

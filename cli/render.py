@@ -291,3 +291,26 @@ def sample_size(n: int, expected: float, margin: float, confidence: float, popul
     fpc = f", from a population of {population:,} (finite population correction)" if population else ""
     console().print(f"[bold]{n}[/] reports to audit for a rate near {expected * 100:g} % within "
                     f"+/- {margin * 100:g} points at {confidence * 100:g} % confidence{fpc}")
+
+
+def mapping_check(force: str, read: int, rejected: int, tables: list[str], unmapped: dict[str, list[str]],
+                  values: dict, codes: dict, errors: list[InputError]) -> None:
+    """`hocr mapping check`: what the mapping leaves out, with counts, most frequent first."""
+    screen = console()
+    screen.print(f"[bold]{escape(force)}[/]: {read} records read, {rejected} rejected")
+    for line in tables:
+        screen.print(f"  {escape(line)}")
+    for source, columns in sorted(unmapped.items()):
+        screen.print(f"[yellow]unmapped[/] {escape(source)}: {escape(', '.join(columns))}")
+    for title, counts in (("values not covered by `values`", values), ("codes not covered by `codes`", codes)):
+        if counts:
+            table = Table(title=title, header_style="bold", title_justify="left")
+            for column in ("field", "force value", "count"):
+                table.add_column(column, justify="right" if column == "count" else "left", overflow="fold")
+            for (field, value), count in counts.most_common():
+                table.add_row(escape(field), escape(value), f"{count:,}")
+            screen.print(table)
+    for problem in errors:
+        rejection(problem)
+    if not (unmapped or values or codes or rejected):
+        screen.print("[green]every column is mapped and every value and code is covered[/]")

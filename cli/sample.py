@@ -9,8 +9,10 @@ from typing import Annotated, Optional
 import typer
 
 from cli import render
+from cli.intake import open_reads
+from cli.options import MappingOption
 from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
-                         naive_zone, user_errors)
+                         user_errors)
 from hocr_rules.audit import sampling
 from hocr_rules.audit.sample_size import sample_size as needed
 from hocr_rules.audit.tally import AuditError, disclosure_cases, incident_category, incident_outcome, with_incidents
@@ -18,7 +20,6 @@ from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.engine.outcomes import BREACH
 from hocr_rules.errors import InputError
 from hocr_rules.facts.view import IncidentView
-from hocr_rules.intake import Intake
 from hocr_rules.screening import Summary
 
 STRATA = ("category", "channel")
@@ -38,6 +39,7 @@ def sample(
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
+    mapping: MappingOption = None,
 ) -> None:
     """Draw a reproducible (stratified) random sample of incidents for auditors to judge by hand.
 
@@ -48,7 +50,7 @@ def sample(
     pack = load_pack(rules, profile)
     engine = Evaluator(pack)
     summary = Summary()
-    reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
+    reads = open_reads(files, engine.offences, assume_london, mapping, summary)
 
     def rows():
         for item in with_incidents(reads, engine, summary, strict):

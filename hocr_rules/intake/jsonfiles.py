@@ -1,4 +1,4 @@
-"""Reading incident files: JSON Lines, JSON (one incident or an array), or standard input, one record at a time.
+"""The JSON reader: JSON Lines, JSON (one incident or an array), or standard input, one record at a time.
 
 Audit exports run to hundreds of thousands of incidents, so nothing is read whole: JSON Lines go line by
 line, and a JSON array is decoded one element at a time from a sliding buffer. Every record comes out either
@@ -11,49 +11,29 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import re
 import sys
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, NamedTuple
-from zoneinfo import ZoneInfo
+from typing import IO, Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
 from hocr_rules.errors import InputError
+from hocr_rules.intake.records import Read, check_codes, rejection
 from hocr_rules.model.incident import Incident
-from hocr_rules.model.timestamps import NAIVE_TIMEZONE
-from hocr_rules.offences import OffenceTable, UnknownOffenceCode
+from hocr_rules.offences import OffenceTable
 
 CHUNK = 1 << 16
 _BOM = b"\xef\xbb\xbf"
-_LOCATED = re.compile(r"^([A-Za-z_][\w.]*): (.+)$", re.S)
-_WITHIN_RECORD = re.compile(r"at line (\d+) column (\d+)")
 _DECODER = json.JSONDecoder()
 #: `Incident.model_validate_json` without its Python wrapper, which costs a tenth of the validation itself
 _VALIDATOR = Incident.__pydantic_validator__
 
 
-class Accepted(NamedTuple):
-    """A valid incident and where it was read (a named tuple: one is made for every record read)."""
+class JsonReader:
+    """Turns JSON files into accepted incidents and reported rejections, never silently dropping one."""
 
-    incident: Incident
-    source: str
-    line: int
-
-
-Read = Accepted | InputError
-
-
-class Intake:
-    """Turns files into accepted incidents and reported rejections, never silently dropping one."""
-
-    def __init__(self, offences: OffenceTable | None = None, naive_timezone: ZoneInfo | None = None):
-        self.offences = offences or OffenceTable.load()
-        self.context = {NAIVE_TIMEZONE: naive_timezone} if naive_timezone else None
-
-    def read(self, names: list[str]) -> Iterator[Read]:
-        for name in names:
-            yield from self.read_one(name)
+    def __init__(self, offences: OffenceTable, context: dict | None):
+        self.offences, self.context = offences, context
 
     def read_one(self, name: str) -> Iterator[Read]:
         if name == "-":
@@ -149,49 +129,16 @@ class Intake:
         try:
             incident = _VALIDATOR.validate_json(text, context=self.context)
         except ValidationError as error:
-            return _rejection(error, source, line, _id_of_json(text))
-        return self._check_codes(incident, source, line)
+            return rejection(error, source, line, _id_of_json(text))
+        return check_codes(self.offences, incident, source, line)
 
     def _validate(self, item: Any, source: str, line: int) -> Read:
         try:
             incident = Incident.model_validate(item, context=self.context)
         except ValidationError as error:
             record = item.get("id") if isinstance(item, dict) else None
-            return _rejection(error, source, line, record if isinstance(record, str) else None)
-        return self._check_codes(incident, source, line)
-
-    def _check_codes(self, incident: Incident, source: str, line: int) -> Read:
-        """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass."""
-        if self.offences.knows_all([d.offence for d in incident.disclosures] +
-                                   [c.offence for c in incident.crime_records]):
-            return Accepted(incident, source, line)
-        problems = []
-        for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
-            for index, record in enumerate(records):
-                try:
-                    self.offences.lookup(record.offence)
-                except UnknownOffenceCode as error:
-                    problems.append((f"{group}.{index}.offence", str(error)))
-        if problems:
-            return InputError(source, line, incident.id, problems)
-        return Accepted(incident, source, line)
-
-
-def _rejection(error: ValidationError, source: str, line: int, record: str | None) -> InputError:
-    problems = []
-    for item in error.errors(include_url=False, include_input=False):
-        field = ".".join(str(part) for part in item["loc"]) or "record"
-        message = item["msg"].removeprefix("Value error, ")
-        located = _LOCATED.match(message)
-        if field == "record" and located:  # whole-record checks name their field first: "crime_records.0.victim: ..."
-            field, message = located.group(1), located.group(2)
-        if item["type"] == "json_invalid" and "unicode" in message:
-            field, message = "file", "this line is not UTF-8 text"
-        elif item["type"] == "json_invalid":
-            # pydantic counts lines within the record; the record's own line is already given
-            field, message = "json", _WITHIN_RECORD.sub(r"at column \2", message)
-        problems.append((field, message))
-    return InputError(source, line, record, problems)
+            return rejection(error, source, line, record if isinstance(record, str) else None)
+        return check_codes(self.offences, incident, source, line)
 
 
 def _id_of_json(text: str) -> str | None:

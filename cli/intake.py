@@ -1,0 +1,29 @@
+"""Opening a command's inputs: JSON files, STORM prints, or a tabular export read through `--mapping`.
+
+One place, so that `check`, `audit`, `sample` and `explain` read exports the same way and the summary carries
+each export table's reconciliation (rows read = used + rejected).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from cli.options import naive_zone
+from hocr_rules.intake import Intake, Read
+from hocr_rules.intake.mapping import load_mapping
+from hocr_rules.offences import OffenceTable
+from hocr_rules.screening import Summary
+
+
+def open_reads(files: list[str], offences: OffenceTable, assume_london: bool, mapping: Path | None,
+               summary: Summary | None = None) -> Iterator[Read]:
+    """The records of `files`; the mapping is loaded now, so that a bad mapping stops the command at once."""
+    intake = Intake(offences, naive_zone(assume_london), load_mapping(mapping) if mapping else None)
+    return _reads(intake, files, summary)
+
+
+def _reads(intake: Intake, files: list[str], summary: Summary | None) -> Iterator[Read]:
+    yield from intake.read(files)
+    if summary is not None:
+        summary.notes.extend(intake.table_counts())

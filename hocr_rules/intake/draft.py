@@ -1,0 +1,103 @@
+"""A first draft of a force mapping from the headers an export has (`hocr mapping init`).
+
+A guess, for a person to correct: each file (or workbook sheet) is given the table its name suggests, each
+column the model field whose name is closest (a few common export names are known), and every column left over
+is listed in a comment so that nothing is silently ignored. `hocr mapping check` then says what is still
+missing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from hocr_rules.intake.mapping import TABLES, mappable_fields
+from hocr_rules.intake.storm import is_storm
+from hocr_rules.intake.tables import inner_name, is_workbook, open_sheet, sheet_names
+
+#: words in a file or sheet name -> the table it most likely holds
+_TABLE_WORDS = [("cancel", "cancellations"), ("n100", "n100s"), ("log", "log_entries"), ("entr", "log_entries"),
+                ("action", "log_entries"), ("people", "people"), ("person", "people"), ("victim", "people"),
+                ("disclos", "disclosures"), ("crime", "crimes"), ("incident", "incidents"), ("storm", "incidents")]
+#: common export column names (lower case, letters only) -> model field
+_INCIDENT_KEYS = {"incidentnumber", "incidentno", "incidentref", "incidentid", "lognumber", "logno"}
+_SYNONYMS = {"created": "received_at", "createdat": "received_at", "received": "received_at", "date": "received_at",
+             "source": "channel", "contactmethod": "channel", "openingcode": "opening_code",
+             "closingcode": "closing_code", "resultcode": "result_codes", "resultcodes": "result_codes",
+             "linkedcrimes": "crime_numbers", "crimenumbers": "crime_numbers", "entrytime": "at", "time": "at",
+             "operator": "author", "authorid": "author", "entrytext": "text", "remarks": "text", "entrytype": "kind",
+             "seq": "sequence", "crimeref": "reference", "crimenumber": "reference", "hocode": "offence",
+             "homeofficecode": "offence", "daterecorded": "recorded_at", "ccode": "code", "personref": "id",
+             "victimref": "victim", "decided": "decided_at", "decidedby": "decided_by",
+             "relationship": "relationship_to_offender"}
+
+
+def draft_mapping(files: list[Path]) -> str:
+    lines = ["# yaml-language-server: $schema=https://raw.githubusercontent.com/hocr-rules/hocr-rules/main/schemas/"
+             "mapping.schema.json",
+             "# A DRAFT from the headers of the files given: check every guess, map the values and codes,",
+             "# then run `hocr mapping check THIS-FILE FILE...`.",
+             "force: CHANGE ME", "timezone: Europe/London", 'date_formats: ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", iso]',
+             "tables:"]
+    storm = []
+    seen: set[str] = set()
+    for path in files:
+        if not is_workbook(path) and is_storm(path):
+            storm.append(path.name)
+            continue
+        for sheet in sheet_names(path) if is_workbook(path) else [None]:
+            table = _table_of(sheet or inner_name(path))
+            header = open_sheet(path, sheet).header
+            if table in seen:
+                lines.append(f"  # {path.name}{f' [{sheet}]' if sheet else ''}: another '{table}' table? "
+                             f"columns: {', '.join(header)}")
+                continue
+            seen.add(table)
+            lines += [f"  {table}:", f'    file: "{path.name}"'] + ([f'    sheet: "{sheet}"'] if sheet else [])
+            lines.append("    columns:")
+            left = []
+            for column, field in _columns(table, header):
+                if field:
+                    lines.append(f'      {field}: "{column}"')
+                else:
+                    left.append(column)
+            if left:
+                lines.append(f"      # not mapped: {', '.join(left)}")
+    if storm:
+        lines.append(f"  # STORM prints ({', '.join(storm)}) need no tables: their layout is fixed")
+    lines += ["values: {}   # force value -> model value, e.g. channel: {\"999\": emergency_call}",
+              "codes: {}    # dated code lists, e.g. closing_code: [{from: 2020-01-01, note: ..., codes: {DOM: "
+              "[domestic_abuse]}}]", ""]
+    return "\n".join(lines)
+
+
+def _table_of(name: str) -> str:
+    lowered = name.lower()
+    for word, table in _TABLE_WORDS:
+        if word in lowered:
+            return table
+    return "incidents"
+
+
+def _columns(table: str, header: list[str]) -> list[tuple[str, str | None]]:
+    """Each column with the field it most likely fills, each field used once, the joining field first."""
+    fields = mappable_fields(table)
+    key = TABLES[table][1]
+    taken: set[str] = set()
+    found = []
+    for column in header:
+        plain = "".join(c for c in column.lower() if c.isalnum())
+        guess = _SYNONYMS.get(plain)
+        if plain in _INCIDENT_KEYS:
+            guess = "id" if table == "incidents" else key
+        elif guess == "reference" and table == "cancellations":
+            guess = key
+        if guess not in fields:
+            close = difflib.get_close_matches(plain, [f.replace("_", "") for f in fields], n=1, cutoff=0.8)
+            guess = next((f for f in fields if close and f.replace("_", "") == close[0]), None)
+        if guess in taken:
+            guess = None
+        if guess:
+            taken.add(guess)
+        found.append((column, guess))
+    return found

@@ -1,0 +1,221 @@
+"""Reading tabular exports through a force mapping: CSV in its saved shapes (BOM, Windows-1252, any delimiter),
+gzip, XLSX; tables joined on keys in any order; dated code lists; every bad row reported with file, row and
+column, rows joining nothing reported, and each table reconciled (rows read = used + rejected)."""
+
+import csv
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hocr_rules.errors import HocrError, InputError
+from hocr_rules.intake import Accepted, Intake
+from hocr_rules.intake.mapping import load_mapping
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "exports"
+MAPPING = load_mapping(EXAMPLES / "exampleshire.mapping.yaml")
+INCIDENTS = ["Incident Number", "Created", "Source", "Opening Code", "Closing Code", "Qualifiers",
+             "Initial Classification", "Final Classification", "Result Codes", "Linked Crimes", "Non-Crime Rationale"]
+LOG = ["Incident Number", "Entry Time", "Operator", "Entry Text", "Entry Type", "Seq"]
+CRIMES = ["Incident Number", "Crime Ref", "HO Code", "Date Recorded", "Status", "Victim Ref", "Flags"]
+
+
+def incident(number: str, created: str = "14/03/2025 23:12:40", closing: str = "DOM", **cells) -> list[str]:
+    row = dict(zip(INCIDENTS, [number, created, "999", "ASSAULT", closing, "DA", "ASSAULT", "DOMESTIC - NO CRIME",
+                               "NFA", "", ""]))
+    row.update(cells)
+    return [row[column] for column in INCIDENTS]
+
+
+def table(path: Path, header: list[str], rows: list[list[str]], encoding="utf-8", delimiter=",") -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def read(*paths: Path) -> tuple[list, Intake]:
+    intake = Intake(mapping=MAPPING)
+    return list(intake.read([str(p) for p in paths])), intake
+
+
+def accepted(items) -> dict:
+    return {item.incident.id: item.incident for item in items if isinstance(item, Accepted)}
+
+
+def test_the_log_joins_its_incident_whatever_the_row_order(tmp_path):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("B")])
+    log = table(tmp_path / "log-entries.csv", LOG, [
+        ["B", "14/03/2025 23:20:00", "PC1", "B FIRST", "RMK", "1"],
+        ["A", "14/03/2025 23:13:00", "CH1", "A FIRST", "RMK", "1"],
+        ["B", "14/03/2025 23:30:00", "PC1", "B SECOND", "DSP", "2"]])
+    items, intake = read(incidents, log)
+    found = accepted(items)
+    assert [e.text for e in found["B"].log] == ["B FIRST", "B SECOND"]
+    assert [e.kind for e in found["B"].log] == ["remark", "disposal"]
+    assert [e.text for e in found["A"].log] == ["A FIRST"]
+    assert found["A"].log[0].at.isoformat() == "2025-03-14T23:13:00+00:00"
+    assert "log_entries: 3 rows read = 3 used + 0 rejected" in intake.table_counts()
+
+
+def test_a_code_means_what_it_meant_on_the_incidents_date(tmp_path):
+    """Exampleshire's DOM was a crime-related incident until March 2025, and 'domestic - no crime' after."""
+    items, _ = read(table(tmp_path / "incidents.csv", INCIDENTS, [
+        incident("BEFORE", "31/03/2025 23:59:59"), incident("AFTER", "01/04/2025 00:00:00")]))
+    means = {i: {(r.field, r.code): r.means for r in inc.code_readings} for i, inc in accepted(items).items()}
+    assert means["BEFORE"][("closing_code", "DOM")] == ["domestic_abuse", "crime_related_incident"]
+    assert means["AFTER"][("closing_code", "DOM")] == ["domestic_abuse", "no_crime"]
+
+
+def test_the_change_date_is_the_local_date_not_utc(tmp_path):
+    """00:30 on 1 April 2025 in London (BST from 30 March) is still 31 March in UTC: the force's date counts."""
+    items, _ = read(table(tmp_path / "incidents.csv", INCIDENTS, [incident("EARLY", "01/04/2025 00:30:00")]))
+    [found] = accepted(items).values()
+    assert found.received_at.utcoffset().total_seconds() == 3600
+    assert {(r.field, r.code): r.means for r in found.code_readings}[("closing_code", "DOM")] == [
+        "domestic_abuse", "no_crime"]
+
+
+def test_an_uncovered_code_or_qualifier_is_kept_without_meaning_and_counted(tmp_path):
+    items, intake = read(table(tmp_path / "incidents.csv", INCIDENTS, [
+        incident("A", closing="NEWCODE", Qualifiers="DA;ZZ")]))
+    [found] = accepted(items).values()
+    readings = {(r.field, r.code): r.means for r in found.code_readings}
+    assert readings[("closing_code", "NEWCODE")] == [] and readings[("qualifier", "ZZ")] == []
+    assert found.qualifiers == ["domestic_abuse"]
+    translate = intake.readers[0].translate
+    assert translate.uncovered_codes[("closing_code", "NEWCODE")] == 1
+    assert translate.uncovered_values[("qualifiers", "ZZ")] == 1
+
+
+def test_a_bad_row_is_reported_with_file_row_and_column_and_the_rest_is_read(tmp_path):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [
+        incident("A"), incident("B", "14/03/2025"), incident("C", Source="PIGEON")])
+    log = table(tmp_path / "log-entries.csv", LOG, [["A", "yesterday", "CH1", "TEXT", "RMK", "1"],
+                                                     ["A", "14/03/2025 23:20:00", "CH1", "TEXT", "GOSSIP", "2"]])
+    items, intake = read(incidents, log)
+    errors = {item.record: item for item in items if isinstance(item, InputError)}
+    assert sorted(errors) == ["A", "B", "C"]
+    assert [field for field, _ in errors["A"].problems] == [f"{log} row 2: Entry Time", f"{log} row 3: Entry Type"]
+    assert (errors["B"].source, errors["B"].line, errors["B"].problems[0][0]) == (str(incidents), 3, "Created")
+    assert len(errors["B"].problems) == 1   # the unreadable time, not also "Created: field required"
+    assert "not a date and time" in errors["B"].problems[0][1]   # a date alone is never read as midnight
+    assert errors["C"].problems[0][0] == "Source"
+    counts = intake.table_counts()
+    assert "incidents: 3 rows read = 0 used + 3 rejected" in counts
+    assert "log_entries: 2 rows read = 0 used + 2 rejected" in counts
+
+
+def test_rows_that_join_no_incident_are_reported_never_dropped(tmp_path):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A")])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [["A", "CR1", "105A", "15/03/2025 09:00:00", "LIVE", "", ""],
+                                                      ["GHOST", "CR2", "105A", "15/03/2025 09:00:00", "LIVE", "", ""]])
+    items, intake = read(incidents, crimes)
+    [orphan] = [item for item in items if isinstance(item, InputError)]
+    assert (orphan.source, orphan.line) == (str(crimes), 3)
+    assert "'GHOST' joins no incident" in orphan.problems[0][1]
+    assert "crimes: 2 rows read = 1 used + 1 rejected, 1 of them joining no record" in intake.table_counts()
+    assert [c.reference for c in accepted(items)["A"].crime_records] == ["CR1"]
+
+
+def test_an_incident_given_twice_is_reported_with_where_it_first_was(tmp_path):
+    items, _ = read(table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("A")]))
+    assert isinstance(items[0], Accepted) and isinstance(items[1], InputError)
+    assert "first at" in items[1].problems[0][1] and "row 2" in items[1].problems[0][1]
+
+
+def test_a_mapped_column_missing_from_the_header_stops_the_run(tmp_path):
+    path = table(tmp_path / "incidents.csv", INCIDENTS[:-1], [incident("A")[:-1]])
+    with pytest.raises(InputError, match="Non-Crime Rationale: no such column"):
+        read(path)
+
+
+def test_a_file_matching_no_table_is_reported(tmp_path):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A")])
+    other = table(tmp_path / "elsewhere.csv", ["x"], [["1"]])
+    items, _ = read(incidents, other)
+    assert any(isinstance(i, InputError) and i.source == str(other) and "matches no table" in str(i) for i in items)
+
+
+def test_without_an_incidents_table_nothing_can_be_joined(tmp_path):
+    with pytest.raises(HocrError, match="no incidents table"):
+        read(table(tmp_path / "log-entries.csv", LOG, [["A", "14/03/2025 23:13:00", "CH1", "T", "RMK", "1"]]))
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8-sig", ","), ("cp1252", ";"), ("utf-8", "\t"),
+                                                     ("utf-8", "|")])
+def test_csv_as_excel_and_other_tools_save_it(tmp_path, encoding, delimiter):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A", **{"Non-Crime Rationale": "£5 café"})],
+                      encoding=encoding, delimiter=delimiter)
+    items, _ = read(incidents)
+    assert accepted(items)["A"].non_crime_rationale == "£5 café"
+
+
+def test_gzip_compressed_tables_are_read_through(tmp_path):
+    plain = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A")])
+    packed = tmp_path / "incidents.csv.gz"
+    with plain.open("rb") as source, gzip.open(packed, "wb") as target:
+        shutil.copyfileobj(source, target)
+    plain.unlink()
+    items, _ = read(packed)
+    assert list(accepted(items)) == ["A"]
+
+
+def test_a_damaged_gzip_file_is_reported(tmp_path):
+    path = tmp_path / "incidents.csv.gz"
+    path.write_bytes(gzip.compress(b"Incident Number\n" * 1000)[:60])
+    items, _ = read(path)
+    assert [(i.source, i.problems[0][0]) for i in items] == [(str(path), "file")]
+    assert "cannot be read" in items[0].problems[0][1]
+
+
+def test_an_empty_csv_is_reported(tmp_path):
+    path = tmp_path / "incidents.csv"
+    path.write_text("")
+    items, _ = read(path)
+    assert len(items) == 1 and "the file is empty" in str(items[0])
+
+
+def test_a_csv_without_a_mapping_says_to_give_one():
+    items = list(Intake().read([str(EXAMPLES / "csv" / "incidents.csv")]))
+    assert len(items) == 1 and "--mapping" in str(items[0])
+
+
+def _ids_and_logs(items) -> dict:
+    return {i: (inc.received_at, [(e.at, e.text, e.kind, e.sequence) for e in inc.log],
+                [(c.reference, c.recorded_at, c.status, c.cancellation) for c in inc.crime_records],
+                inc.code_readings, inc.people) for i, inc in accepted(items).items()}
+
+
+def test_the_workbook_reads_the_same_as_the_csv_set(tmp_path):
+    from_csv, _ = read(*sorted((EXAMPLES / "csv").glob("*.csv")))
+    from_xlsx, _ = read(EXAMPLES / "xlsx" / "exampleshire-export.xlsx")
+    assert len(accepted(from_csv)) == 12
+    assert _ids_and_logs(from_xlsx) == _ids_and_logs(from_csv)
+
+
+def test_a_fresh_workbook_from_the_generator_reads_the_same(tmp_path):
+    pytest.importorskip("openpyxl")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_workbook", EXAMPLES / "make_workbook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    target = tmp_path / "fresh-export.xlsx"
+    module.write(target)
+    from_csv, _ = read(*sorted((EXAMPLES / "csv").glob("*.csv")))
+    fresh, _ = read(target)
+    assert _ids_and_logs(fresh) == _ids_and_logs(from_csv)
+
+
+def test_a_workbook_without_the_named_sheet_is_reported(tmp_path):
+    pytest.importorskip("openpyxl")
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.title = "Something"
+    book.active.append(INCIDENTS)
+    path = tmp_path / "my-export.xlsx"
+    book.save(path)
+    items, _ = read(path)
+    assert any(isinstance(i, InputError) and "no sheet 'Incidents'" in str(i) for i in items)

@@ -1,0 +1,139 @@
+"""Force mapping files are read like rule files: safe YAML, unknown keys refused with the nearest valid key and
+its line, fields checked against the model, dated code lists in order, and the published JSON Schema current."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from hocr_rules.errors import RuleFileError
+from hocr_rules.intake.mapping import json_schema, load_mapping
+from hocr_rules.rulebook import yamlfile
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "exports" / "exampleshire.mapping.yaml"
+MINIMAL = """\
+force: Testshire
+tables:
+  incidents:
+    file: incidents.csv
+    columns:
+      id: Incident Number
+      received_at: Created
+      channel: Source
+codes:
+  closing_code:
+    - from: 2020-01-01
+      note: the first list
+      codes:
+        DOM: [domestic_abuse]
+"""
+
+
+def refused(tmp_path: Path, text: str) -> RuleFileError:
+    path = tmp_path / "force.mapping.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        load_mapping(path)
+    return caught.value
+
+
+def line_with(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_the_example_mapping_and_a_minimal_one_load(tmp_path):
+    assert load_mapping(EXAMPLE).force.startswith("Exampleshire")
+    path = tmp_path / "m.yaml"
+    path.write_text(MINIMAL)
+    mapping = load_mapping(path)
+    assert mapping.tables.incidents.file == ["incidents.csv"] and mapping.timezone == "Europe/London"
+
+
+def test_a_misspelt_key_is_refused_with_its_line_and_the_nearest_key(tmp_path):
+    text = MINIMAL.replace("force: Testshire", "force: Testshire\ntimezon: Europe/London")
+    error = refused(tmp_path, text)
+    assert error.line == line_with(text, "timezon")
+    assert "unknown key 'timezon'" in error.message and "did you mean 'timezone'" in error.message
+
+
+def test_a_column_for_a_field_the_table_does_not_have_is_refused(tmp_path):
+    error = refused(tmp_path, MINIMAL.replace("      channel: Source", "      chanel: Source"))
+    assert "'chanel' is not a field of incidents" in error.message
+
+
+def test_a_table_without_its_joining_column_is_refused(tmp_path):
+    text = MINIMAL.replace("      channel: Source\n", "      channel: Source\n  log_entries:\n    file: log.csv\n"
+                                                      "    columns:\n      text: Entry Text\n")
+    error = refused(tmp_path, text)
+    assert "map 'incident'" in error.message
+
+
+def test_a_meaning_outside_the_shared_vocabulary_is_refused(tmp_path):
+    text = MINIMAL.replace("[domestic_abuse]", "[domestic_violence]")
+    error = refused(tmp_path, text)
+    assert error.line == line_with(text, "domestic_violence")
+    assert error.key == "codes.closing_code.0.codes.DOM.0"
+
+
+def test_a_value_map_to_something_not_a_model_value_is_refused(tmp_path):
+    error = refused(tmp_path, MINIMAL + "values:\n  channel: {'999': phone}\n")
+    assert error.key.startswith("values.channel")
+
+
+def test_code_lists_out_of_date_order_are_refused(tmp_path):
+    text = MINIMAL + "    - from: 2019-01-01\n      note: older\n      codes: {}\n"
+    assert "in date order" in refused(tmp_path, text).message
+
+
+def test_an_unknown_time_zone_is_refused(tmp_path):
+    assert "not a time zone" in refused(tmp_path, MINIMAL + "timezone: Europe/Londn\n").message
+
+
+def test_a_missing_mapping_file_is_reported(tmp_path):
+    with pytest.raises(RuleFileError, match="no such mapping file"):
+        load_mapping(tmp_path / "nowhere.yaml")
+
+
+# ---------------------------------------------------------------- hostile files
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/name:os.system"])
+def test_python_tags_are_refused_and_nothing_runs(tmp_path, tag):
+    marker = tmp_path / "pwned"
+    error = refused(tmp_path, MINIMAL.replace("force: Testshire", f"force: {tag} ['touch {marker}']"))
+    assert "not valid YAML" in error.message and not marker.exists()
+
+
+def test_a_billion_laughs_mapping_is_refused_at_its_first_alias(tmp_path):
+    text = 'lol0: &a0 ["lol"]\n' + "".join(
+        f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    error = refused(tmp_path, text)
+    assert error.line == 2 and "anchors and aliases are not allowed" in error.message
+
+
+def test_an_oversized_mapping_is_refused_before_it_is_parsed(tmp_path):
+    error = refused(tmp_path, MINIMAL + "# " + "x" * yamlfile.MAX_BYTES + "\n")
+    assert error.line is None and "limited to" in error.message
+
+
+def test_a_key_given_twice_is_refused(tmp_path):
+    text = MINIMAL + "force: Othershire\n"
+    assert "given twice" in refused(tmp_path, text).message
+
+
+# ---------------------------------------------------------------- the published schema
+def test_the_published_schema_is_the_models_and_valid_draft_07():
+    published = json.loads((REPO / "schemas" / "mapping.schema.json").read_text())
+    assert published == json_schema(), "regenerate: hocr mapping schema > schemas/mapping.schema.json"
+    jsonschema.Draft7Validator.check_schema(published)
+    assert published["$id"] == ("https://raw.githubusercontent.com/hocr-rules/hocr-rules/main/schemas/"
+                                "mapping.schema.json")
+
+
+def test_the_example_mapping_is_valid_against_the_schema_and_names_it():
+    text = EXAMPLE.read_text()
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schemas/mapping.schema.json"
+    schema = json.loads((REPO / "schemas" / "mapping.schema.json").read_text())
+    document = yaml.load(text, Loader=yaml.BaseLoader)  # dates as text, as the mapping reader keeps them
+    jsonschema.validate(document, schema)
