@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,6 +18,7 @@ from hocr_rules.audit.tally import CATEGORIES, AuditError, Tally, with_incidents
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import InputError
 from hocr_rules.intake import Intake
+from hocr_rules.outputs import report_file
 from hocr_rules.screening import Summary
 
 
@@ -76,18 +76,15 @@ def audit(
             tick()
     doc = report.build(tally.finish(), summary, method=ci_method, confidence=confidence, min_cases=min_cases,
                        recorded_per_year=per_year, baseline=previous, weighted=not ignore_weights)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
+    with report_file(output) as out:
         if fmt == "json":
             json.dump(doc, out, indent=2, allow_nan=False)
             out.write("\n")
         else:
             render.audit_report(doc, out)
-    finally:
-        if output:
-            out.close()
     if html_path:
-        html_path.write_text(html.render(doc, title), encoding="utf-8")
+        with report_file(html_path) as out:
+            out.write(html.render(doc, title))
         render.wrote(html_path)
     raise typer.Exit(EXIT_ERROR if summary.rejected else EXIT_CLEAN)
 

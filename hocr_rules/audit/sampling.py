@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from hocr_rules.outputs import report_file
+
 T = TypeVar("T")
 
 COLUMNS = ("incident", "category", "engine_outcome", "engine_findings", "auditor_outcome", "auditor_note")
@@ -93,7 +95,7 @@ def write_worksheet(rows: Iterable[Mapping[str, object]], path: str | os.PathLik
     blank. The file is UTF-8 with a byte-order mark so spreadsheet programs show non-ASCII names correctly.
     """
     count = 0
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+    with report_file(path, encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for count, row in enumerate(rows, start=1):
