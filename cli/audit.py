@@ -106,7 +106,5 @@ def parse_recorded_per_year(values: list[str]) -> dict[str, int]:
 def _judgements(path: Path):
     try:
         return read_judgements(path)
-    except FileNotFoundError:
-        raise AuditError(f"{path}: no such worksheet") from None
     except ValueError as error:
         raise AuditError(str(error)) from None

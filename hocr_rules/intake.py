@@ -60,10 +60,14 @@ class Intake:
             yield from self._stream(sys.stdin.buffer, "<stdin>", json_lines=None)
             return
         path = Path(name)
-        if not path.is_file():
-            yield InputError(name, None, None, [("file", "no such file")])
+        try:
+            handle = path.open("rb")
+        except OSError as error:
+            problem = "is a folder, not a file of incidents" if path.is_dir() else \
+                "no such file" if isinstance(error, FileNotFoundError) else f"cannot be read ({error.strerror})"
+            yield InputError(name, None, None, [("file", problem)])
             return
-        with path.open("rb") as handle:
+        with handle:
             json_lines = True if path.suffix.lower() in (".jsonl", ".ndjson") else None
             yield from self._stream(handle, name, json_lines)
 
