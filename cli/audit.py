@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,6 +19,7 @@ from hocr_rules.audit.sampling import read_judgements
 from hocr_rules.audit.tally import CATEGORIES, AuditError, Tally, with_incidents
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import InputError
+from hocr_rules.outputs import report_file
 from hocr_rules.screening import Summary
 
 
@@ -78,18 +78,15 @@ def audit(
             tick()
     doc = report.build(tally.finish(), summary, method=ci_method, confidence=confidence, min_cases=min_cases,
                        recorded_per_year=per_year, baseline=previous, weighted=not ignore_weights)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
+    with report_file(output) as out:
         if fmt == "json":
             json.dump(doc, out, indent=2, allow_nan=False)
             out.write("\n")
         else:
             render.audit_report(doc, out)
-    finally:
-        if output:
-            out.close()
     if html_path:
-        html_path.write_text(html.render(doc, title), encoding="utf-8")
+        with report_file(html_path) as out:
+            out.write(html.render(doc, title))
         render.wrote(html_path)
     raise typer.Exit(EXIT_ERROR if summary.rejected else EXIT_CLEAN)
 
@@ -111,7 +108,5 @@ def parse_recorded_per_year(values: list[str]) -> dict[str, int]:
 def _judgements(path: Path):
     try:
         return read_judgements(path)
-    except FileNotFoundError:
-        raise AuditError(f"{path}: no such worksheet") from None
     except ValueError as error:
         raise AuditError(str(error)) from None

@@ -17,6 +17,7 @@ from hocr_rules.engine.engines import build_engine
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE
 from hocr_rules.errors import InputError
 from hocr_rules.findings import FORMATS, FindingsWriter
+from hocr_rules.outputs import report_file
 from hocr_rules.screening import Summary, screen
 
 
@@ -52,8 +53,7 @@ def check(
     include = frozenset({BREACH, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH})
     summary = Summary()
     reads = open_reads(files, engine.offences, assume_london, mapping, summary)
-    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
+    with report_file(output, line_buffered=fmt == "jsonl") as out:
         if fmt == "table":
             render.check_table(screen(reads, engine, summary, strict), include, summary, out)
         else:
@@ -66,9 +66,6 @@ def check(
                     tick()
             writer.close(summary.as_record())
             render.summary(summary, to_stderr=True)
-    finally:
-        if output:
-            out.close()
     disagreed = getattr(engine, "disagreements", 0)
     raise typer.Exit(EXIT_ERROR if summary.rejected or disagreed else
                      EXIT_BREACHES if summary.breaches_by_rule else EXIT_CLEAN)

@@ -39,7 +39,7 @@ def error(problem: HocrError) -> None:
         _input_problems(problem, "[bold red]error[/]:")
         return
     problems = [problem] + list(getattr(problem, "more", []))
-    stderr.print(f"[bold red]error[/]: {escape(str(problems[0]))}")
+    stderr.print(f"[bold red]error[/]: {escape(str(problems[0]))}", soft_wrap=True)  # one line, however long
     for more in problems[1:]:
         stderr.print(f"  • {escape(str(more))}")
 

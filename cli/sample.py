@@ -20,6 +20,7 @@ from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.engine.outcomes import BREACH
 from hocr_rules.errors import InputError
 from hocr_rules.facts.view import IncidentView
+from hocr_rules.outputs import report_file
 from hocr_rules.screening import Summary
 
 STRATA = ("category", "channel")
@@ -71,7 +72,7 @@ def sample(
     except ValueError as error:
         raise AuditError(str(error)) from None
     jsonl, worksheet = out.with_name(out.name + ".jsonl"), out.with_name(out.name + ".csv")
-    with jsonl.open("w", encoding="utf-8") as handle:
+    with report_file(jsonl) as handle:
         for incident, _, _ in drawn:
             handle.write(incident.model_dump_json(exclude_defaults=True) + "\n")
     sampling.write_worksheet((row for _, row, _ in drawn), worksheet)

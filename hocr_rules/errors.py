@@ -40,3 +40,12 @@ class InputError(HocrError):
 
 class EngineUnavailable(HocrError):
     """An optional engine cannot run here; the message says how to make it available."""
+
+
+class FileError(HocrError):
+    """A file named on the command line cannot be used: missing, a folder, unreadable, unwritable or not in a
+    text encoding we read. One line naming the path, so the user knows which of several arguments it was."""
+
+    def __init__(self, path, message: str):
+        self.path, self.message = path, message
+        super().__init__(f"{path}: {message}")

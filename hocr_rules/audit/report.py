@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from hocr_rules import textfiles
 from hocr_rules.audit.estimates import additional_recorded_per_year, unrecorded_per_year
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, Rate, proportion, weighted_proportion
 from hocr_rules.audit.tally import (CANCELLATION_GROUPS, CATEGORIES, TIMELINESS_GROUPS, VICTIM_INFORMED_RULE,
@@ -46,10 +47,7 @@ class Baseline:
 def load_baseline(path: str | os.PathLike[str]) -> Baseline:
     where = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as error:
-        raise AuditError(f"{where}: cannot read the baseline ({error.strerror})") from None
+        data = json.loads(textfiles.read_text(path, "baseline"))
     except json.JSONDecodeError as error:
         raise AuditError(f"{where}:{error.lineno}: the baseline is not JSON ({error.msg})") from None
     items = data.get("categories") if isinstance(data, dict) else None

@@ -18,11 +18,15 @@ Small strata can be allocated 0 records; sample them separately if each must app
 from __future__ import annotations
 
 import csv
+import io
 import os
 import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+
+from hocr_rules import textfiles
+from hocr_rules.outputs import report_file
 
 T = TypeVar("T")
 
@@ -93,7 +97,7 @@ def write_worksheet(rows: Iterable[Mapping[str, object]], path: str | os.PathLik
     blank. The file is UTF-8 with a byte-order mark so spreadsheet programs show non-ASCII names correctly.
     """
     count = 0
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+    with report_file(path, encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for count, row in enumerate(rows, start=1):
@@ -113,12 +117,13 @@ def write_worksheet(rows: Iterable[Mapping[str, object]], path: str | os.PathLik
 def read_judgements(path: str | os.PathLike[str]) -> dict[str, Judgement]:
     """Read a filled-in worksheet: one Judgement per incident, keyed by incident reference.
 
-    Outcomes are trimmed and compared case-insensitively. Raises ValueError naming the CSV line for an unknown
+    The worksheet may be UTF-8 (with or without a byte order mark) or Windows-1252, as Excel saves it on
+    Windows (see `hocr_rules.textfiles`). Outcomes are trimmed and compared case-insensitively. Raises ValueError naming the CSV line for an unknown
     outcome, a blank or repeated incident, or a missing column. Error messages quote only the outcome cell,
     never other cells: worksheets hold personal data.
     """
     judgements: dict[str, Judgement] = {}
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with io.StringIO(textfiles.read_text(path, "worksheet", windows_fallback=True), newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:

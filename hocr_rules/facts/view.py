@@ -76,9 +76,11 @@ class IncidentView:
     def incident_received_at(self) -> float:
         return epoch(self.incident.received_at)
 
-    @_index
-    def disclosure_order(self) -> dict[str, int]:
-        return {d.id: i for i, d in enumerate(self.incident.disclosures)}
+    def tie_key(self, disclosure: Disclosure) -> tuple[bool, float, str]:
+        """Which of two equally serious companions is the principal crime: one the force recorded before one
+        it did not, then the one reported first, then the lower disclosure id. Never its place in a list, so the
+        same incident exported in another order gets the same answer (see PC01's known problems)."""
+        return disclosure.id not in self.crimes_by_disclosure, self.received_at(disclosure), disclosure.id
 
     def companions(self, disclosure: Disclosure) -> list[Disclosure]:
         """Other disclosures in this incident between the same victim and offender: the set the principal

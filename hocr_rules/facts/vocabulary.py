@@ -111,8 +111,8 @@ def _tied_with_earlier(v: IncidentView, d) -> bool:
     companions = v.companions(d)
     if not companions:
         return False
-    seriousness, order = v.offence(d.offence).seriousness, v.disclosure_order
-    return any(v.offence(c.offence).seriousness == seriousness and order[c.id] < order[d.id] for c in companions)
+    seriousness, key = v.offence(d.offence).seriousness, v.tie_key(d)
+    return any(v.offence(c.offence).seriousness == seriousness and v.tie_key(c) < key for c in companions)
 
 
 # ---------------------------------------------------------------- about the incident (every subject)
@@ -204,7 +204,8 @@ fact(D, "companion_top_conduct_seriousness", "number",
      read=_companion_top("seriousness", conduct=True))
 fact(D, "companion_course_of_conduct", "flag", "a companion is a course of conduct",
      read=_companion_course_of_conduct)
-fact(D, "tied_with_earlier", "flag", "an earlier companion is exactly as serious",
+fact(D, "tied_with_earlier", "flag", "a companion exactly as serious comes first in the tie-break (recorded, "
+     "then reported first, then lower disclosure id)",
      read=_tied_with_earlier)
 
 

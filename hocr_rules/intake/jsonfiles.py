@@ -8,6 +8,7 @@ account for every record it was given.
 
 from __future__ import annotations
 
+import codecs
 import io
 import itertools
 import json
@@ -25,6 +26,7 @@ from hocr_rules.offences import OffenceTable
 CHUNK = 1 << 16
 _BOM = b"\xef\xbb\xbf"
 _DECODER = json.JSONDecoder()
+_TOO_DEEP = "nested too deeply to read (no incident nests more than a few levels)"
 #: `Incident.model_validate_json` without its Python wrapper, which costs a tenth of the validation itself
 _VALIDATOR = Incident.__pydantic_validator__
 
@@ -40,10 +42,14 @@ class JsonReader:
             yield from self._stream(sys.stdin.buffer, "<stdin>", json_lines=None)
             return
         path = Path(name)
-        if not path.is_file():
-            yield InputError(name, None, None, [("file", "no such file")])
+        try:
+            handle = path.open("rb")
+        except OSError as error:
+            problem = "is a folder, not a file of incidents" if path.is_dir() else \
+                "no such file" if isinstance(error, FileNotFoundError) else f"cannot be read ({error.strerror})"
+            yield InputError(name, None, None, [("file", problem)])
             return
-        with path.open("rb") as handle:
+        with handle:
             json_lines = True if path.suffix.lower() in (".jsonl", ".ndjson") else None
             yield from self._stream(handle, name, json_lines)
 
@@ -59,8 +65,8 @@ class JsonReader:
             try:
                 yield from self._array(io.TextIOWrapper(handle, encoding="utf-8-sig"), source)
             except _Undecodable as error:
-                yield InputError(source, None, None, [("file", f"not UTF-8 text ({error}); the rest of this "
-                                                               "file could not be read")])
+                yield InputError(source, _undecodable_line(handle), None,
+                                 [("file", f"not UTF-8 text ({error}); the rest of this file could not be read")])
         else:
             head = handle.readline()
             if _is_object(head):
@@ -92,6 +98,9 @@ class JsonReader:
                 return
             yield InputError(source, error.lineno, None, [("json", error.msg)])
             return
+        except RecursionError:
+            yield InputError(source, 1, None, [("json", _TOO_DEEP)])
+            return
         for item in document if isinstance(document, list) else [document]:
             yield self._validate(item, source, 1)
 
@@ -121,6 +130,10 @@ class JsonReader:
                 yield InputError(source, line + buffer.count("\n", position, error.pos), None,
                                  [("json", f"{error.msg}; the rest of this file could not be read")])
                 return
+            except RecursionError:
+                yield InputError(source, line, None, [("json", f"{_TOO_DEEP}; the rest of this file could not be "
+                                                               "read")])
+                return
             yield self._validate(item, source, line)
             line += buffer.count("\n", position, end)
             position = end
@@ -133,6 +146,10 @@ class JsonReader:
         return check_codes(self.offences, incident, source, line)
 
     def _validate(self, item: Any, source: str, line: int) -> Read:
+        broken = _lone_surrogate(item)
+        if broken is not None:  # Python's JSON decoder lets "\ud800" through; no file we write could hold it
+            return InputError(source, line, None, [(broken or "record", "holds a lone surrogate (an escape such as "
+                                                    "\\ud800 that is half of a character), not text")])
         try:
             incident = Incident.model_validate(item, context=self.context)
         except ValidationError as error:
@@ -144,10 +161,28 @@ class JsonReader:
 def _id_of_json(text: str) -> str | None:
     try:
         data = json.loads(text)
-    except ValueError:  # not JSON, or not UTF-8
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than Python can follow
         return None
     value = data.get("id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and _lone_surrogate(value) is None else None
+
+
+def _lone_surrogate(value: Any, path: str = "") -> str | None:
+    """The field path of the first string holding a lone surrogate, or None if there is none."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _lone_surrogate(key, path) if isinstance(key, str) else None
+        if found is None:
+            found = _lone_surrogate(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _peek(handle: IO[bytes]) -> bytes:
@@ -164,7 +199,7 @@ def _peek(handle: IO[bytes]) -> bytes:
 def _is_object(line: bytes) -> bool:
     try:
         return isinstance(json.loads(line.removeprefix(_BOM)), dict)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return False
 
 
@@ -178,6 +213,21 @@ def _read(handle: IO[str]) -> str:
 
 class _Undecodable(Exception):
     pass
+
+
+def _undecodable_line(handle: IO[bytes]) -> int | None:
+    """The line of the first byte that is not UTF-8, found by reading the file again (stdin cannot be)."""
+    if not handle.seekable():
+        return None
+    handle.seek(0)
+    decoder, line = codecs.getincrementaldecoder("utf-8")(), 1
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            return line + chunk.count(b"\n", 0, max(error.start, 0))
+        line += chunk.count(b"\n")
+    return None
 
 
 def _skip(buffer: str, position: int, line: int) -> tuple[int, int]:

@@ -250,7 +250,5 @@ def _nearest(name: str, choices) -> str:
 
 def load_profile(path: Path) -> Profile:
     """A force profile file (YAML): pack parameters, per-rule parameters, disabled rules."""
-    if not Path(path).is_file():
-        raise RuleFileError(path, None, None, "no such profile file")
-    data, lines = yamlfile.read(Path(path))
+    data, lines = yamlfile.read(Path(path), "profile")
     return yamlfile.validate(Profile, data, Path(path), lines)

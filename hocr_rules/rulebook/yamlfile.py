@@ -1,8 +1,11 @@
 """Reading rule files: safe YAML that remembers the line of every key, and errors that point at it.
 
 Rule files come from forces and authors we do not control, so the reader is deliberately narrow: the safe
-loader (no Python tags), no anchors or aliases (they allow exponential "billion laughs" documents), a size
-limit, and timestamps left as text for pydantic to parse with time zones.
+loader with no tags at all (no Python tags, and no !!binary or !!set either: our formats need none), no anchors
+or aliases (they allow exponential "billion laughs" documents), a size limit, a nesting limit (deep nesting
+would exhaust Python's recursion before any error could name a line), and timestamps left as text for pydantic
+to parse with time zones. Profiles (and force mapping files, as they land) are read the same way: they come from
+the same places.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from hocr_rules.errors import RuleFileError
+from hocr_rules import textfiles
+from hocr_rules.errors import FileError, RuleFileError
 
 MAX_BYTES = 1_000_000
+#: Rule files nest about eight deep (examples: incident, disclosures, a disclosure, its lists).
+MAX_DEPTH = 40
 
 
 class _Loader(yaml.SafeLoader):
@@ -31,12 +37,23 @@ class _Loader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep)
 
+    depth = 0
+
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(None, None, "anchors and aliases are not allowed in rule files",
                                               event.start_mark)
-        return super().compose_node(parent, index)
+        if getattr(event, "tag", None) not in (None, "!"):
+            raise yaml.composer.ComposerError(None, None, f"YAML tags ({event.tag}) are not allowed in rule files",
+                                              event.start_mark)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} deep", event.start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 # Keep timestamps as text: YAML would otherwise build naive datetimes that lose the time zone question.
@@ -46,12 +63,12 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def read(path: Path) -> tuple[Any, dict[tuple, int]]:
-    """The document and a map from key path to its 1-based line."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise RuleFileError(path, None, None, f"file is {size} bytes; rule files are limited to {MAX_BYTES}")
-    text = path.read_text(encoding="utf-8")
+def read(path: Path, what: str = "rule file") -> tuple[Any, dict[tuple, int]]:
+    """The document and a map from key path to its 1-based line; ``what`` names the kind of file in messages."""
+    try:
+        text = textfiles.read_text(path, what, limit=MAX_BYTES)
+    except FileError as error:
+        raise RuleFileError(path, None, None, error.message) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -120,7 +120,7 @@ def test_audit_options_change_the_method_estimates_and_comparison(incidents, tmp
     (["--ci-method", "bayes"], "choose wald, wilson, exact"),
     (["--confidence", "95"], "a fraction between 0 and 1"),
     (["--recorded-per-year", "burglary=5"], "expected N or CATEGORY=N"),
-    (["--baseline", "missing.json"], "cannot read the baseline"),
+    (["--baseline", "missing.json"], "no such baseline"),
     (["--judgements", "missing.csv"], "no such worksheet"),
     (["--format", "xml"], "choose table or json"),
 ])

@@ -63,27 +63,25 @@ def test_the_durable_engine_and_our_evaluator_agree_on_every_outcome():
 
 @st.composite
 def rearranged(draw):
-    """(incident, the same incident with its records and the lists inside them in another order). The
-    relative order of tied companions is kept: the principal crime rule documents that of two offences
-    equally serious between the same victim and offender, the first listed is the principal crime."""
+    """(incident, the same incident with every list in it, at any depth, in another order). Ties between
+    equally serious companions included: the principal crime rule breaks them by an order-free key (PC01).
+    The incident log alone keeps its order: it is a sequence, and a disclosure's log span names an entry by
+    its position."""
     incident = draw(ANY_INCIDENT)
-    shuffled = dict(incident)
-    for key in ("people", "crime_records", "n100s", "qualifiers"):
-        if key in incident:
-            shuffled[key] = draw(st.permutations(incident[key]))
-    order = draw(st.permutations(range(len(incident.get("disclosures", [])))))
-    shuffled["disclosures"] = [incident["disclosures"][i] for i in _keep_ties(incident, order)] \
-        if "disclosures" in incident else incident.get("disclosures")
-    inner = {"disclosures": ("victims", "offenders", "occasions"),
-             "crime_records": ("offenders", "disclosures", "flags")}
-    for key, fields in inner.items():
-        shuffled[key] = [{k: draw(st.permutations(v)) if k in fields else v for k, v in record.items()}
-                         for record in shuffled.get(key) or []]
-    return incident, {k: v for k, v in shuffled.items() if k in incident}
+    return incident, _shuffled(draw, incident)
 
 
-def _keep_ties(incident: dict, order: list[int]) -> list[int]:
-    """The drawn order, with each group of tied companions put back in its original relative order."""
+def _shuffled(draw, value):
+    if isinstance(value, dict):
+        return {key: item if key == "log" else _shuffled(draw, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return draw(st.permutations([_shuffled(draw, item) for item in value]))
+    return value
+
+
+def _keep_ties(incident: dict, new: list[int]) -> list[int]:
+    """The drawn new numbers, dealt again within each group of tied companions so that the lower original id
+    still gets the lower new id: the lower id is the last step of PC01's tie-break, so renaming may not swap it."""
     records = incident["disclosures"]
     group = list(range(len(records)))
 
@@ -97,15 +95,26 @@ def _keep_ties(incident: dict, order: list[int]) -> list[int]:
                     set(a.get("offenders", [])) & set(b.get("offenders", [])) and \
                     TABLE.lookup(a["offence"]).seriousness == TABLE.lookup(b["offence"]).seriousness:
                 group[root(i)] = root(j)
-    result = list(order)
+    result = list(new)
     for g in {root(i) for i in range(len(records))}:
-        slots = [position for position, i in enumerate(order) if root(i) == g]
-        for position, i in zip(slots, sorted(order[p] for p in slots)):
-            result[position] = i
+        members = sorted((i for i in range(len(records)) if root(i) == g), key=lambda i: records[i]["id"])
+        for i, number in zip(members, sorted(new[i] for i in members)):
+            result[i] = number
     return result
 
 
+#: two rapes of one woman by one man reported together, the crime record linked to one of them (NR01-10)
+TWO_TIED_RAPES = {
+    "id": "TIE-1", "received_at": "2025-06-14T23:10:00+01:00", "channel": "online",
+    "people": [{"id": "V1", "age": 34, "sex": "female"}, {"id": "O1"}],
+    "disclosures": [{"id": "D1", "offence": "19C", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim"},
+                    {"id": "D2", "offence": "19C", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim"}],
+    "crime_records": [{"reference": "CR1", "offence": "19C", "victim": "V1", "offenders": ["O1"],
+                       "disclosures": ["D2"], "recorded_at": "2025-06-15T09:00:00+01:00"}]}
+
+
 @given(rearranged())
+@example((TWO_TIED_RAPES, dict(TWO_TIED_RAPES, disclosures=TWO_TIED_RAPES["disclosures"][::-1])))
 def test_the_order_of_facts_in_the_input_never_changes_the_outcome(pair):
     incident, shuffled = pair
     assert outcomes_of(shuffled) == outcomes_of(incident)
@@ -120,7 +129,9 @@ def renamed(draw):
                              ("crime_records", "crime_record", "reference"), ("n100s", "n100", "id")):
         records = incident.get(key) or []
         new = draw(st.permutations(range(len(records))))  # new ids in no relation to the old order
-        names.update({(kind, record[field]): f"~{kind}{n}" for record, n in zip(records, new)})
+        if key == "disclosures":
+            new = _keep_ties(incident, new)
+        names.update({(kind, record[field]): f"~{kind}{n:03d}" for record, n in zip(records, new)})
     person, disclosure, crime = ((lambda old, k=k: names[(k, old)]) for k in ("person", "disclosure", "crime_record"))
     copy = dict(incident, id=names[("incident", incident["id"])])
     copy["people"] = [dict(p, id=person(p["id"])) for p in incident.get("people", [])]

@@ -5,6 +5,10 @@ Durable runs in worker processes (started with `spawn`, so a script calling it n
 crashes, or takes longer than `batch_timeout`, is evaluated by the default engine instead, a note says so
 (`notes`), and the run completes. Each worker rebuilds the pack from its folders and profile and checks it has
 the same translation (a fingerprint), so workers can never judge by other rules than the parent's.
+
+Fault injection, to show a real kill loses nothing: a worker (only a worker, never the parent) that finds the
+incident id it is given in the environment variable HOCR_FAULT_KILL_WORKER_ON (comma-separated) kills itself
+with SIGKILL before judging it.
 """
 
 from __future__ import annotations
@@ -37,8 +41,12 @@ def in_batches(items: Iterable[Any], size: int) -> Iterator[list]:
         yield batch
 
 
+FAULT_KILL = "HOCR_FAULT_KILL_WORKER_ON"
+
+
 def _work(connection, folders, profile, offences, fingerprint, verify, crash_on, hang_on) -> None:  # pragma: no cover
     """A worker process: rebuild the same pack, then judge batches until told to stop."""
+    killed_on = set(filter(None, os.environ.get(FAULT_KILL, "").split(",")))
     from hocr_rules.engine.durable.engine import DurableEngine  # the engine imports this module
     engine = DurableEngine(RulePack.load(folders, profile), offences, folders=folders, workers=0, verify=verify)
     if engine.fingerprint != fingerprint:
@@ -53,6 +61,8 @@ def _work(connection, folders, profile, offences, fingerprint, verify, crash_on,
                 continue
             if incident.id in crash_on:
                 os.kill(os.getpid(), signal.SIGSEGV)
+            if incident.id in killed_on:
+                os.kill(os.getpid(), signal.SIGKILL)
             if incident.id in hang_on:
                 time.sleep(3600)
             try:
