@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hocr_rules.errors import RuleFileError
 from hocr_rules.model.incident import (Cancellation, Channel, CodeField, CodeMeaning, CrimeRecord, Disclosure, Flag,
                                        Incident, LogEntry, LogEntryKind, N100Record, Person, Qualifier, Relationship,
                                        Reporter, Role, Status)
@@ -172,9 +171,7 @@ class ForceMapping(Strict):
 
 def load_mapping(path: Path | str) -> ForceMapping:
     path = Path(path)
-    if not path.is_file():
-        raise RuleFileError(path, None, None, "no such mapping file")
-    data, lines = yamlfile.read(path)
+    data, lines = yamlfile.read(path, what="mapping file")
     return yamlfile.validate(ForceMapping, data, path, lines)
 
 

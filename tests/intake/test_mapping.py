@@ -10,7 +10,6 @@ import yaml
 
 from hocr_rules.errors import RuleFileError
 from hocr_rules.intake.mapping import json_schema, load_mapping
-from hocr_rules.rulebook import yamlfile
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "exports" / "exampleshire.mapping.yaml"
@@ -97,29 +96,8 @@ def test_a_missing_mapping_file_is_reported(tmp_path):
         load_mapping(tmp_path / "nowhere.yaml")
 
 
-# ---------------------------------------------------------------- hostile files
-@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/name:os.system"])
-def test_python_tags_are_refused_and_nothing_runs(tmp_path, tag):
-    marker = tmp_path / "pwned"
-    error = refused(tmp_path, MINIMAL.replace("force: Testshire", f"force: {tag} ['touch {marker}']"))
-    assert "not valid YAML" in error.message and not marker.exists()
-
-
-def test_a_billion_laughs_mapping_is_refused_at_its_first_alias(tmp_path):
-    text = 'lol0: &a0 ["lol"]\n' + "".join(
-        f"lol{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
-    error = refused(tmp_path, text)
-    assert error.line == 2 and "anchors and aliases are not allowed" in error.message
-
-
-def test_an_oversized_mapping_is_refused_before_it_is_parsed(tmp_path):
-    error = refused(tmp_path, MINIMAL + "# " + "x" * yamlfile.MAX_BYTES + "\n")
-    assert error.line is None and "limited to" in error.message
-
-
-def test_a_key_given_twice_is_refused(tmp_path):
-    text = MINIMAL + "force: Othershire\n"
-    assert "given twice" in refused(tmp_path, text).message
+# Hostile files (tags, aliases, nesting, size, duplicate keys) are refused by the harness every YAML kind
+# shares: tests/reliability/test_hostile_yaml.py.
 
 
 # ---------------------------------------------------------------- the published schema

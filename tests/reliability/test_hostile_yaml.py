@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from hocr_rules.errors import RuleFileError
+from hocr_rules.intake.mapping import load_mapping
 from hocr_rules.rulebook import yamlfile
 from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack, load_profile
 
 RULE = (DEFAULT_RULES / "TL01-late-crime-record.yaml").read_text(encoding="utf-8")
+MAPPING = (DEFAULT_RULES.parent / "examples" / "exports" / "exampleshire.mapping.yaml").read_text(encoding="utf-8")
 PROFILE = "name: Example Constabulary\nparameters:\n  n100_from: 2015-04-01\ndisabled: [EQ01]\n"
 
 
@@ -24,6 +26,7 @@ def load_rule_file(path: Path) -> None:
 KINDS = {
     "rule file": ("TL01-late-crime-record.yaml", RULE, load_rule_file),
     "profile": ("profile.yaml", PROFILE, load_profile),
+    "mapping file": ("force.mapping.yaml", MAPPING, load_mapping),
 }
 
 
@@ -38,7 +41,7 @@ def hostile(marker: Path) -> dict[str, tuple[str, int | None, str]]:
         "billion laughs": (laughs, 1, "anchors and aliases are not allowed"),
         "a harmless alias": ("a: &g V\nb: *g\n", 1, "anchors and aliases are not allowed"),
         "deep nesting": ("deep: " + "[" * 5000 + "]" * 5000 + "\n", 1, f"nested more than {yamlfile.MAX_DEPTH}"),
-        "a key given twice": ("name: again\n", 1, "given twice"),
+        "a key given twice": ("twice: 1\ntwice: 2\n", 1, "given twice"),
         "oversized": ("# " + "x" * yamlfile.MAX_BYTES + "\n", None, f"limited to {yamlfile.MAX_BYTES}"),
     })
     return cases
