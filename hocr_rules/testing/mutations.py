@@ -235,9 +235,12 @@ def _waited(incident: dict, d: dict) -> None:
 
 
 def _held_as_n100(incident: dict, d: dict) -> None:
+    """The rape crimes dropped for N100/01s, one for each victim-offender relationship (NR01 counts them)."""
     _drop(incident, _own_crimes(incident, d))
-    incident.setdefault("n100s", []).append({"id": "N100-MUTATED", "disclosure": d["id"], "reason": "N100/01",
-                                             "created_at": write(_received(incident, d) + HOUR)})
+    relationships = max(len(set(d.get("victims", ()))), 1) * max(len(set(d.get("offenders", ()))), 1)
+    incident.setdefault("n100s", []).extend(
+        {"id": f"N100-MUTATED-{n}", "disclosure": d["id"], "reason": "N100/01",
+         "created_at": write(_received(incident, d) + HOUR)} for n in range(1, relationships + 1))
 
 
 _CANCELLED = ["cancelled_c2", "cancelled_c3", "cancelled_c4", "cancelled_c5"]
