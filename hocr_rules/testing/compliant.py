@@ -272,7 +272,8 @@ def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
     decided = recorded + draw(st.integers(HOUR, 30 * DAY))
     role = "force_crime_registrar" if grave else draw(st.sampled_from(CANCELLING_ROLES))
     cancellation = {"code": code, "decided_at": d.ts(decided), "decided_by": role, "decider_is_investigator": False,
-                    "rationale": RATIONALES[0], "victim_informed_at": d.ts(draw(st.integers(recorded, decided)))}
+                    "rationale": RATIONALES[0], "victim_informed_at": d.ts(draw(st.integers(recorded, decided))),
+                    "victim_informed": "yes"}
     if code == "C1":
         cancellation["receiving_force_reference"] = f"NX/{draw(st.integers(100000, 999999))}"
         cancellation["decided_by"] = draw(st.sampled_from(choices(Cancellation, "decided_by")))

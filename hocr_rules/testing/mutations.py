@@ -243,6 +243,12 @@ def _held_as_n100(incident: dict, d: dict) -> None:
          "created_at": write(_received(incident, d) + HOUR)} for n in range(1, relationships + 1))
 
 
+def _not_informed(cancellation: dict) -> None:
+    """The record says the victim was not told: an unexported answer would be not evaluable, not a breach."""
+    cancellation.pop("victim_informed_at")
+    cancellation["victim_informed"] = "no"
+
+
 _CANCELLED = ["cancelled_c2", "cancelled_c3", "cancelled_c4", "cancelled_c5"]
 _N100 = ["rape_n100_unconfirmed", "rape_n100_contrary", "rape_n100_other_force", "rape_n100_sarc"]
 
@@ -361,5 +367,5 @@ register("duplicate-without-live-master", "CA08", "crime_record", ["cancelled_c3
 register("victim-not-informed", "CA09", "crime_record", ["transferred", "cancelled_c2", "cancelled_c5"],
          lambda i, c: bool(_removed(c, "C1", "C2", "C5").get("victim_informed_at"))
          and _offence(c["offence"]).victim_based,
-         lambda i, c: c["cancellation"].pop("victim_informed_at"),
-         "No record that the victim was told of the transfer or cancellation.")
+         lambda i, c: _not_informed(c["cancellation"]),
+         "The record says the victim was not told of the transfer or cancellation.")
