@@ -334,6 +334,8 @@ fact(C, "victim_informed_at", "time", "when the victim was told of the transfer 
      "no record that the victim was told", read=of_cancellation("victim_informed_at"))
 fact(C, "victim_informed", "code", "whether the record shows the victim was told: yes, no or not_known",
      "the export does not say whether the victim was told", read=of_cancellation("victim_informed"))
+fact(C, "avi_available_at", "time", "when the AVI relied on became available to the police",
+     "no time the AVI became available", read=of_cancellation("avi_available_at"))
 fact(C, "nrm_decision", "code", "the NRM decision a cancellation relies on as AVI (negative_reasonable_grounds, "
      "negative_conclusive_grounds)", "no NRM decision relied on", read=of_cancellation("nrm_decision"))
 fact(C, "withdrawal_reasons", "text",

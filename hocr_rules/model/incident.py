@@ -168,6 +168,9 @@ class Cancellation(Record):
                                   "on as its AVI, if any (2026/27 pp. 26, 48).")
     withdrawal_reasons: str | None = Field(
         default=None, description="The victim's own reasons for withdrawing their report, as recorded.")
+    avi_available_at: Timestamp | None = Field(
+        default=None, description="When the additional verifiable information became available to the police "
+                                  "(OFG p. 28: the record says when, where from and how it was verified).")
 
 
 class CrimeRecord(Record):

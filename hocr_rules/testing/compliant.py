@@ -279,6 +279,7 @@ def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
         cancellation["decided_by"] = draw(st.sampled_from(choices(Cancellation, "decided_by")))
     elif code == "C2":
         cancellation["additional_verifiable_information"] = draw(st.sampled_from(AVI))
+        cancellation["avi_available_at"] = d.ts(draw(st.integers(recorded + 1, decided)))
     elif code == "C3":
         cancellation["master_record"] = d.crime(draw, offence, victim, offenders, [disclosure], recorded)
         recorded += draw(st.integers(0, HOUR))
