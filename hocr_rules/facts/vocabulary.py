@@ -207,6 +207,13 @@ fact(D, "companion_course_of_conduct", "flag", "a companion is a course of condu
 fact(D, "tied_with_earlier", "flag", "a companion exactly as serious comes first in the tie-break (recorded, "
      "then reported first, then lower disclosure id)",
      read=_tied_with_earlier)
+fact(D, "against_police_on_duty", "flag", "an allegation against a police officer or staff member on duty",
+     read=of_record("against_police_on_duty"))
+fact(D, "n100_count", "count", "N100 records linked to this disclosure",
+     read=lambda v, d: len(v.n100s_by_disclosure.get(d.id, ())))
+fact(D, "victim_offender_relationships", "count",
+     "victim-offender relationships reported: each victim with each offender (an unnamed side counts once)",
+     read=lambda v, d: max(len(set(d.victims)), 1) * max(len(set(d.offenders)), 1))
 
 
 def _recorded_victims(view: IncidentView, disclosure) -> int | None:
@@ -249,6 +256,15 @@ def _parties_under(limit: int, negated: bool = False) -> Callable[[IncidentView,
         under = _under(v, [c.victim, *c.offenders] if c.victim else c.offenders, limit)
         return under if under is None or not negated else not under
     return read
+
+
+def _withdrawal_text(cancellation) -> str | None:
+    """Everything the cancellation says that may record why the victim withdrew. Rules match phrases in it
+    (CA02: fear or pressure); the crime indicators' phrase layer, with negation, is meant to read the same text."""
+    if cancellation is None:
+        return None
+    parts = (cancellation.withdrawal_reasons, cancellation.additional_verifiable_information, cancellation.rationale)
+    return " / ".join(p for p in parts if p) or None
 
 
 def _linked(v: IncidentView, c):
@@ -317,6 +333,15 @@ fact(C, "master_record_live", "flag", "the master record is in this incident and
      else v.crimes_by_reference[c.cancellation.master_record].status == "recorded")
 fact(C, "victim_informed_at", "time", "when the victim was told of the transfer or cancellation",
      "no record that the victim was told", read=of_cancellation("victim_informed_at"))
+fact(C, "victim_informed", "code", "whether the record shows the victim was told: yes, no or not_known",
+     "the export does not say whether the victim was told", read=of_cancellation("victim_informed"))
+fact(C, "avi_available_at", "time", "when the AVI relied on became available to the police",
+     "no time the AVI became available", read=of_cancellation("avi_available_at"))
+fact(C, "nrm_decision", "code", "the NRM decision a cancellation relies on as AVI (negative_reasonable_grounds, "
+     "negative_conclusive_grounds)", "no NRM decision relied on", read=of_cancellation("nrm_decision"))
+fact(C, "withdrawal_reasons", "text",
+     "what the cancellation records of the victim withdrawing: their stated reasons, the AVI and the rationale",
+     "nothing recorded about a withdrawal", read=lambda v, c: _withdrawal_text(c.cancellation))
 
 # ---------------------------------------------------------------- N100 records
 N = "n100"

@@ -48,6 +48,10 @@ CodeMeaning = Literal[
 CodeField = Literal["opening_code", "closing_code", "initial_classification", "final_classification", "result_code",
                     "qualifier"]
 LogEntryKind = Literal["remark", "disposal", "qualifier", "classification_change", "cross_reference"]
+NrmDecision = Literal["negative_reasonable_grounds", "negative_conclusive_grounds"]
+#: What a record says about a yes/no question, kept apart from the export not saying (the field absent):
+#: "not_known" is the force recording that it does not know, which is a finding; an absent field is not.
+Recorded = Literal["yes", "no", "not_known"]
 
 
 class Record(BaseModel):
@@ -138,6 +142,10 @@ class Disclosure(Record):
     threat_of_immediate_violence: bool = False
     source: FindingSource = "structured_field"
     log_span: LogSpan | None = Field(default=None, description="Where in the incident log it was disclosed.")
+    against_police_on_duty: bool = Field(
+        default=False, description="An allegation of a crime by a police officer or member of police staff in the "
+                                   "execution of their duty: recorded once the appropriate authority finds a case "
+                                   "to answer, outside the 24-hour rule (2026/27 p. 17).")
 
 
 class Cancellation(Record):
@@ -152,6 +160,17 @@ class Cancellation(Record):
     receiving_force_reference: str | None = None
     master_record: str | None = Field(default=None, description="C3: the live record this one duplicates.")
     victim_informed_at: Timestamp | None = None
+    victim_informed: Recorded | None = Field(
+        default=None, description="Whether the record shows the victim was told of the transfer or cancellation: "
+                                  "yes, no, or not_known; absent when the export does not say.")
+    nrm_decision: NrmDecision | None = Field(
+        default=None, description="The National Referral Mechanism decision a modern slavery cancellation relies "
+                                  "on as its AVI, if any (2026/27 pp. 26, 48).")
+    withdrawal_reasons: str | None = Field(
+        default=None, description="The victim's own reasons for withdrawing their report, as recorded.")
+    avi_available_at: Timestamp | None = Field(
+        default=None, description="When the additional verifiable information became available to the police "
+                                  "(OFG p. 28: the record says when, where from and how it was verified).")
 
 
 class CrimeRecord(Record):

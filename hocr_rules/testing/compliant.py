@@ -43,6 +43,8 @@ RELATIONSHIPS = tuple(r for r in choices(Person, "relationship_to_offender") if 
 GRAVE = ("rape", "homicide")
 CANCELLING_ROLES = ("force_crime_registrar", "deputy_force_crime_registrar", "designated_decision_maker")
 ETHNICITIES = ("W1", "W2", "W9", "A1", "A2", "B1", "B2", "M1", "O9", "NS")
+RELIGIONS = ("None", "Christian", "Muslim", "Hindu", "Sikh", "Jewish", "Buddhist", "Other", "Not stated")
+ORIENTATIONS = ("Heterosexual", "Gay or lesbian", "Bisexual", "Other", "Not stated")
 UNCONFIRMED, CONTRARY, OTHER_FORCE = ("N100/01", "100/01", "N100/1"), ("N100/02", "N100/2"), ("N100/03", "100/03")
 AVI = ("CCTV from the shop shows the phone was left on the counter and handed in; the owner has it back",
        "Dashcam footage from an independent driver shows the damage was caused by a falling branch")
@@ -77,9 +79,11 @@ class _Draft:
     def victim(self, draw, age=(0, 95), relationship: str | None = None) -> str:
         person = {"id": self.next_id("V"), "age": draw(st.integers(*age)),
                   "sex": draw(st.sampled_from(("female", "male"))), "ethnicity": draw(st.sampled_from(ETHNICITIES)),
-                  "relationship_to_offender": relationship or draw(st.sampled_from(RELATIONSHIPS))}
-        for extra in draw(st.lists(st.sampled_from(("disability", "gender_reassignment",
-                                                   "marriage_or_civil_partnership")), unique=True, max_size=2)):
+                  "relationship_to_offender": relationship or draw(st.sampled_from(RELATIONSHIPS)),
+                  "disability": draw(st.booleans()), "religion": draw(st.sampled_from(RELIGIONS)),
+                  "sexual_orientation": draw(st.sampled_from(ORIENTATIONS))}
+        for extra in draw(st.lists(st.sampled_from(("gender_reassignment", "marriage_or_civil_partnership")),
+                                   unique=True, max_size=2)):
             person[extra] = draw(st.booleans())
         self.people.append(person)
         return person["id"]
@@ -268,12 +272,14 @@ def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
     decided = recorded + draw(st.integers(HOUR, 30 * DAY))
     role = "force_crime_registrar" if grave else draw(st.sampled_from(CANCELLING_ROLES))
     cancellation = {"code": code, "decided_at": d.ts(decided), "decided_by": role, "decider_is_investigator": False,
-                    "rationale": RATIONALES[0], "victim_informed_at": d.ts(draw(st.integers(recorded, decided)))}
+                    "rationale": RATIONALES[0], "victim_informed_at": d.ts(draw(st.integers(recorded, decided))),
+                    "victim_informed": "yes"}
     if code == "C1":
         cancellation["receiving_force_reference"] = f"NX/{draw(st.integers(100000, 999999))}"
         cancellation["decided_by"] = draw(st.sampled_from(choices(Cancellation, "decided_by")))
     elif code == "C2":
         cancellation["additional_verifiable_information"] = draw(st.sampled_from(AVI))
+        cancellation["avi_available_at"] = d.ts(draw(st.integers(recorded + 1, decided)))
     elif code == "C3":
         cancellation["master_record"] = d.crime(draw, offence, victim, offenders, [disclosure], recorded)
         recorded += draw(st.integers(0, HOUR))

@@ -235,9 +235,18 @@ def _waited(incident: dict, d: dict) -> None:
 
 
 def _held_as_n100(incident: dict, d: dict) -> None:
+    """The rape crimes dropped for N100/01s, one for each victim-offender relationship (NR01 counts them)."""
     _drop(incident, _own_crimes(incident, d))
-    incident.setdefault("n100s", []).append({"id": "N100-MUTATED", "disclosure": d["id"], "reason": "N100/01",
-                                             "created_at": write(_received(incident, d) + HOUR)})
+    relationships = max(len(set(d.get("victims", ()))), 1) * max(len(set(d.get("offenders", ()))), 1)
+    incident.setdefault("n100s", []).extend(
+        {"id": f"N100-MUTATED-{n}", "disclosure": d["id"], "reason": "N100/01",
+         "created_at": write(_received(incident, d) + HOUR)} for n in range(1, relationships + 1))
+
+
+def _not_informed(cancellation: dict) -> None:
+    """The record says the victim was not told: an unexported answer would be not evaluable, not a breach."""
+    cancellation.pop("victim_informed_at")
+    cancellation["victim_informed"] = "no"
 
 
 _CANCELLED = ["cancelled_c2", "cancelled_c3", "cancelled_c4", "cancelled_c5"]
@@ -304,6 +313,10 @@ register("victim-rape-report-held-as-n100", "NR03", "disclosure", ["rape_victim_
 register("invalid-n100-reason", "NR02", "n100", _N100,
          lambda i, n: n.get("reason") in (*UNCONFIRMED, "N100/02", "N100/2", *OTHER_FORCE),
          lambda i, n: n.update(reason="N100/04"), "The N100 carries a home-made reason code.")
+register("n100-created-late", "NR50", "n100", _N100,
+         lambda i, n: bool(n.get("created_at")),
+         lambda i, n: n.update(created_at=write(_received(i, _disclosure(i, n["disclosure"])) + 72 * HOUR)),
+         "The N100 is created three days after the rape was reported.")
 register("n100-transfer-without-reference", "NR04", "n100", ["rape_n100_other_force"],
          lambda i, n: n.get("reason") in OTHER_FORCE and bool(n.get("receiving_force_reference"))
          and not _disclosure(i, n["disclosure"]).get("outside_uk"),
@@ -328,6 +341,10 @@ register("c2-without-avi", "CA02", "crime_record", ["cancelled_c2"],
          lambda i, c: bool(_removed(c, "C2").get("additional_verifiable_information")),
          lambda i, c: c["cancellation"].pop("additional_verifiable_information"),
          "A C2 cancellation gives no additional verifiable information.")
+register("avi-not-additional", "CA51", "crime_record", ["cancelled_c2"],
+         lambda i, c: bool(_removed(c, "C2").get("avi_available_at")) and bool(c.get("recorded_at")),
+         lambda i, c: c["cancellation"].update(avi_available_at=c["recorded_at"]),
+         "The C2 relies on information the police had when they recorded the crime.")
 register("cancelled-by-wrong-role", "CA03", "crime_record", _CANCELLED,
          lambda i, c: _removed(c, "C2", "C3", "C4", "C5").get("decided_by") in CANCELLING_ROLES
          and c["cancellation"].get("decider_is_investigator") is False
@@ -358,5 +375,5 @@ register("duplicate-without-live-master", "CA08", "crime_record", ["cancelled_c3
 register("victim-not-informed", "CA09", "crime_record", ["transferred", "cancelled_c2", "cancelled_c5"],
          lambda i, c: bool(_removed(c, "C1", "C2", "C5").get("victim_informed_at"))
          and _offence(c["offence"]).victim_based,
-         lambda i, c: c["cancellation"].pop("victim_informed_at"),
-         "No record that the victim was told of the transfer or cancellation.")
+         lambda i, c: _not_informed(c["cancellation"]),
+         "The record says the victim was not told of the transfer or cancellation.")

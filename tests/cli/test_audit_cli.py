@@ -54,7 +54,7 @@ def audit_input():
             "code": "C2", "decided_at": "2025-05-05T10:00:00+01:00", "decided_by": "designated_decision_maker",
             "decider_is_investigator": False,
             "additional_verifiable_information": "victim withdrew" if n == 0 else "CCTV shows the injury was a fall",
-            **({"victim_informed_at": "2025-05-05T09:00:00+01:00"} if n < 3 else {})}))
+            **({"victim_informed_at": "2025-05-05T09:00:00+01:00"} if n < 3 else {"victim_informed": "no"})}))
     return items
 
 

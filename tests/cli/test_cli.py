@@ -22,7 +22,9 @@ MISSED = {  # a victim's own report of assault closed with no crime record: RC01
 }
 CLEAN = {  # the same assault, recorded within the hour with the victim's details: no breach
     "id": "CLEAN-1", "received_at": "2025-05-01T10:00:00+01:00", "channel": "emergency_call",
-    "people": [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1", "relationship_to_offender": "stranger"},
+    "people": [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1",
+                "disability": False, "religion": "None", "sexual_orientation": "Not stated",
+                "relationship_to_offender": "stranger"},
                {"id": "O1", "age": 40}],
     "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim"}],
     "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "offenders": ["O1"],

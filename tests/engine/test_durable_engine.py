@@ -70,7 +70,9 @@ def assault(recorded_after: timedelta | None, **cancellation) -> Incident:
         record |= {"status": "cancelled", "cancellation": cancellation}
     return Incident.model_validate({
         "id": "ASSAULT", "received_at": received.isoformat(), "channel": "emergency_call",
-        "people": [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1", "relationship_to_offender": "stranger"},
+        "people": [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1",
+                    "disability": False, "religion": "None", "sexual_orientation": "Not stated",
+                    "relationship_to_offender": "stranger"},
                    {"id": "O1", "age": 40}],
         "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"],
                          "reported_by": "victim"}],
@@ -107,8 +109,9 @@ def busy_incident(reverse: bool) -> Incident:
     return Incident.model_validate({
         "id": "BUSY", "received_at": "2025-03-01T22:00:00+00:00", "channel": "emergency_call",
         "qualifiers": ["domestic_abuse"],
-        "people": flip([{"id": "V1", "age": 34, "sex": "female", "ethnicity": "W1", "relationship_to_offender":
-                         "ex_partner"}, {"id": "V2", "age": 15}, {"id": "O1", "age": 36}]),
+        "people": flip([{"id": "V1", "age": 34, "sex": "female", "ethnicity": "W1",
+                         "disability": False, "religion": "None", "sexual_orientation": "Not stated",
+                         "relationship_to_offender": "ex_partner"}, {"id": "V2", "age": 15}, {"id": "O1", "age": 36}]),
         "disclosures": flip([
             {"id": "D1", "offence": "8N", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim"},
             {"id": "D2", "offence": "8L", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim",

@@ -29,6 +29,7 @@ def assault(received_at: str, recorded_after_hours: float | None = None, **discl
     return Incident.model_validate({
         "id": "ASSAULT", "received_at": received_at, "channel": "emergency_call",
         "people": [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1",
+                    "disability": False, "religion": "None", "sexual_orientation": "Not stated",
                     "relationship_to_offender": "stranger"}, {"id": "O1", "age": 40}],
         "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"],
                          "reported_by": "victim", **disclosure}],

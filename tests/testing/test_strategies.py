@@ -172,7 +172,9 @@ def test_a_mutation_refuses_an_incident_it_does_not_apply_to():
 # ---------------------------------------------------------------- assertions
 
 LATE = {"id": "INC-1", "received_at": "2025-05-01T10:00:00+01:00", "channel": "emergency_call",
-        "people": [{"id": "V1", "age": 34, "sex": "female", "ethnicity": "W1", "relationship_to_offender": "stranger"}],
+        "people": [{"id": "V1", "age": 34, "sex": "female", "ethnicity": "W1",
+                    "disability": False, "religion": "None", "sexual_orientation": "Not stated",
+                    "relationship_to_offender": "stranger"}],
         "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "reported_by": "victim"}],
         "crime_records": [{"reference": "CR-1", "offence": "105A", "victim": "V1", "disclosures": ["D1"],
                            "recorded_at": "2025-05-02T11:00:00+01:00"}]}
