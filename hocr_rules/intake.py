@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from hocr_rules.errors import InputError
 from hocr_rules.model.incident import Incident
-from hocr_rules.model.timestamps import NAIVE_TIMEZONE
+from hocr_rules.model.timestamps import LONDON, NAIVE_TIMEZONE
 from hocr_rules.offences import OffenceTable, UnknownOffenceCode
 
 CHUNK = 1 << 16
@@ -161,10 +161,16 @@ class Intake:
         return self._check_codes(incident, source, line)
 
     def _check_codes(self, incident: Incident, source: str, line: int) -> Read:
-        """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass."""
-        if self.offences.knows_all([d.offence for d in incident.disclosures] +
-                                   [c.offence for c in incident.crime_records]):
-            return Accepted(incident, source, line)
+        """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass,
+        nor is an offence reported on a day it did not exist (before its commencement or from its cessation)."""
+        problems = [] if self.offences.knows_all([d.offence for d in incident.disclosures] +
+                                                 [c.offence for c in incident.crime_records]) else self._unknown(incident)
+        problems += self._out_of_date(incident)
+        if problems:
+            return InputError(source, line, incident.id, problems)
+        return Accepted(incident, source, line)
+
+    def _unknown(self, incident: Incident) -> list[tuple[str, str]]:
         problems = []
         for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
             for index, record in enumerate(records):
@@ -172,9 +178,29 @@ class Intake:
                     self.offences.lookup(record.offence)
                 except UnknownOffenceCode as error:
                     problems.append((f"{group}.{index}.offence", str(error)))
-        if problems:
-            return InputError(source, line, incident.id, problems)
-        return Accepted(incident, source, line)
+        return problems
+
+    def _out_of_date(self, incident: Incident) -> list[tuple[str, str]]:
+        """An offence is judged at the date its disclosure was reported (England and Wales time); a crime record
+        at the earliest report of the disclosures it records, else the incident's receipt."""
+        reported = {d.id: (d.disclosed_at or incident.received_at).astimezone(LONDON).date()
+                    for d in incident.disclosures}
+        received = incident.received_at.astimezone(LONDON).date()
+        problems = []
+        for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
+            for index, record in enumerate(records):
+                if record.offence not in self.offences:
+                    continue  # reported as unknown
+                offence = self.offences.lookup(record.offence)
+                if offence.commenced is None and offence.ceased is None:
+                    continue
+                links = [record.id] if group == "disclosures" else record.disclosures
+                day = min((reported[i] for i in links), default=received)
+                if not offence.in_force_on(day):
+                    problems.append((f"{group}.{index}.offence",
+                                     f"{record.offence} is a notifiable offence only {offence.dates()}, "
+                                     f"not on {day} when it was reported"))
+        return problems
 
 
 def _rejection(error: ValidationError, source: str, line: int, record: str | None) -> InputError:
