@@ -44,6 +44,7 @@ LIFE_MONTHS = 9999
 
 RAPE = {"19C", "19D", "19E", "19F", "19G", "19H", "19J", "19K"}
 HOMICIDE = {"1", "4/1", "4/2", "4/10"}  # Sub class "Homicide": murder, manslaughter, infanticide, corporate
+FGM = {"008/52", "008/68"}  # Female Genital Mutilation Act 2003 ss1-3 and 3A: recorded even if done abroad (pp. 44-45)
 MODERN_SLAVERY = {"106"}  # recorded as well as the most serious other victim-based offence (2026/27 p. 13)
 CONDUCT_CRIME = {"8L", "8M", "8Q", "8U"}  # course-of-conduct offences (addendum 4.4)
 CLASSIFICATION_FAMILIES = {
@@ -109,6 +110,8 @@ def families_of(classification: str, ho_code: str, group: str) -> set[str]:
         families = (families - {"conduct_crime", "stalking", "harassment"}) | {"order_breach"}
     if ho_code in THREATENING_MESSAGES:
         families.add("threatening_message")
+    if ho_code in FGM:
+        families.add("fgm")
     return families
 
 

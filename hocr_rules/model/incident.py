@@ -138,6 +138,22 @@ class Disclosure(Record):
     threat_of_immediate_violence: bool = False
     source: FindingSource = "structured_field"
     log_span: LogSpan | None = Field(default=None, description="Where in the incident log it was disclosed.")
+    committed_at: Timestamp | None = Field(
+        default=None, description="When the offence was committed (for a course of conduct, its last occasion); "
+                                  "absent when not known. Offending after the police were told of it is a new "
+                                  "crime, not part of the finished incident (2026/27 p. 12).")
+    school_protocol: Literal["minor", "serious", "crime_requested"] | None = Field(
+        default=None, description="For an incident on school premises in school hours (schools protocol; 2026/27 "
+                                  "p. 12): 'minor', a behavioural incident for the school to deal with (a "
+                                  "crime-related incident); 'serious', a serious incident as the protocol defines "
+                                  "it; 'crime_requested', the school formally, or the child, parent or their "
+                                  "representative, asked for a crime record. Absent: not assessed.")
+    fraud_call_for_service: bool | None = Field(
+        default=None, description="For a fraud: whether there is a call for service (offender arrested, committing "
+                                  "or just committed at the time of the call, or a local suspect) or a "
+                                  "PNC-registered item, so that police record it locally as well as reporting it to "
+                                  "Report Fraud (2026/27 p. 97). False: reported to Report Fraud only. Absent: not "
+                                  "known.")
 
 
 class Cancellation(Record):

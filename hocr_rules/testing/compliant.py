@@ -98,6 +98,8 @@ class _Draft:
                  **more) -> str:
         record = {"id": self.next_id("D"), "offence": offence, "victims": victims, "offenders": offenders,
                   "reported_by": reported_by, **more}
+        if OffenceTable.load().lookup(offence).group == "fraud":
+            record.setdefault("fraud_call_for_service", True)  # a fraud is recorded locally only with one (p. 97)
         if at:
             record["disclosed_at"] = self.ts(at)
         self.disclosures.append(record)
@@ -321,6 +323,9 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
     for name in names:
         FRAGMENTS[name](draw, d)
     qualifiers = draw(st.lists(st.sampled_from(choices(Incident, "qualifiers")), unique=True, max_size=2))
+    if "school_premises" in qualifiers:  # the schools protocol keeps a minor incident a CRI (p. 12)
+        for disclosure in d.disclosures:
+            disclosure.setdefault("school_protocol", draw(st.sampled_from(("serious", "crime_requested"))))
     people = {p["id"]: p for p in d.people}
     for crime in d.crimes:
         victim = people.get(crime.get("victim"), {})
