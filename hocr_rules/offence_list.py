@@ -45,12 +45,18 @@ LIFE_MONTHS = 9999
 RAPE = {"19C", "19D", "19E", "19F", "19G", "19H", "19J", "19K"}
 HOMICIDE = {"1", "4/1", "4/2", "4/10"}  # Sub class "Homicide": murder, manslaughter, infanticide, corporate
 FGM = {"008/52", "008/68"}  # Female Genital Mutilation Act 2003 ss1-3 and 3A: recorded even if done abroad (pp. 44-45)
+# Counting units other than the victim: one crime per household burgled or whose pedal cycles were taken, per
+# business robbed, per offender or group exposing themselves (2026/27 pp. 69, 72-73, 79).
+PER_HOUSEHOLD = {"28I", "28J", "28K", "28L", "28M", "28N", "28O", "28P", "44"}
+PER_BUSINESS = {"34A"}
+PER_OFFENDER = {"88E"}
 MODERN_SLAVERY = {"106"}  # recorded as well as the most serious other victim-based offence (2026/27 p. 13)
 CONDUCT_CRIME = {"8L", "8M", "8Q", "8U"}  # course-of-conduct offences (addendum 4.4)
 CLASSIFICATION_FAMILIES = {
     "rape": RAPE, "homicide": HOMICIDE, "harassment_family": CONDUCT_CRIME | {"8R"}, "conduct_crime": CONDUCT_CRIME,
     "stalking": {"8Q"}, "harassment": {"8L"}, "assault_without_injury": {"105A", "105B", "104"},
-    "modern_slavery": MODERN_SLAVERY,
+    "modern_slavery": MODERN_SLAVERY, "per_household": PER_HOUSEHOLD, "per_business": PER_BUSINESS,
+    "per_offender": PER_OFFENDER,
 }
 # C5 (self-defence) covers only 8N s47 ABH, 104 and 105A (addendum 2.1).
 C5_CLASSIFICATIONS, C5_HO_CODES = {"104", "105A"}, {("8N", "008/06")}

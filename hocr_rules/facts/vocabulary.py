@@ -165,6 +165,10 @@ fact(D, "victim_count", "count", "victims identified", read=lambda v, d: len(d.v
 fact(D, "offender_count", "count", "offenders named", read=lambda v, d: len(d.offenders))
 fact(D, "recorded_victim_count", "count", "this disclosure's victims named on its linked crime records",
      "a linked crime record names no victim", read=lambda v, d: _recorded_victims(v, d))
+fact(D, "victim_households", "count", "households the victims belong to (one burglary per household)",
+     "a victim's household not recorded", read=lambda v, d: _units(v, d, "household"))
+fact(D, "victim_businesses", "count", "businesses whose property the victims held (one robbery per business)",
+     "a victim's business not recorded", read=lambda v, d: _units(v, d, "business"))
 fact(D, "victim_under_18", "flag", "a victim is a child", "victim's age not recorded",
      read=lambda v, d: _under(v, d.victims, 18))
 fact(D, "either_party_under_16", "flag", "a victim or offender is under 16", "ages not recorded",
@@ -218,6 +222,15 @@ fact(D, "fraud_call_for_service", "flag", "a fraud with a call for service or a 
      "not known whether the fraud had a call for service", read=of_record("fraud_call_for_service"))
 fact(D, "committed_at", "time", "when the offence was committed (a course of conduct: its last occasion)",
      "no time of commission", read=of_record("committed_at"))
+
+
+def _units(view: IncidentView, disclosure, attribute: str) -> int | None:
+    """Distinct households (or businesses) among the victims; unknown if there are several victims and one of
+    them has none recorded (a lone victim is one unit whatever is recorded)."""
+    if len(disclosure.victims) <= 1:
+        return len(disclosure.victims)
+    units = [getattr(view.people.get(i), attribute, None) for i in disclosure.victims]
+    return None if None in units else len(set(units))
 
 
 def _recorded_victims(view: IncidentView, disclosure) -> int | None:

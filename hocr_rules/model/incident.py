@@ -71,6 +71,12 @@ class Person(Record):
     pregnancy_or_maternity: bool | None = None
     relationship_to_offender: Relationship | None = Field(
         default=None, description="The victim's relationship to the offender of the disclosure.")
+    household: str | None = Field(
+        default=None, description="An id shared by the people of one household: one burglary per household "
+                                  "burgled, one pedal cycle theft per household (2026/27 pp. 73, 79).")
+    business: str | None = Field(
+        default=None, description="An id of the business whose property the person held: one robbery of "
+                                  "business property per business (2026/27 p. 72).")
 
 
 class LogEntry(Record):

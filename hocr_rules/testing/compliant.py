@@ -130,6 +130,9 @@ def victim_report(draw, d: _Draft, victims: int = 1, domestic: bool = False) -> 
     at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
     relationship = draw(st.sampled_from(DOMESTIC if domestic else RELATIONSHIPS))
     people = [d.victim(draw, age=(16, 95) if domestic else (0, 95), relationship=relationship) for _ in range(victims)]
+    if victims > 1:  # each in a household and business of their own, so every counting unit is one per victim
+        for person in d.people[-victims:]:
+            person.update(household=f"H-{person['id']}", business=f"B-{person['id']}")
     offenders = d.offenders(draw, age=(16, 80) if domestic else (10, 80))
     reporter = draw(st.sampled_from(("victim", "on_behalf_of_victim")))
     first = d.disclose(offence, people, offenders, reporter, at)
