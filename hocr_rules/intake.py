@@ -165,7 +165,9 @@ class Intake:
         nor is an offence reported on a day it did not exist (before its commencement or from its cessation)."""
         problems = [] if self.offences.knows_all([d.offence for d in incident.disclosures] +
                                                  [c.offence for c in incident.crime_records]) else self._unknown(incident)
-        problems += self._out_of_date(incident)
+        if not self.offences.dated.isdisjoint([d.offence for d in incident.disclosures] +
+                                              [c.offence for c in incident.crime_records]):
+            problems += self._out_of_date(incident)
         if problems:
             return InputError(source, line, incident.id, problems)
         return Accepted(incident, source, line)

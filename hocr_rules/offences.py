@@ -79,6 +79,8 @@ class OffenceTable:
 
     def __init__(self, offences: dict[str, Offence]) -> None:
         self._by_code = offences
+        #: codes limited by a commencement or cessation date, so intake checks dates only where they matter
+        self.dated = frozenset(code for code, o in offences.items() if o.commenced or o.ceased)
 
     @classmethod
     def load(cls, path: Path | None = None) -> OffenceTable:

@@ -74,9 +74,12 @@ def _competing(view: IncidentView, a: Disclosure, b: Disclosure) -> bool:
 def rivals(view: IncidentView, d: Disclosure) -> list[Disclosure]:
     """The companions (same victim and offender) that compete with this disclosure to be the principal crime,
     less those that yield to it (an assault below s20 beside an aggravated burglary)."""
-    own = view.offence(d.offence)
-    return [c for c in view.companions(d) if _competing(view, d, c)
-            and not takes_precedence(own, view.offence(c.offence))]
+    found = view.rivals.get(d.id)
+    if found is None:
+        own = view.offence(d.offence)
+        found = view.rivals[d.id] = [c for c in view.companions(d) if _competing(view, d, c)
+                                     and not takes_precedence(own, view.offence(c.offence))]
+    return found
 
 
 def yields_to_rival(view: IncidentView, d: Disclosure) -> bool:
