@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import math
 import re
 import sys
 from collections import Counter, defaultdict
+from datetime import date, datetime
 from pathlib import Path
 
 from hocr_rules.offences import DEFAULT_PATH, HO_CODE, code_sort_key
 
 SOURCE_COLUMNS = ["Home Office code", "Max Sentence", "Victim or State Based", "Class", "Sub class",
                   "Offence category", "Offence", "Current"]
+DATE_COLUMNS = ("Commencement date", "Cessation date")  # optional in the source: older lists had neither
 COLUMNS = ["classification", "ho_code", "title", "classification_title", "group", "families", "victim_based",
-           "max_sentence", "max_sentence_months", "seriousness", "current"]
+           "max_sentence", "max_sentence_months", "seriousness", "current", "commenced", "ceased"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
 
 GROUPS = {  # HO Class, lower case with single spaces -> group
     "violence against the person": "violence_against_the_person", "sexual offences": "sexual_offences",
@@ -39,13 +44,34 @@ LIFE_MONTHS = 9999
 
 RAPE = {"19C", "19D", "19E", "19F", "19G", "19H", "19J", "19K"}
 HOMICIDE = {"1", "4/1", "4/2", "4/10"}  # Sub class "Homicide": murder, manslaughter, infanticide, corporate
+FGM = {"008/52", "008/68"}  # Female Genital Mutilation Act 2003 ss1-3 and 3A: recorded even if done abroad (pp. 44-45)
+# Counting units other than the victim: one crime per household burgled or whose pedal cycles were taken, per
+# business robbed, per offender or group exposing themselves (2026/27 pp. 69, 72-73, 79).
+PER_HOUSEHOLD = {"28I", "28J", "28K", "28L", "28M", "28N", "28O", "28P", "44"}
+PER_BUSINESS = {"34A"}
+PER_OFFENDER = {"88E"}
+MODERN_SLAVERY = {"106"}  # recorded as well as the most serious other victim-based offence (2026/27 p. 13)
 CONDUCT_CRIME = {"8L", "8M", "8Q", "8U"}  # course-of-conduct offences (addendum 4.4)
 CLASSIFICATION_FAMILIES = {
     "rape": RAPE, "homicide": HOMICIDE, "harassment_family": CONDUCT_CRIME | {"8R"}, "conduct_crime": CONDUCT_CRIME,
     "stalking": {"8Q"}, "harassment": {"8L"}, "assault_without_injury": {"105A", "105B", "104"},
+    "modern_slavery": MODERN_SLAVERY, "per_household": PER_HOUSEHOLD, "per_business": PER_BUSINESS,
+    "per_offender": PER_OFFENDER,
 }
 # C5 (self-defence) covers only 8N s47 ABH, 104 and 105A (addendum 2.1).
 C5_CLASSIFICATIONS, C5_HO_CODES = {"104", "105A"}, {("8N", "008/06")}
+# Breaches of the orders the rules list as notifiable (2026/27 pp. 89-90): a single act, never a course of
+# conduct (p. 52), recorded in addition to the other offences reported with them (p. 89). Three sit in conduct
+# classifications (008/29 and 008/31 in 8L, 008/74 in 8Q) and are no conduct crime for that.
+ORDER_BREACHES = {"008/29", "008/31", "008/74", "066/38", "066/39", "066/97", "066/98", "068/04", "068/07", "068/08",
+                  "068/17", "068/19"}
+# Sending a threatening communication (Online Safety Act 2023 s181): kept apart from harassment and stalking,
+# recorded in addition to a course of conduct (2026/27 pp. 57-58).
+THREATENING_MESSAGES = {"005/28"}
+# A fraud by false representation (053/40) and obtaining services dishonestly (053/46) are listed with no single
+# NFIB sub class: Report Fraud assigns one. They are kept, under this classification, so input giving the HO
+# code is accepted (an unknown code would be an input error).
+NFIB_UNCLASSIFIED = "NFIB"
 
 
 class SourceError(ValueError):
@@ -86,7 +112,44 @@ def families_of(classification: str, ho_code: str, group: str) -> set[str]:
         families.add("violence")
     if classification in C5_CLASSIFICATIONS or (classification, ho_code) in C5_HO_CODES:
         families.add("c5_self_defence")
+    if ho_code in ORDER_BREACHES:
+        families = (families - {"conduct_crime", "stalking", "harassment"}) | {"order_breach"}
+    if ho_code in THREATENING_MESSAGES:
+        families.add("threatening_message")
+    if ho_code in FGM:
+        families.add("fgm")
     return families
+
+
+def parse_list_date(text: str) -> tuple[date | None, str | None]:
+    """A commencement or cessation date as the list writes it, with a note when it had to be read loosely.
+
+    Nearly all are spreadsheet dates ('2024-01-31 00:00:00'); a few are typed: '13 April 2015',
+    '23 Februay 2011' (a misspelt month is matched to the nearest), '28/02/22?'. 'TBC' and anything else not
+    understood give no date and a note: the offence is then not limited by that date."""
+    text = clean(text)
+    if not text:
+        return None, None
+    loose = text.endswith("?")
+    text = text.rstrip("?").strip()
+    try:
+        return datetime.fromisoformat(text).date(), f"date {text!r} read as uncertain" if loose else None
+    except ValueError:
+        pass
+    words = re.fullmatch(r"(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})", text)
+    numbers = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", text)
+    try:
+        if words:
+            month = difflib.get_close_matches(words[2].lower(), MONTHS, n=1, cutoff=0.75)
+            if month:
+                note = None if month[0] == words[2].lower() and not loose else f"date {text!r} read loosely"
+                return date(int(words[3]), MONTHS.index(month[0]) + 1, int(words[1])), note
+        elif numbers:
+            year = int(numbers[3]) + (2000 if len(numbers[3]) == 2 else 0)
+            return date(year, int(numbers[2]), int(numbers[1])), f"date {text!r} read as day/month/year"
+    except ValueError:
+        pass
+    return None, f"date {text!r} not understood; the offence is not limited by it"
 
 
 def build_table(source: list[tuple[int, dict[str, str]]]) -> tuple[list[dict[str, str]], list[str]]:
@@ -100,6 +163,8 @@ def build_table(source: list[tuple[int, dict[str, str]]]) -> tuple[list[dict[str
     unparsed: dict[str, list[str]] = defaultdict(list)
     for line, raw in source:
         ho_code, (classification, title) = raw["Home Office code"].strip(), split_category(raw["Offence category"])
+        if HO_CODE.fullmatch(ho_code) and not classification and GROUPS.get(clean(raw["Class"]).lower()) == "fraud":
+            classification, title = NFIB_UNCLASSIFIED, "Fraud, NFIB sub class not given"
         if not HO_CODE.fullmatch(ho_code) or not classification:
             warnings.append(f"line {line}: skipped {ho_code or '(no HO code)'} {clean(raw['Offence'])!r}: "
                             f"no single classification in {clean(raw['Offence category'])!r}")
@@ -127,9 +192,23 @@ def _parse_offence(line: int, raw: dict[str, str], classification: str, ho_code:
                         "not understood; counted as state based")
     if clean(raw["Sub class"]).lower() == "homicide" and classification not in HOMICIDE:
         warnings.append(f"line {line}: {ho_code} has Sub class Homicide but {classification} is not in HOMICIDE")
+    commenced, ceased = (_dated(line, ho_code, raw.get(column, ""), warnings) for column in DATE_COLUMNS)
     return {"title": clean(raw["Offence"]), "group": group, "max_sentence": clean(raw["Max Sentence"]),
             "months": parse_max_sentence(raw["Max Sentence"]), "victim": victim or {"S"},
-            "current": clean(raw["Current"]).upper(), "families": families_of(classification, ho_code, group)}
+            "current": clean(raw["Current"]).upper(), "families": families_of(classification, ho_code, group),
+            "commenced": commenced, "ceased": ceased}
+
+
+def _dated(line: int, ho_code: str, text: str, warnings: list[str]) -> date | None:
+    found, note = parse_list_date(text or "")
+    if note:
+        warnings.append(f"line {line}: {ho_code}: {note}")
+    return found
+
+
+def _span(dates: list[date | None], pick) -> str:
+    """The dates of several source rows for one code: a row without a date leaves the code unlimited."""
+    return "" if not dates or None in dates else pick(dates).isoformat()
 
 
 def _table_row(key: tuple[str, str], rows: list[dict], classification_title: str) -> dict[str, str]:
@@ -144,6 +223,8 @@ def _table_row(key: tuple[str, str], rows: list[dict], classification_title: str
         "max_sentence_months": str(worst["months"] or 0),
         "seriousness": str((100_000 if group in VIOLENT_GROUPS else 0) + (worst["months"] or 0)),
         "current": "Y" if any(row["current"] == "Y" for row in rows) else "N",
+        "commenced": _span([row["commenced"] for row in rows], min),
+        "ceased": _span([row["ceased"] for row in rows], max),
     }
 
 

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +23,8 @@ HO_CODE = re.compile(r"\d{3}/\d{2}")
 
 # Families that belong to particular HO codes, not to a whole classification: C5 covers 8N only for s47 ABH
 # (008/06), so 8N as a whole must not inherit it from that one row (addendum 2.1).
-ROW_SCOPED_FAMILIES = frozenset({"c5_self_defence"})
+# Likewise a breach of an order is a single act (2026/27 p. 52) only for its own HO codes (008/31 in 8L).
+ROW_SCOPED_FAMILIES = frozenset({"c5_self_defence", "order_breach", "threatening_message", "fgm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,19 @@ class Offence:
     victim_based: bool
     max_sentence_months: int
     seriousness: int
+    commenced: date | None = None  # first day the offence could be recorded; None: before the list's dates
+    ceased: date | None = None     # first day it could no longer be recorded; None: still current
+
+    def in_force_on(self, day: date) -> bool:
+        """Whether the offence existed on this day. The list gives a cessation date as the day its replacement
+        commences (008/71 ceased and 088/15 began on 31 January 2024), so that day is already outside."""
+        return (self.commenced is None or self.commenced <= day) and (self.ceased is None or day < self.ceased)
+
+    def dates(self) -> str:
+        """'from 2024-01-31', 'until 2024-01-31' or both, for messages."""
+        parts = [f"from {self.commenced}"] * (self.commenced is not None) + [f"until {self.ceased}"] * (
+            self.ceased is not None)
+        return " ".join(parts) or "at all times"
 
 
 class UnknownOffenceCode(LookupError):
@@ -64,6 +79,8 @@ class OffenceTable:
 
     def __init__(self, offences: dict[str, Offence]) -> None:
         self._by_code = offences
+        #: codes limited by a commencement or cessation date, so intake checks dates only where they matter
+        self.dated = frozenset(code for code, o in offences.items() if o.commenced or o.ceased)
 
     @classmethod
     def load(cls, path: Path | None = None) -> OffenceTable:
@@ -139,7 +156,13 @@ def _row_offence(row: dict[str, str]) -> Offence:
         victim_based="V" in row["victim_based"],
         max_sentence_months=int(row["max_sentence_months"]),
         seriousness=int(row["seriousness"]),
+        commenced=_date(row.get("commenced")),
+        ceased=_date(row.get("ceased")),
     )
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _typical(rows: list[dict[str, str]], column: str) -> int:
@@ -173,4 +196,9 @@ def _classification_offence(classification: str, rows: list[dict[str, str]]) -> 
         victim_based=any("V" in row["victim_based"] for row in rows),
         max_sentence_months=_typical(rows, "max_sentence_months"),
         seriousness=_typical(rows, "seriousness"),
+        # a classification existed whenever any of its offences did
+        commenced=None if any(not row.get("commenced") for row in rows) else min(map(_date, (
+            row["commenced"] for row in rows))),
+        ceased=None if any(not row.get("ceased") for row in rows) else max(map(_date, (
+            row["ceased"] for row in rows))),
     )

@@ -32,6 +32,7 @@ class IncidentView:
     def __init__(self, incident: Incident, offences: OffenceTable):
         self.incident, self.offences = incident, offences
         self._companions: dict[str, list[Disclosure]] = {}
+        self.rivals: dict[str, list[Disclosure]] = {}  # facts/principal.py keeps its answers here
         self._received: dict[str, float] = {}
 
     @_index

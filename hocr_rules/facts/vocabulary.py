@@ -13,6 +13,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any, Callable
 
+from hocr_rules.facts import principal
 from hocr_rules.facts.attributes import Attribute
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
@@ -86,15 +87,14 @@ def _relationship_is(known: set[str], *wanted: str) -> bool | None:
     return None if not known else bool(known & set(wanted))
 
 
-def _course_of_conduct(view: IncidentView, d) -> bool:
-    return "conduct_crime" in view.offence(d.offence).families and len(d.occasions) >= 2
+_course_of_conduct = principal.course_of_conduct
 
 
 def _companion_top(attribute: str, conduct: bool | None = None) -> Callable[[IncidentView, Any], int]:
-    """A reader: the highest `attribute` of the disclosure's companions, of those that are (or are not) a
-    course of conduct when `conduct` is given; 0 if there are none (most disclosures have none)."""
+    """A reader: the highest `attribute` of the disclosure's rivals for principal crime, of those that are (or
+    are not) a course of conduct when `conduct` is given; 0 if there are none (most disclosures have none)."""
     def read(v: IncidentView, d) -> int:
-        companions = v.companions(d)
+        companions = principal.rivals(v, d) if v.companions(d) else ()
         if not companions:
             return 0
         return max((getattr(v.offence(c.offence), attribute) for c in companions
@@ -103,12 +103,12 @@ def _companion_top(attribute: str, conduct: bool | None = None) -> Callable[[Inc
 
 
 def _companion_course_of_conduct(v: IncidentView, d) -> bool:
-    companions = v.companions(d)
+    companions = principal.rivals(v, d) if v.companions(d) else ()
     return bool(companions) and any(_course_of_conduct(v, c) for c in companions)
 
 
 def _tied_with_earlier(v: IncidentView, d) -> bool:
-    companions = v.companions(d)
+    companions = principal.rivals(v, d) if v.companions(d) else ()
     if not companions:
         return False
     seriousness, key = v.offence(d.offence).seriousness, v.tie_key(d)
@@ -165,6 +165,10 @@ fact(D, "victim_count", "count", "victims identified", read=lambda v, d: len(d.v
 fact(D, "offender_count", "count", "offenders named", read=lambda v, d: len(d.offenders))
 fact(D, "recorded_victim_count", "count", "this disclosure's victims named on its linked crime records",
      "a linked crime record names no victim", read=lambda v, d: _recorded_victims(v, d))
+fact(D, "victim_households", "count", "households the victims belong to (one burglary per household)",
+     "a victim's household not recorded", read=lambda v, d: _units(v, d, "household"))
+fact(D, "victim_businesses", "count", "businesses whose property the victims held (one robbery per business)",
+     "a victim's business not recorded", read=lambda v, d: _units(v, d, "business"))
 fact(D, "victim_under_18", "flag", "a victim is a child", "victim's age not recorded",
      read=lambda v, d: _under(v, d.victims, 18))
 fact(D, "either_party_under_16", "flag", "a victim or offender is under 16", "ages not recorded",
@@ -192,15 +196,15 @@ fact(D, "recorded_classifications", "codes", "classifications it was recorded as
 fact(D, "has_n100", "flag", "an N100 record is linked", read=lambda v, d: d.id in v.n100s_by_disclosure)
 fact(D, "companions", "count", "other disclosures here between the same victim and offender",
      read=lambda v, d: len(v.companions(d)))
-fact(D, "companion_top_seriousness", "number", "highest seriousness among companions (0 if none)",
+fact(D, "companion_top_seriousness", "number", "highest seriousness among companions competing to be principal (facts/principal.py) (0 if none)",
      read=_companion_top("seriousness"))
 fact(D, "companion_top_other_seriousness", "number",
-     "highest seriousness among companions that are not a course of conduct (0 if none)",
+     "highest seriousness among companions competing to be principal (facts/principal.py) that are not a course of conduct (0 if none)",
      read=_companion_top("seriousness", conduct=False))
-fact(D, "companion_top_months", "number", "highest maximum sentence among companions (0 if none)",
+fact(D, "companion_top_months", "number", "highest maximum sentence among companions competing to be principal (facts/principal.py) (0 if none)",
      read=_companion_top("max_sentence_months"))
 fact(D, "companion_top_conduct_seriousness", "number",
-     "highest seriousness among companions that are a course of conduct (0 if none)",
+     "highest seriousness among companions competing to be principal (facts/principal.py) that are a course of conduct (0 if none)",
      read=_companion_top("seriousness", conduct=True))
 fact(D, "companion_course_of_conduct", "flag", "a companion is a course of conduct",
      read=_companion_course_of_conduct)
@@ -214,6 +218,27 @@ fact(D, "n100_count", "count", "N100 records linked to this disclosure",
 fact(D, "victim_offender_relationships", "count",
      "victim-offender relationships reported: each victim with each offender (an unnamed side counts once)",
      read=lambda v, d: max(len(set(d.victims)), 1) * max(len(set(d.offenders)), 1))
+fact(D, "yields_to_rival", "flag", "a companion takes precedence whatever the ranks (aggravated burglary over an "
+     "assault below s20)", read=lambda v, d: bool(v.companions(d)) and principal.yields_to_rival(v, d))
+fact(D, "conduct_folds_rivals", "flag", "a course of conduct whose step of the conduct crime ladder folds every "
+     "companion competing with it", read=lambda v, d: principal.conduct_folds_rivals(v, d))
+fact(D, "folded_into_conduct", "flag", "folded into a companion course of conduct that is the principal crime",
+     read=lambda v, d: bool(v.companions(d)) and principal.folded_into_conduct(v, d))
+fact(D, "school_protocol", "code", "schools protocol reading: minor, serious or crime_requested",
+     "no schools protocol reading", read=of_record("school_protocol"))
+fact(D, "fraud_call_for_service", "flag", "a fraud with a call for service or a PNC item, recorded locally",
+     "not known whether the fraud had a call for service", read=of_record("fraud_call_for_service"))
+fact(D, "committed_at", "time", "when the offence was committed (a course of conduct: its last occasion)",
+     "no time of commission", read=of_record("committed_at"))
+
+
+def _units(view: IncidentView, disclosure, attribute: str) -> int | None:
+    """Distinct households (or businesses) among the victims; unknown if there are several victims and one of
+    them has none recorded (a lone victim is one unit whatever is recorded)."""
+    if len(disclosure.victims) <= 1:
+        return len(disclosure.victims)
+    units = [getattr(view.people.get(i), attribute, None) for i in disclosure.victims]
+    return None if None in units else len(set(units))
 
 
 def _recorded_victims(view: IncidentView, disclosure) -> int | None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from hocr_rules.errors import InputError
 from hocr_rules.model.incident import Incident
+from hocr_rules.model.timestamps import LONDON
 from hocr_rules.offences import OffenceTable, UnknownOffenceCode
 
 _LOCATED = re.compile(r"^([A-Za-z_][\w.]*): (.+)$", re.S)
@@ -31,9 +32,18 @@ Read = Accepted | InputError
 
 
 def check_codes(offences: OffenceTable, incident: Incident, source: str, line: int) -> Read:
-    """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass."""
-    if offences.knows_all([d.offence for d in incident.disclosures] + [c.offence for c in incident.crime_records]):
-        return Accepted(incident, source, line)
+    """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass,
+    nor is an offence reported on a day it did not exist (before its commencement or from its cessation)."""
+    codes = [d.offence for d in incident.disclosures] + [c.offence for c in incident.crime_records]
+    problems = [] if offences.knows_all(codes) else _unknown(offences, incident)
+    if not offences.dated.isdisjoint(codes):
+        problems += _out_of_date(offences, incident)
+    if problems:
+        return InputError(source, line, incident.id, problems)
+    return Accepted(incident, source, line)
+
+
+def _unknown(offences: OffenceTable, incident: Incident) -> list[tuple[str, str]]:
     problems = []
     for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
         for index, record in enumerate(records):
@@ -41,9 +51,30 @@ def check_codes(offences: OffenceTable, incident: Incident, source: str, line: i
                 offences.lookup(record.offence)
             except UnknownOffenceCode as error:
                 problems.append((f"{group}.{index}.offence", str(error)))
-    if problems:
-        return InputError(source, line, incident.id, problems)
-    return Accepted(incident, source, line)
+    return problems
+
+
+def _out_of_date(offences: OffenceTable, incident: Incident) -> list[tuple[str, str]]:
+    """An offence is judged at the date its disclosure was reported (England and Wales time); a crime record
+    at the earliest report of the disclosures it records, else the incident's receipt."""
+    reported = {d.id: (d.disclosed_at or incident.received_at).astimezone(LONDON).date()
+                for d in incident.disclosures}
+    received = incident.received_at.astimezone(LONDON).date()
+    problems = []
+    for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
+        for index, record in enumerate(records):
+            if record.offence not in offences:
+                continue  # reported as unknown
+            offence = offences.lookup(record.offence)
+            if offence.commenced is None and offence.ceased is None:
+                continue
+            links = [record.id] if group == "disclosures" else record.disclosures
+            day = min((reported[i] for i in links), default=received)
+            if not offence.in_force_on(day):
+                problems.append((f"{group}.{index}.offence",
+                                 f"{record.offence} is a notifiable offence only {offence.dates()}, "
+                                 f"not on {day} when it was reported"))
+    return problems
 
 
 def problems_of(error: ValidationError) -> list[tuple[str, str]]:

@@ -75,6 +75,12 @@ class Person(Record):
     pregnancy_or_maternity: bool | None = None
     relationship_to_offender: Relationship | None = Field(
         default=None, description="The victim's relationship to the offender of the disclosure.")
+    household: str | None = Field(
+        default=None, description="An id shared by the people of one household: one burglary per household "
+                                  "burgled, one pedal cycle theft per household (2026/27 pp. 73, 79).")
+    business: str | None = Field(
+        default=None, description="An id of the business whose property the person held: one robbery of "
+                                  "business property per business (2026/27 p. 72).")
 
 
 class LogEntry(Record):
@@ -146,6 +152,22 @@ class Disclosure(Record):
         default=False, description="An allegation of a crime by a police officer or member of police staff in the "
                                    "execution of their duty: recorded once the appropriate authority finds a case "
                                    "to answer, outside the 24-hour rule (2026/27 p. 17).")
+    committed_at: Timestamp | None = Field(
+        default=None, description="When the offence was committed (for a course of conduct, its last occasion); "
+                                  "absent when not known. Offending after the police were told of it is a new "
+                                  "crime, not part of the finished incident (2026/27 p. 12).")
+    school_protocol: Literal["minor", "serious", "crime_requested"] | None = Field(
+        default=None, description="For an incident on school premises in school hours (schools protocol; 2026/27 "
+                                  "p. 12): 'minor', a behavioural incident for the school to deal with (a "
+                                  "crime-related incident); 'serious', a serious incident as the protocol defines "
+                                  "it; 'crime_requested', the school formally, or the child, parent or their "
+                                  "representative, asked for a crime record. Absent: not assessed.")
+    fraud_call_for_service: bool | None = Field(
+        default=None, description="For a fraud: whether there is a call for service (offender arrested, committing "
+                                  "or just committed at the time of the call, or a local suspect) or a "
+                                  "PNC-registered item, so that police record it locally as well as reporting it to "
+                                  "Report Fraud (2026/27 p. 97). False: reported to Report Fraud only. Absent: not "
+                                  "known.")
 
 
 class Cancellation(Record):

@@ -102,6 +102,8 @@ class _Draft:
                  **more) -> str:
         record = {"id": self.next_id("D"), "offence": offence, "victims": victims, "offenders": offenders,
                   "reported_by": reported_by, **more}
+        if OffenceTable.load().lookup(offence).group == "fraud":
+            record.setdefault("fraud_call_for_service", True)  # a fraud is recorded locally only with one (p. 97)
         if at:
             record["disclosed_at"] = self.ts(at)
         self.disclosures.append(record)
@@ -132,6 +134,9 @@ def victim_report(draw, d: _Draft, victims: int = 1, domestic: bool = False) -> 
     at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
     relationship = draw(st.sampled_from(DOMESTIC if domestic else RELATIONSHIPS))
     people = [d.victim(draw, age=(16, 95) if domestic else (0, 95), relationship=relationship) for _ in range(victims)]
+    if victims > 1:  # each in a household and business of their own, so every counting unit is one per victim
+        for person in d.people[-victims:]:
+            person.update(household=f"H-{person['id']}", business=f"B-{person['id']}")
     offenders = d.offenders(draw, age=(16, 80) if domestic else (10, 80))
     reporter = draw(st.sampled_from(("victim", "on_behalf_of_victim")))
     first = d.disclose(offence, people, offenders, reporter, at)
@@ -327,6 +332,9 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
     for name in names:
         FRAGMENTS[name](draw, d)
     qualifiers = draw(st.lists(st.sampled_from(choices(Incident, "qualifiers")), unique=True, max_size=2))
+    if "school_premises" in qualifiers:  # the schools protocol keeps a minor incident a CRI (p. 12)
+        for disclosure in d.disclosures:
+            disclosure.setdefault("school_protocol", draw(st.sampled_from(("serious", "crime_requested"))))
     people = {p["id"]: p for p in d.people}
     for crime in d.crimes:
         victim = people.get(crime.get("victim"), {})

@@ -256,6 +256,45 @@ def test_offence_codes_are_accepted_as_people_type_them(tmp_path, intake):
     assert summary(read(intake, path)) == [("accepted", 1, "INC-1")]
 
 
+@pytest.mark.parametrize(("offence", "received_at", "accepted"), [
+    ("005/28", "2024-01-30T23:30:00+00:00", False),  # threatening communication began 31 January 2024
+    ("005/28", "2024-01-31T00:00:00+00:00", True),
+    ("068/25", "2026-03-31T12:00:00+01:00", False),  # sex-based public order offence began 1 April 2026
+    ("068/25", "2026-04-01T00:30:00+01:00", True),   # 23:30 UTC the day before, 1 April in England
+    ("008/71", "2024-01-30T12:00:00+00:00", True),   # disclosing private sexual photographs ceased 31 January 2024
+    ("008/71", "2024-01-31T12:00:00+00:00", False),
+])
+def test_an_offence_is_accepted_only_between_its_commencement_and_cessation(tmp_path, intake, offence,
+                                                                              received_at, accepted):
+    path = tmp_path / "incidents.jsonl"
+    path.write_text(jsonl(incident(1, received_at=received_at, disclosures=[
+        {"id": "D1", "offence": offence, "victims": ["V1"], "reported_by": "victim"}])))
+    (result,) = read(intake, path)
+    assert isinstance(result, Accepted) == accepted
+    if not accepted:
+        (field, message), = result.problems
+        assert field == "disclosures.0.offence" and offence in message and "when it was reported" in message
+
+
+def test_an_offence_is_dated_by_its_own_disclosure_and_a_crime_record_by_the_disclosure_it_records(tmp_path, intake):
+    path = tmp_path / "incidents.jsonl"
+    record = incident(1, received_at="2023-12-01T10:00:00+00:00", disclosures=[
+        {"id": "D1", "offence": "8R", "victims": ["V1"], "reported_by": "victim"},
+        {"id": "D2", "offence": "005/28", "victims": ["V1"], "reported_by": "victim",
+         "disclosed_at": "2024-02-05T10:00:00+00:00"}],
+        crime_records=[{"reference": "CR1", "offence": "005/28", "disclosures": ["D1"]},
+                       {"reference": "CR2", "offence": "005/28", "disclosures": ["D2"]}])
+    path.write_text(jsonl(record))
+    (error,) = read(intake, path)
+    assert [field for field, _ in error.problems] == ["crime_records.0.offence"]
+
+
+def test_fraud_by_false_representation_is_a_known_offence(tmp_path, intake):
+    path = tmp_path / "incidents.jsonl"
+    path.write_text(jsonl(incident(1, disclosures=[{"id": "D1", "offence": "053/40", "reported_by": "victim"}])))
+    assert summary(read(intake, path)) == [("accepted", 1, "INC-1")]
+
+
 def test_a_missing_file_is_reported_not_raised(tmp_path, intake):
     (error,) = read(intake, tmp_path / "nowhere.jsonl")
     assert error.problems == [("file", "no such file")]

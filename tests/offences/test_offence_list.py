@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from hocr_rules.offence_list import build_table, main, parse_max_sentence, split_category
+from datetime import date
+
+from hocr_rules.offence_list import build_table, main, parse_list_date, parse_max_sentence, split_category
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO.parent / "shared" / "sources" / "notifiable-offences-2026-27.csv"
@@ -89,3 +91,33 @@ def test_reported_incidents_such_as_n100_are_not_offences():
 def test_a_missing_source_is_an_error_without_a_traceback(tmp_path, capsys):
     assert main([str(tmp_path / "absent.csv"), "-o", str(tmp_path / "out.csv")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize(("text", "day", "noted"), [
+    ("2024-01-31 00:00:00", date(2024, 1, 31), False), ("13 April 2015", date(2015, 4, 13), False),
+    ("23 Februay 2011", date(2011, 2, 23), True), ("28/02/22?", date(2022, 2, 28), True), ("", None, False),
+    ("TBC", None, True),
+])
+def test_commencement_and_cessation_dates_are_read_and_a_loose_reading_is_noted(text, day, noted):
+    found, note = parse_list_date(text)
+    assert found == day
+    assert (note is not None) == noted
+
+
+def test_the_table_keeps_each_offence_s_commencement_and_cessation():
+    table, _ = build_table([(2, source_row(**{"Commencement date": "2024-01-31 00:00:00",
+                                               "Cessation date": "2026-04-01 00:00:00"}))])
+    assert (table[0]["commenced"], table[0]["ceased"]) == ("2024-01-31", "2026-04-01")
+
+
+def test_a_fraud_listed_without_a_single_nfib_sub_class_is_kept_not_skipped():
+    table, warnings = build_table([(9, source_row(**{"Home Office code": "053/40", "Class": "NFIB Fraud",
+                                                      "Offence category": "Various sub classes"}))])
+    assert [(row["classification"], row["ho_code"]) for row in table] == [("NFIB", "053/40")]
+    assert not [w for w in warnings if "skipped" in w]
+
+
+def test_a_breach_of_an_order_in_a_conduct_classification_is_a_single_act_not_a_conduct_crime():
+    table, _ = build_table([(2, source_row(**{"Home Office code": "008/31"}))])
+    assert "order_breach" in table[0]["families"].split()
+    assert "conduct_crime" not in table[0]["families"].split()

@@ -1,5 +1,7 @@
 """What the engine learns from the offence table, by classification and by HO code."""
 
+from datetime import date
+
 import pytest
 
 from hocr_rules.offences import OffenceTable, UnknownOffenceCode
@@ -119,3 +121,16 @@ def test_codes_lists_classifications_and_ho_codes_in_reading_order(table):
 
 def test_the_default_table_is_read_once(table):
     assert OffenceTable.load() is OffenceTable.load()
+
+
+def test_an_offence_exists_from_its_commencement_up_to_the_day_before_its_cessation(table):
+    threatening = table.lookup("005/28")
+    assert threatening.commenced == date(2024, 1, 31) and threatening.ceased is None
+    assert not threatening.in_force_on(date(2024, 1, 30)) and threatening.in_force_on(date(2024, 1, 31))
+    photographs = table.lookup("008/71")
+    assert photographs.in_force_on(date(2024, 1, 30)) and not photographs.in_force_on(date(2024, 1, 31))
+
+
+def test_a_classification_exists_whenever_any_of_its_offences_does(table):
+    assert table.lookup("8R").commenced == date(2015, 4, 13)  # 008/72's date, not 005/28's 2024
+    assert table.lookup("8N").commenced is None and table.lookup("8N").ceased is None

@@ -27,7 +27,7 @@ from hocr_rules.testing import (FRAGMENTS, MUTATIONS, assert_breaches, assert_no
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = OffenceTable.load()
-FOUND = settings(max_examples=3000, database=None, derandomize=True, phases=[Phase.generate],  # first found, unshrunk
+FOUND = settings(max_examples=10000, database=None, derandomize=True, phases=[Phase.generate],  # first found, unshrunk
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 PER_CASE = max(10, settings.default.max_examples // 4)
 

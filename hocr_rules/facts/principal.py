@@ -1,0 +1,148 @@
+"""Which offences reported together compete to be the principal crime, and the exceptions the rules make.
+
+The principal crime rule (2026/27 pp. 12-13) records only the most serious of a sequence of crimes by one
+offender against one victim reported at once. The rules then carve out pairs that are each recorded (modern
+slavery, breaches of orders, a threatening message beside a course of conduct), a pair where the offence with
+the lower rank wins (aggravated burglary over an assault below section 20), offending resumed after the police
+were told, and a ladder of conduct crimes each of which folds only a listed set of other offences (pp. 56-57).
+Each is a question about a pair of offences, which a rule (one subject at a time) cannot ask, so it is answered
+here and PC01 reads the answers as facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from hocr_rules.facts.view import IncidentView
+from hocr_rules.model.incident import Disclosure
+from hocr_rules.model.timestamps import epoch
+from hocr_rules.offences import Offence
+
+#: Recorded beside whatever else is reported with them, never folded and never folding: modern slavery with
+#: the most serious other victim-based offence (p. 13); a notifiable breach of an order with the most serious
+#: other offence (p. 89), and so also with an assault on the person the order protects.
+IN_ADDITION = frozenset({"modern_slavery", "order_breach"})
+#: Aggravated burglary takes precedence over an assault below section 20 in its course (p. 74).
+AGGRAVATED_BURGLARY = frozenset({"29B", "29C", "31A"})
+ABOVE_SECTION_20 = frozenset({"008/01"})  # s20 wounding / inflicting GBH; s18 (5D) and above are not 8N
+
+
+def course_of_conduct(view: IncidentView, d: Disclosure) -> bool:
+    return "conduct_crime" in view.offence(d.offence).families and len(d.occasions) >= 2
+
+
+def _below_section_20(offence: Offence) -> bool:
+    """Common assault, assault on a constable and ABH; a bare 8N is read as its typical offence (ABH)."""
+    return "assault_without_injury" in offence.families or (
+        offence.classification == "8N" and offence.ho_code not in ABOVE_SECTION_20)
+
+
+def takes_precedence(winner: Offence, loser: Offence) -> bool:
+    """The pairs where the rules rank an offence above one the seriousness order would put first."""
+    return winner.classification in AGGRAVATED_BURGLARY and _below_section_20(loser)
+
+
+def _after_notice(view: IncidentView, d: Disclosure, notice: float) -> bool:
+    """Committed after the police were told; an offence with no time of commission is read as reported with
+    the rest (it was at the latest committed when it was reported, and most are reported at once)."""
+    return d.committed_at is not None and epoch(d.committed_at) > notice
+
+
+def _reported_separately(view: IncidentView, a: Disclosure, b: Disclosure) -> bool:
+    """A further offence disclosed later, on a crime record of its own, was not reported 'all at once' (p. 12):
+    it is judged for itself (RC01, TL01), not folded into what was recorded before it was known."""
+    first, later = sorted((a, b), key=view.received_at)
+    if view.received_at(first) == view.received_at(later):
+        return False
+    return any(first.id not in c.disclosures for c in view.crimes_by_disclosure.get(later.id, ()))
+
+
+def _competing(view: IncidentView, a: Disclosure, b: Disclosure) -> bool:
+    offence_a, offence_b = view.offence(a.offence), view.offence(b.offence)
+    if (offence_a.families | offence_b.families) & IN_ADDITION:
+        return False
+    for conduct, other in ((a, offence_b), (b, offence_a)):
+        if "threatening_message" in other.families and course_of_conduct(view, conduct):
+            return False  # 005/28 is recorded in addition to a course of conduct (pp. 57-58)
+    notice = min(view.received_at(a), view.received_at(b))
+    if _after_notice(view, a, notice) != _after_notice(view, b, notice):
+        return False  # the finished incident rule: offending resumed after notice is a new crime (p. 12)
+    return not _reported_separately(view, a, b)
+
+
+def rivals(view: IncidentView, d: Disclosure) -> list[Disclosure]:
+    """The companions (same victim and offender) that compete with this disclosure to be the principal crime,
+    less those that yield to it (an assault below s20 beside an aggravated burglary)."""
+    found = view.rivals.get(d.id)
+    if found is None:
+        own = view.offence(d.offence)
+        found = view.rivals[d.id] = [c for c in view.companions(d) if _competing(view, d, c)
+                                     and not takes_precedence(own, view.offence(c.offence))]
+    return found
+
+
+def yields_to_rival(view: IncidentView, d: Disclosure) -> bool:
+    own = view.offence(d.offence)
+    return any(_competing(view, d, c) and takes_precedence(view.offence(c.offence), own) for c in view.companions(d))
+
+
+# ---------------------------------------------------------------- the conduct crime ladder (pp. 56-57)
+
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """One step of the ladder: the conduct offences on it and the other offences each of them folds."""
+
+    step: str
+    ho_codes: frozenset[str]
+    classifications: frozenset[str]  # a classification given without a HO code stands on this step
+    folds: Callable[[Offence], bool]
+
+
+def _harassment_step_five(o: Offence) -> bool:
+    """Section 2 and 2A stalking and harassment fold only the offences p. 57 lists."""
+    return (o.group in ("theft", "public_order_offences")
+            or (o.group == "criminal_damage_and_arson" and o.max_sentence_months < 9999)  # not endangering life
+            or "assault_without_injury" in o.families
+            or (o.classification == "8N" and o.ho_code not in {"008/01", "008/77"})
+            or (o.classification == "8R" and "threatening_message" not in o.families))
+
+
+LADDER = (
+    Rung("1st: 8M s32(1B), 14 years", frozenset({"008/58"}), frozenset(),
+         lambda o: o.max_sentence_months < 168),  # up to 8N, or a sexual offence under 14 years
+    Rung("2nd: 8Q/8L s4 and s4A, 10 years", frozenset({"008/65", "008/66", "008/30"}), frozenset(),
+         lambda o: o.max_sentence_months <= 120),  # up to 8N, or a sexual offence of 10 years or under
+    Rung("3rd: 8U controlling or coercive behaviour", frozenset({"008/67"}), frozenset({"8U"}),
+         lambda o: o.max_sentence_months <= 120),
+    Rung("4th: 8M s32(1A), 2 years", frozenset({"008/56"}), frozenset({"8M"}),
+         lambda o: (o.classification == "8N" and o.ho_code != "008/01") or o.max_sentence_months < 60),
+    Rung("5th: 8Q/8L s2 and s2A", frozenset({"195/12", "195/94", "125/68"}), frozenset({"8L", "8Q"}),
+         _harassment_step_five),
+)
+
+
+def rung_of(offence: Offence) -> Rung | None:
+    """A HO code stands on its own step; a bare 8L or 8Q is read as the basic s2/s2A offence, the commonest by
+    far (the s4/s4A forms need fear of violence or serious alarm, which only the HO code says)."""
+    for rung in LADDER:
+        if offence.ho_code in rung.ho_codes or (offence.ho_code is None and offence.classification in
+                                                 rung.classifications):
+            return rung
+    return None
+
+
+def conduct_folds_rivals(view: IncidentView, d: Disclosure) -> bool:
+    """A course of conduct whose step folds every rival that is not itself a course of conduct: only then is it
+    the principal crime over them ('it is only when a rule cannot be achieved that the next one will apply')."""
+    if not course_of_conduct(view, d):
+        return False
+    rung = rung_of(view.offence(d.offence))
+    return rung is not None and all(rung.folds(view.offence(c.offence)) for c in rivals(view, d)
+                                    if not course_of_conduct(view, c))
+
+
+def folded_into_conduct(view: IncidentView, d: Disclosure) -> bool:
+    """This offence is folded into a rival course of conduct that is the principal crime over its rivals."""
+    return not course_of_conduct(view, d) and any(
+        course_of_conduct(view, c) and conduct_folds_rivals(view, c) for c in rivals(view, d))
