@@ -113,7 +113,7 @@ class Intake:
             yield InputError(source, error.lineno, None, [("json", error.msg)])
             return
         for item in document if isinstance(document, list) else [document]:
-            yield self._validate(item, source, 1)
+            yield self.validate(item, source, 1)
 
     def _array(self, handle: IO[str], source: str) -> Iterator[Read]:
         """Decode a top-level array element by element; memory holds one element, not the file."""
@@ -141,7 +141,7 @@ class Intake:
                 yield InputError(source, line + buffer.count("\n", position, error.pos), None,
                                  [("json", f"{error.msg}; the rest of this file could not be read")])
                 return
-            yield self._validate(item, source, line)
+            yield self.validate(item, source, line)
             line += buffer.count("\n", position, end)
             position = end
 
@@ -152,7 +152,8 @@ class Intake:
             return _rejection(error, source, line, _id_of_json(text))
         return self._check_codes(incident, source, line)
 
-    def _validate(self, item: Any, source: str, line: int) -> Read:
+    def validate(self, item: Any, source: str, line: int) -> Read:
+        """One record already decoded (a JSON object as a dict), e.g. an incident changed by `hocr explain --set`."""
         try:
             incident = Incident.model_validate(item, context=self.context)
         except ValidationError as error:

@@ -223,11 +223,11 @@ def test_explain_shows_every_rule_considered_with_versions_facts_and_citations()
     result = hocr("explain", path, "--incident", "CLEAN-1")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("incident CLEAN-1")
+    assert out.startswith("incident CLEAN-1: 0 breaches, 0 not evaluable, 3 compliant")
     assert "disclosure D1" in out and "crime record CR1" in out
-    assert "compliant TL01 late-crime-record (version 2015-04-01): recorded 1.0 h after the report, within 24 h" in out
-    assert "not in scope NR01" in out  # what did not apply is shown too
-    assert "derived: " in out and "must_record = yes" in out
+    assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01)\n    recorded 1.0 h after the report, within 24 h" in out
+    assert "\nNR01 rape-neither-crimed-nor-n100, disclosure D1" in out  # what did not apply is shown too
+    assert "derived facts\ndisclosure D1: " in out and "must_record = yes" in out
     assert "first_recorded_at = 2025-05-01T11:00+01:00" in out
     assert "When to record a crime (the 24-hour rule), pp. 10 [V]" in out
 
@@ -237,7 +237,7 @@ def test_explain_of_an_overridden_rule_says_which_rule_took_its_place():
             "disclosures": [{"id": "D1", "offence": "19C", "victims": ["V1"], "offenders": ["O1"],
                              "reported_by": "victim"}]}
     result = hocr("explain", write("incidents.jsonl", jsonl(rape)), "--incident", "RAPE-1")
-    assert "breach NR01 rape-neither-crimed-nor-n100" in result.stdout
+    assert "breaches\nNR01 rape-neither-crimed-nor-n100" in result.stdout
     assert "overridden by NR01 (rape-neither-crimed-nor-n100)" in result.stdout
 
 
@@ -262,7 +262,7 @@ def test_explain_of_an_invalid_incident_names_its_faults():
 def test_explain_reads_standard_input():
     result = hocr("explain", "-", "--incident", "MISSED-1", input=jsonl(MISSED))
     assert result.exit_code == 0
-    assert "breach RC01 missed-crime" in result.stdout
+    assert "breaches\nRC01 missed-crime" in result.stdout
 
 
 # ---------------------------------------------------------------- hocr rules
