@@ -17,6 +17,7 @@ from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_
 from hocr_rules.errors import HocrError, InputError
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
+from hocr_rules.rulebook.pack import parameter_value
 from hocr_rules.screening import Summary
 
 STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim"}
@@ -151,10 +152,20 @@ def rule_detail(rule: CompiledRule) -> Tree:
     for r in src.references:
         pages = f", pp. {r.pages}" if r.pages else ""
         refs.add(escape(f"{r.document}, {r.edition}, {r.section}{pages} [{r.grade}] {r.url}"))
+    if src.let:  # the steps a version's conditions read, e.g. when TL01's 24-hour clock starts
+        steps = tree.add("[bold]let[/] (worked out in this order, for every version)")
+        for name, expression in src.let.items():
+            steps.add(escape(f"{name} = {' '.join(expression.split())}"))
     versions = tree.add("[bold]versions[/]")
-    for v in rule.versions:
-        params = ", ".join(f"{k} = {show(p)}" for k, p in v.parameters.items())
-        node = versions.add(escape(f"from {v.label} [{v.grade}] {v.note}" + (f" ({params})" if params else "")))
+    for v, written in zip(rule.versions, src.versions):
+        dated = f" ({written.start})" if isinstance(written.start, str) else ""
+        node = versions.add(escape(f"from {v.label}{dated} [{v.grade}] {v.note}"))
+        for name, value in v.parameters.items():
+            given = written.parameters.get(name)
+            graded = f" [{given['grade']}] {given.get('note', '')}".rstrip() if isinstance(given, dict) else ""
+            changed = (f" (the profile's; the rule file says {show(parameter_value(given))})"
+                       if value != parameter_value(given) else "")
+            node.add(escape(f"parameter {name} = {show(value)}{graded}{changed}"))
         node.add(escape(f"applies when: {v.applies_text}"))
         node.add(escape(f"{'breach when' if rule.kind == 'finding' else 'value'}: {v.test_text}"))
     examples = tree.add(f"[bold]examples[/] ({len(src.examples)})")

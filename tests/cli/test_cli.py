@@ -284,9 +284,21 @@ def test_rules_show_gives_one_rule_in_full(name):
     assert out.startswith("TL01 late-crime-record: A crime recorded later than the time limit")
     for heading in ("statement:", "why:", "known problems:", "references", "versions", "examples"):
         assert heading in out
-    assert "from 2002-04-01 [V]" in out and "(limit_hours = 72)" in out
-    assert "from 2015-04-01 [S]" in out and "(limit_hours = 24)" in out
+    assert "from 2002-04-01 ($ncrs_from) [V]" in out and "parameter limit_hours = 72\n" in out
+    assert "from 2015-04-01 ($twenty_four_hours_from) [S]" in out and "parameter limit_hours = 24\n" in out
     assert "breach when: hours_to_record > limit_hours" in out
+    # the let steps: where the 24-hour clock starts and how it is measured
+    assert "let (worked out in this order, for every version)" in out
+    assert "clock_started_at = confirmed_at if recording_ground == 'victim_confirmed'" in out
+    assert "hours_to_record = max(0, hours_between(clock_started_at, first_recorded_at))" in out
+
+
+def test_rules_show_marks_a_parameter_a_profile_changed(tmp_path):
+    profile = tmp_path / "force.yaml"
+    profile.write_text("rules:\n  TL01:\n    limit_hours: 36\n")
+    out = hocr("rules", "show", "TL01", "--profile", str(profile)).stdout
+    assert "parameter limit_hours = 36 (the profile's; the rule file says 72)" in out
+    assert "parameter limit_hours = 36 (the profile's; the rule file says 24)" in out
     assert "A crime recorded 25 h after disclosure is late under the 24 h limit → D1: breach" in out
 
 
