@@ -19,6 +19,7 @@ from hocr_rules.audit.tally import CATEGORIES, AuditError, Tally, with_incidents
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import InputError
 from hocr_rules.intake import Intake
+from hocr_rules.provenance import record
 from hocr_rules.screening import Summary
 
 
@@ -76,6 +77,7 @@ def audit(
             tick()
     doc = report.build(tally.finish(), summary, method=ci_method, confidence=confidence, min_cases=min_cases,
                        recorded_per_year=per_year, baseline=previous, weighted=not ignore_weights)
+    doc["provenance"] = record(pack, profile, files)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         if fmt == "json":
