@@ -45,12 +45,18 @@ class Explanation:
         vocabulary = VOCABULARY[kind]
         if name in vocabulary:
             return f"unknown ({vocabulary[name].absent})"
+        return f"unknown ({self.why_unknown(kind, name, facts)})" if facts is not None else "unknown"
+
+    def why_unknown(self, kind: str, name: str, facts) -> str:
+        """Why the pack could not derive a fact, followed down to the input that is missing: "recording
+        ground could not be decided (NC01): victim's age not recorded"."""
         rule = self.derivations.get((kind, name))
-        if rule is not None and facts is not None:
-            version = rule.version_at(facts[rule.dated_by])
-            if version is not None:
-                return f"unknown ({missing_facts(rule, version, facts, kind)})"
-        return "unknown"
+        version = rule.version_at(facts[rule.dated_by]) if rule is not None else None
+        if version is None:
+            return "no rule derives it here"
+        reason = missing_facts(rule, version, facts, kind)
+        beneath = [n for n in rule.derived_inputs if facts[n] is None]
+        return reason + (": " + self.why_unknown(kind, beneath[0], facts) if beneath else "")
 
     def values(self, kind: str, values: dict[str, Any], facts) -> str:
         return ", ".join(f"{name} = {self.value(kind, name, v, facts)}" for name, v in values.items())

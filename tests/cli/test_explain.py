@@ -53,7 +53,7 @@ def test_an_unknown_derived_fact_says_why_and_never_reads_as_not_recorded(tmp_pa
     ageless = {**PARENT, "people": [{"id": "V1"}, {"id": "O1"}]}
     out = explain(tmp_path, record=ageless).stdout
     assert "1 not evaluable" in out or "not evaluable\n" in out
-    assert "must_record = unknown (" in out
+    assert "must_record = unknown (recording ground could not be decided (NC01): victim's age not recorded)" in out
     assert "recording_ground = unknown (victim's age not recorded)" in out
     assert "not recorded" not in out.replace("victim's age not recorded", "")
 
