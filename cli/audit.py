@@ -20,6 +20,7 @@ from hocr_rules.audit.tally import CATEGORIES, AuditError, Tally, with_incidents
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import InputError
 from hocr_rules.outputs import report_file
+from hocr_rules.provenance import record
 from hocr_rules.screening import Summary
 
 
@@ -78,6 +79,7 @@ def audit(
             tick()
     doc = report.build(tally.finish(), summary, method=ci_method, confidence=confidence, min_cases=min_cases,
                        recorded_per_year=per_year, baseline=previous, weighted=not ignore_weights)
+    doc["provenance"] = record(pack, profile, files)
     with report_file(output) as out:
         if fmt == "json":
             json.dump(doc, out, indent=2, allow_nan=False)

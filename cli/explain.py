@@ -1,37 +1,65 @@
-"""`hocr explain`: one incident, every rule considered, as a tree."""
+"""`hocr explain`: one incident, every rule considered, verdicts first; `--set` asks what if a field differed."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
 from cli import render
-from cli.intake import open_reads
-from cli.options import MappingOption
-from cli.options import AssumeLondonOption, ProfileOption, RulesOption, load_pack, user_errors
+from cli.explanation import VERDICTS, Explanation
+from cli.intake import make_intake
+from cli.options import AssumeLondonOption, MappingOption, ProfileOption, RulesOption, load_pack, user_errors
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import HocrError, InputError
+from hocr_rules.intake import Intake
+from hocr_rules.whatif import Change, changed_incident, differences
 
 
 @user_errors
 def explain(
-    file: Annotated[str, typer.Argument(help="Incident file (JSON or JSON Lines); '-' reads stdin.")],
+    file: Annotated[str, typer.Argument(help="Incident file (JSON or JSON Lines, a STORM print, or an export table with --mapping); '-' reads stdin.")],
     incident: Annotated[str, typer.Option("--incident", "-i", help="Id of the incident to explain.")],
+    only: Annotated[Optional[list[str]], typer.Option(
+        "--only", help=f"Show only these outcomes ({', '.join(VERDICTS)}); repeat for more.", show_default=False)]
+    = None,
+    changes: Annotated[Optional[list[str]], typer.Option(
+        "--set", help="What if: PATH=VALUE, e.g. disclosures.D1.reported_by=professional_third_party; repeat "
+                      "for more. Shows the outcomes that change and why.", show_default=False)] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour (as the NO_COLOR variable does).")]
+    = False,
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
     mapping: MappingOption = None,
 ) -> None:
-    """Show what every rule said about one incident, what did not apply and why, with citations and facts."""
-    engine = Evaluator(load_pack(rules, profile))
-    for item in open_reads([file], engine.offences, assume_london, mapping):
+    """Show what every rule said about one incident: breaches, not evaluable and compliant first, each with the
+    facts it read; then why each other rule did not apply, naming the deciding condition."""
+    for verdict in only or []:
+        if verdict not in VERDICTS:
+            raise typer.BadParameter(f"'{verdict}': choose from {', '.join(VERDICTS)}", param_hint="--only")
+    wanted = [Change.parse(c) for c in changes or []]
+    pack = load_pack(rules, profile)
+    engine = Evaluator(pack)
+    intake = make_intake(engine.offences, assume_london, mapping)
+    found = _find(intake, file, incident)
+    explanation, screen = Explanation(pack), render.console(color=not no_color)
+    before = engine.evaluate(found, keep_out_of_scope=True)
+    if not wanted:
+        screen.print(explanation.incident(before, only or VERDICTS))
+        return
+    after = engine.evaluate(changed_incident(found, wanted, intake, file), keep_out_of_scope=True)
+    changed = [d for d in differences(before, after) if d.outcome.outcome in (only or VERDICTS)
+               or (d.before is not None and d.before.outcome in (only or VERDICTS))]
+    screen.print(explanation.what_if(incident, [c.written for c in wanted], changed))
+
+
+def _find(intake: Intake, file: str, incident: str):
+    for item in intake.read([file]):
         if isinstance(item, InputError):
             if item.record == incident:
                 raise item
             continue
         if item.incident.id == incident:
-            result = engine.evaluate(item.incident, keep_out_of_scope=True)
-            render.console().print(render.explain(result))
-            return
+            return item.incident
     raise HocrError(f"{file}: no incident with id '{incident}'")

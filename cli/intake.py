@@ -19,8 +19,11 @@ from hocr_rules.screening import Summary
 def open_reads(files: list[str], offences: OffenceTable, assume_london: bool, mapping: Path | None,
                summary: Summary | None = None) -> Iterator[Read]:
     """The records of `files`; the mapping is loaded now, so that a bad mapping stops the command at once."""
-    intake = Intake(offences, naive_zone(assume_london), load_mapping(mapping) if mapping else None)
-    return _reads(intake, files, summary)
+    return _reads(make_intake(offences, assume_london, mapping), files, summary)
+
+
+def make_intake(offences: OffenceTable, assume_london: bool, mapping: Path | None) -> Intake:
+    return Intake(offences, naive_zone(assume_london), load_mapping(mapping) if mapping else None)
 
 
 def _reads(intake: Intake, files: list[str], summary: Summary | None) -> Iterator[Read]:

@@ -13,11 +13,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
+from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, Outcome
 from hocr_rules.errors import HocrError, InputError
-from hocr_rules.facts.vocabulary import KINDS
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
+from hocr_rules.rulebook.pack import parameter_value
 from hocr_rules.screening import Summary
 
 STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim"}
@@ -26,11 +26,12 @@ BATCH = 100  # incidents per printed table: tables are built whole, so long runs
 stderr = Console(stderr=True, highlight=False)
 
 
-def console(out: IO[str] | None = None) -> Console:
-    """A terminal gets its own width; a file or pipe gets a wide table rather than 80 wrapped columns."""
+def console(out: IO[str] | None = None, color: bool = True) -> Console:
+    """A terminal gets its own width; a file or pipe gets a wide table rather than 80 wrapped columns. rich
+    itself honours NO_COLOR; `color=False` is `--no-color`."""
     out = out or sys.stdout
     width = None if out.isatty() else int(os.environ.get("COLUMNS", 160))
-    return Console(file=out, highlight=False, soft_wrap=False, width=width)
+    return Console(file=out, highlight=False, soft_wrap=False, width=width, no_color=not color or None)
 
 
 def error(problem: HocrError) -> None:
@@ -130,35 +131,6 @@ def summary_table(result: Summary, screen: Console) -> None:
         screen.print("[green]no breaches[/]")
 
 
-def explain(result: IncidentResult) -> Tree:
-    """Every rule considered for one incident, grouped by subject: what fired, what did not and why."""
-    tree = Tree(f"[bold]incident {escape(result.incident)}[/]")
-    subjects: dict[tuple[str, str], Tree] = {}
-    for o in result.outcomes:
-        key = (o.subject_kind, o.subject_id)
-        if key not in subjects:
-            node = tree.add(f"[bold]{o.subject_kind.replace('_', ' ')} {escape(o.subject_id)}[/]")
-            derived = result.derived.get(key) or {}
-            if derived:
-                node.add("derived: " + ", ".join(f"{k} = {escape(show(v))}" for k, v in derived.items()))
-            subjects[key] = node
-        version = f" (version {o.version.label})" if o.version else ""
-        branch = subjects[key].add(f"[{STYLE[o.outcome]}]{o.outcome.replace('_', ' ')}[/] "
-                                   f"{o.rule.code} {o.rule.name}{version}: {escape(o.message)}")
-        if o.outcome != NOT_IN_SCOPE or o.facts:
-            if o.facts:
-                branch.add("facts: " + ", ".join(f"{k} = {escape(show(v, _kind(o, k)))}"
-                                                  for k, v in o.facts.items()))
-            if o.rule.derived_inputs:
-                branch.add("relied on: " + ", ".join(f"{k} ({c})" for k, c in o.rule.derived_inputs.items()))
-            branch.add(f"[dim]{escape(o.rule.citation)}[/]")
-    return tree
-
-
-def _kind(outcome: Outcome, name: str) -> str | None:
-    return KINDS[outcome.subject_kind][name]
-
-
 def rules_table(rules: list[CompiledRule]) -> Table:
     table = Table(header_style="bold")
     for column in ("code", "name", "kind", "subject", "severity", "versions", "grade", "statement"):
@@ -180,10 +152,20 @@ def rule_detail(rule: CompiledRule) -> Tree:
     for r in src.references:
         pages = f", pp. {r.pages}" if r.pages else ""
         refs.add(escape(f"{r.document}, {r.edition}, {r.section}{pages} [{r.grade}] {r.url}"))
+    if src.let:  # the steps a version's conditions read, e.g. when TL01's 24-hour clock starts
+        steps = tree.add("[bold]let[/] (worked out in this order, for every version)")
+        for name, expression in src.let.items():
+            steps.add(escape(f"{name} = {' '.join(expression.split())}"))
     versions = tree.add("[bold]versions[/]")
-    for v in rule.versions:
-        params = ", ".join(f"{k} = {show(p)}" for k, p in v.parameters.items())
-        node = versions.add(escape(f"from {v.label} [{v.grade}] {v.note}" + (f" ({params})" if params else "")))
+    for v, written in zip(rule.versions, src.versions):
+        dated = f" ({written.start})" if isinstance(written.start, str) else ""
+        node = versions.add(escape(f"from {v.label}{dated} [{v.grade}] {v.note}"))
+        for name, value in v.parameters.items():
+            given = written.parameters.get(name)
+            graded = f" [{given['grade']}] {given.get('note', '')}".rstrip() if isinstance(given, dict) else ""
+            changed = (f" (the profile's; the rule file says {show(parameter_value(given))})"
+                       if value != parameter_value(given) else "")
+            node.add(escape(f"parameter {name} = {show(value)}{graded}{changed}"))
         node.add(escape(f"applies when: {v.applies_text}"))
         node.add(escape(f"{'breach when' if rule.kind == 'finding' else 'value'}: {v.test_text}"))
     examples = tree.add(f"[bold]examples[/] ({len(src.examples)})")

@@ -8,8 +8,10 @@ figures. Every text from the document is escaped.
 
 from __future__ import annotations
 
-import math
+import json
 from html import escape
+
+from hocr_rules.audit.proportions import high_percent, low_percent, percent
 
 WIDTH, LABEL, VALUE = 1000, 250, 150
 PLOT = WIDTH - LABEL - VALUE
@@ -29,6 +31,15 @@ th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-alig
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}ul.phrases li{margin:3px 0}
 .note{background:#fff6e5;border-left:4px solid #c25e00;padding:6px 10px;margin:4px 0;font-size:14px}
 svg{display:block;margin:8px 0;max-width:100%;height:auto}svg text{font-family:inherit}
+td,li,p{overflow-wrap:anywhere}
+@media screen and (max-width:720px){main{padding:12px}.lead{font-size:18px}
+table#categories,#categories tbody,#categories tr,#categories td{display:block;width:auto}
+#categories tr:first-child{display:none}#categories tr{border-bottom:1px solid #ddd;padding:6px 0}
+#categories td{border:0;padding:1px 0;text-align:left}
+#categories td.n::before{content:attr(data-label) ": ";color:#555}}
+@media print{@page{margin:12mm}body{font-size:10pt}main{max-width:none;padding:0}table{font-size:9pt}.lead{font-size:14pt}
+h2{break-after:avoid}svg,tr,.lead,.note,li{break-inside:avoid}.provenance{break-inside:avoid}}
+.provenance td{font-size:13px}.provenance code{font-size:12px;overflow-wrap:anywhere}
 """
 
 
@@ -77,6 +88,8 @@ def render(doc: dict, title: str = "Crime recording audit") -> str:
     parts.append(_list([c["phrase"] for c in cancelled] + [cancelled[-1]["victim_phrase"]]))
     if doc["judgements"]:
         parts.append("<h2>Auditors' judgements</h2>" + _list([doc["judgements"]["phrase"]]))
+    if doc.get("provenance"):
+        parts.append(_provenance(doc["provenance"]))
     parts.append("<p class='small'>Definitions and the JSON schema: docs/audit.md in hocr-rules. Rates are of "
                  "disclosures that had to be recorded; cases the rules could not judge are counted apart.</p>")
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -151,11 +164,12 @@ def _rate_chart(categories: list[dict]) -> str:
 
 
 def _rate_text(c: dict) -> str:
+    """The rate beside its bar, as short as the phrase allows; its interval is in the table beneath."""
     if c["one_sided"]:
-        return f"> {_floor(c['ci_low'])} %"
+        return f"> {low_percent(c['ci_low'])}"
     if abs((c["ci_high"] - c["rate"]) - (c["rate"] - c["ci_low"])) > 1e-9:  # clipped at 0 or 100 %, or not Wald
-        return f"{c['rate'] * 100:.1f} % ({c['ci_low'] * 100:.1f} to {c['ci_high'] * 100:.1f})"
-    return f"{c['rate'] * 100:.1f} % ± {(c['ci_high'] - c['ci_low']) * 50:.2f}"
+        return percent(c["rate"])
+    return f"{percent(c['rate'])} ± {(c['ci_high'] - c['ci_low']) * 50:.2f}"
 
 
 def _share_chart(name: str, rows: list[tuple[str, int, int]], good: str, bad: str) -> str:
@@ -175,7 +189,7 @@ def _share_chart(name: str, rows: list[tuple[str, int, int]], good: str, bad: st
         body.append(f"<rect x='{LABEL}' y='{y - BAR / 2:.1f}' width='{split - LABEL:.1f}' height='{BAR}' "
                     f"fill='{GREEN}'/><rect x='{split:.1f}' y='{y - BAR / 2:.1f}' "
                     f"width='{LABEL + PLOT - split:.1f}' height='{BAR}' fill='{RED}' opacity='0.8'/>")
-        body.append(_value(y, f"{part} of {whole} ({part / whole * 100:.1f} %)"))
+        body.append(_value(y, f"{part} of {whole} ({percent(part / whole)})"))
     return _svg(name, bottom + 28, f"{name}: share {good}", "".join(body))
 
 
@@ -203,20 +217,33 @@ def _category_table(categories: list[dict]) -> str:
             "<th class='n'>interval</th><th>finding</th></tr>")
     rows = []
     for c in categories:
-        rate = "" if c["rate"] is None else f"{c['rate'] * 100:.1f} %"
-        interval = ("" if c["ci_low"] is None else f"more than {_floor(c['ci_low'])} %" if c["one_sided"] else
-                    f"{c['ci_low'] * 100:.1f} % to {c['ci_high'] * 100:.1f} %")
-        rows.append(f"<tr><td>{escape(SHORT[c['name']])}</td><td class='n'>{c['required']}</td>"
-                    f"<td class='n'>{c['recorded']}</td><td class='n'>{c['not_evaluable']}</td>"
-                    f"<td class='n'>{rate}</td><td class='n'>{interval}</td>"
+        rate = "" if c["rate"] is None else percent(c["rate"])
+        interval = ("" if c["ci_low"] is None else f"more than {low_percent(c['ci_low'])}" if c["one_sided"] else
+                    f"{low_percent(c['ci_low'])} to {high_percent(c['ci_high'])}")
+        rows.append(f"<tr><td><b>{escape(SHORT[c['name']])}</b></td>"
+                    f"<td class='n' data-label='had to be recorded'>{c['required']}</td>"
+                    f"<td class='n' data-label='recorded'>{c['recorded']}</td>"
+                    f"<td class='n' data-label='not judged'>{c['not_evaluable']}</td>"
+                    f"<td class='n' data-label='rate'>{rate}</td><td class='n' data-label='interval'>{interval}</td>"
                     f"<td>{escape(_sentence(c['phrase']))}<br><span class='small'>"
                     f"{escape(_sentence(c['count_phrase']))}</span></td></tr>")
     return head + "".join(rows) + "</table>"
 
 
-def _floor(fraction: float) -> str:
-    """A lower bound as a percentage, rounded down as the sentence rounds it (never stronger than the bound)."""
-    return f"{math.floor(fraction * 1000 + 1e-9) / 10:.1f}"
+def _provenance(p: dict) -> str:
+    """What made these figures: tool, rule pack, profile, inputs and time, so a reader can reproduce them."""
+    profile = p["profile"]
+    rows = [("tool", f"{p['tool']['name']} {p['tool']['version']}"),
+            ("rule pack", f"{p['rule_pack']['rules']} rules, SHA-256 <code>{p['rule_pack']['sha256']}</code>"),
+            ("profile", "none (the rules as published)" if profile is None else
+             f"{escape(profile['file'])}, SHA-256 <code>{profile['sha256']}</code>; overrides: "
+             f"<code>{escape(json.dumps(profile['overrides'], sort_keys=True))}</code>")]
+    rows += [("input", f"{escape(i['file'])}, SHA-256 " + (f"<code>{i['sha256']}</code>" if i["sha256"] else
+                                                         "not taken (standard input, or unreadable)"))
+             for i in p["inputs"]]
+    rows.append(("ran at", escape(p["ran_at"])))
+    return ("<h2>Provenance</h2><table class='provenance' id='provenance'>"
+            + "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows) + "</table>")
 
 
 def _list(items) -> str:

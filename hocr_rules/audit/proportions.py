@@ -69,15 +69,29 @@ class Rate:
             return f"too few cases (n = {_count(self.trials)}) for a reliable rate"
         interval = self.interval
         if interval.one_sided:
-            return f"more than {math.floor(interval.low * 1000 + 1e-9) / 10:.1f} % of {what} {verb}"
+            return f"more than {low_percent(interval.low)} of {what} {verb}"
         if self.successes == 0:
-            high = math.ceil(interval.high * 1000 - 1e-9) / 10
-            return f"0.0 % of {what} {verb}, confidence interval 0.0 % to {high:.1f} %"
+            return f"0.0 % of {what} {verb}, confidence interval 0.0 % to {high_percent(interval.high)}"
         below, above = (self.rate - interval.low) * 100, (interval.high - self.rate) * 100
         if abs(below - above) < 0.005:  # symmetric (Wald, unclipped): the inspectorate's own form
-            return f"{self.rate * 100:.1f} % of {what} {verb}, confidence interval +/- {above:.2f} %"
-        low, high = math.floor(interval.low * 1000 + 1e-9) / 10, math.ceil(interval.high * 1000 - 1e-9) / 10
-        return f"{self.rate * 100:.1f} % of {what} {verb}, confidence interval {low:.1f} % to {high:.1f} %"
+            return f"{percent(self.rate)} of {what} {verb}, confidence interval +/- {above:.2f} %"
+        return (f"{percent(self.rate)} of {what} {verb}, confidence interval {low_percent(interval.low)} to "
+                f"{high_percent(interval.high)}")
+
+
+def percent(fraction: float) -> str:
+    """Every rate the audit prints, in the one form the JSON phrases, the table and the HTML share: "83.6 %"."""
+    return f"{fraction * 100:.1f} %"
+
+
+def low_percent(fraction: float) -> str:
+    """A lower bound, rounded down so that the figure printed is never stronger than the bound."""
+    return percent(math.floor(fraction * 1000 + 1e-9) / 1000)
+
+
+def high_percent(fraction: float) -> str:
+    """An upper bound, rounded up."""
+    return percent(math.ceil(fraction * 1000 - 1e-9) / 1000)
 
 
 def proportion(

@@ -154,18 +154,18 @@ def _undecided(rule: CompiledRule, index: int, applies, facts: Facts, incident: 
     if index == NO_DATE:
         # No date to choose a version by (a live crime record has no cancellation date); the program has
         # checked whether the rule could apply under its current version anyway.
-        if applies is False:
-            return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, None, "conditions do not apply")
+        if applies is False:  # the facts are kept to say which condition did not apply (hocr_rules.whynot)
+            return Outcome(rule, None, NOT_IN_SCOPE, incident, kind, subject, facts, "conditions do not apply")
         return Outcome(rule, None, NOT_EVALUABLE, incident, kind, subject, None,
                        "no date to choose the rule's version (" + VOCABULARY[kind][rule.dated_by].absent + ")")
     version = rule.versions[index]
     if applies is False:
         return Outcome(rule, version, NOT_IN_SCOPE, incident, kind, subject, facts, "conditions do not apply")
     return Outcome(rule, version, NOT_EVALUABLE, incident, kind, subject, facts,
-                   partial(_missing, rule, version, facts, kind))
+                   partial(missing_facts, rule, version, facts, kind))
 
 
-def _missing(rule: CompiledRule, version, facts: Facts, kind: str) -> str:
+def missing_facts(rule: CompiledRule, version, facts: Facts, kind: str) -> str:
     """Name, in words ("no recording time"), the absent facts that left the rule undecided.
 
     A rule may read absent facts that do not matter here (a confirmation time, when the victim reported it

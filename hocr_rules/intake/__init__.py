@@ -9,7 +9,7 @@ export are read together, as one export, since its tables join on keys; they nee
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 from hocr_rules.errors import InputError
@@ -59,6 +59,10 @@ class Intake:
                 yield from reader.read_one(path)
             else:
                 yield from self._json.read_one(name)
+
+    def validate(self, item: Any, source: str, line: int) -> Read:
+        """One record already decoded (a JSON object as a dict), e.g. an incident changed by `hocr explain --set`."""
+        return self._json.validate(item, source, line)
 
     def _export(self, names: list[str]) -> Iterator[Read]:
         if self.mapping is None:

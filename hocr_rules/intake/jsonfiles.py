@@ -102,7 +102,7 @@ class JsonReader:
             yield InputError(source, 1, None, [("json", _TOO_DEEP)])
             return
         for item in document if isinstance(document, list) else [document]:
-            yield self._validate(item, source, 1)
+            yield self.validate(item, source, 1)
 
     def _array(self, handle: IO[str], source: str) -> Iterator[Read]:
         """Decode a top-level array element by element; memory holds one element, not the file."""
@@ -134,7 +134,7 @@ class JsonReader:
                 yield InputError(source, line, None, [("json", f"{_TOO_DEEP}; the rest of this file could not be "
                                                                "read")])
                 return
-            yield self._validate(item, source, line)
+            yield self.validate(item, source, line)
             line += buffer.count("\n", position, end)
             position = end
 
@@ -145,7 +145,8 @@ class JsonReader:
             return rejection(error, source, line, _id_of_json(text))
         return check_codes(self.offences, incident, source, line)
 
-    def _validate(self, item: Any, source: str, line: int) -> Read:
+    def validate(self, item: Any, source: str, line: int) -> Read:
+        """One record already decoded (a JSON object as a dict), e.g. an incident changed by `hocr explain --set`."""
         broken = _lone_surrogate(item)
         if broken is not None:  # Python's JSON decoder lets "\ud800" through; no file we write could hold it
             return InputError(source, line, None, [(broken or "record", "holds a lone surrogate (an escape such as "

@@ -58,9 +58,10 @@ def _words(text: str) -> str:
 
 
 def show(value: Any, kind: str | None = None, spec: str | None = None) -> str:
-    """A fact as a person reads it: local times, yes/no, comma-separated codes, 'not recorded' for absent."""
+    """A fact as a person reads it: local times, yes/no, comma-separated codes, 'unknown' for absent (absent
+    data is unknown: "not recorded" would read as a finding that the force failed to record it)."""
     if value is None:
-        return "not recorded"
+        return "unknown"
     if kind == "time" and isinstance(value, (int, float)):
         return london_text(value)
     if isinstance(value, bool):

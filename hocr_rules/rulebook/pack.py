@@ -159,7 +159,7 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
         if starts and start <= starts[-1]:
             raise fail(("versions", index, "from"), "versions must be listed oldest first, with distinct dates")
         starts.append(start)
-        params = {k: _plain(v) for k, v in version.parameters.items()}
+        params = {k: parameter_value(v) for k, v in version.parameters.items()}
         params.update({name: value for name, value in overrides.items() if name in params})
         # a version may restate a condition; otherwise it inherits the rule's own
         applies_at = ("versions", index, "applies_when") if version.applies_when else ("applies_when",)
@@ -232,7 +232,7 @@ def _version_start(value, parameters, fail) -> date:
     return resolved
 
 
-def _plain(value: Any) -> Any:
+def parameter_value(value: Any) -> Any:
     """A parameter may be written bare or as {value, grade, note}; the engine needs only the value."""
     return value["value"] if isinstance(value, dict) and "value" in value else value
 

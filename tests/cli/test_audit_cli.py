@@ -1,8 +1,11 @@
 """`hocr audit`, `hocr sample` and `hocr sample-size` as a user runs them, and the HTML report in a real browser."""
 
 import csv
+import hashlib
+import html
 import json
 import os
+import re
 import shlex
 import shutil
 import struct
@@ -304,3 +307,92 @@ def test_the_html_report_renders_in_a_headless_browser(incidents, tmp_path, brow
                  "3 of 4 violent crime cancellations were correct", "Compared with the previous audit"):
         assert text in dom, text
     assert dom.count("<svg") == 5 and "chart-recording-rate" in dom
+
+
+# What a person sees, measured in the page: a copy of the report with the measuring script below, which the
+# report's own Content-Security-Policy would (rightly) refuse to run.
+MEASURE = """<script>
+const found = {overflow: document.documentElement.scrollWidth - window.innerWidth, clipped: [], squeezed: []};
+for (const svg of document.querySelectorAll('svg')) {
+  const box = svg.viewBox.baseVal;
+  for (const t of svg.querySelectorAll('text')) {
+    const b = t.getBBox();
+    if (b.x < box.x - 1 || b.x + b.width > box.x + box.width + 1 || b.y < box.y - 1
+        || b.y + b.height > box.y + box.height + 1) found.clipped.push(t.textContent);
+  }
+}
+for (const td of document.querySelectorAll('td')) {
+  const words = td.textContent.trim().split(/\\s+/).length;
+  if (words >= 4 && td.getBoundingClientRect().width < 120) found.squeezed.push(td.textContent.slice(0, 40));
+}
+document.body.setAttribute('data-measured', JSON.stringify(found));
+</script>"""
+
+
+@pytest.fixture
+def report_page(incidents, tmp_path):
+    page = tmp_path / "report.html"
+    baseline = tmp_path / "previous.json"
+    baseline.write_text('{"categories": [{"name": "all", "rate": 0.7}, {"name": "rape", "rate": 0.8}]}')
+    assert run("audit", incidents, "--html", page, "--baseline", baseline).exit_code == 0
+    return page
+
+
+def in_browser(browser, tmp_path, *args):
+    env = {**os.environ, "HOME": str(tmp_path)}
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    return subprocess.run([browser, *FLAGS, "--hide-scrollbars", f"--user-data-dir={profile}", *args],
+                          check=True, capture_output=True, timeout=120, env=env, text=True).stdout
+
+
+@pytest.mark.parametrize("width", [1200, 700, 390])
+def test_the_html_report_fits_desktop_and_narrow_windows(report_page, tmp_path, browser, width):
+    html_text = report_page.read_text()
+    measured = tmp_path / "measured.html"
+    measured.write_text(re.sub(r"<meta http-equiv='Content-Security-Policy'[^>]*>", "", html_text)
+                        .replace("</body>", MEASURE + "</body>"))
+    dom = in_browser(browser, tmp_path, f"--window-size={width},1600", "--dump-dom", measured.resolve().as_uri())
+    found = json.loads(html.unescape(re.search(r'data-measured="([^"]*)"', dom).group(1)))
+    assert found["overflow"] <= 0, f"the page scrolls sideways by {found['overflow']} px at {width} px"
+    assert found["clipped"] == [], f"chart labels outside their chart: {found['clipped']}"
+    assert found["squeezed"] == [], f"table cells squeezed to a word a line: {found['squeezed']}"
+
+
+def test_the_html_report_prints_on_few_pages(report_page, tmp_path, browser):
+    pdf = tmp_path / "report.pdf"
+    in_browser(browser, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", report_page.resolve().as_uri())
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert 1 <= pages <= 4, f"{pages} printed pages"
+
+
+def test_the_html_report_prints_each_bound_one_way(report_page):
+    page = report_page.read_text()
+    assert "confidence interval 76.8 % to 100.0 %" in page  # the phrase, rounded outwards
+    assert "76.8 % to 100.0 %</td>" in page                 # the table says the same
+    assert "76.9" not in page
+
+
+def test_audit_records_its_provenance_in_json_and_html(incidents, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764720000")
+    profile = tmp_path / "force.yaml"
+    profile.write_text("rules:\n  TL01:\n    limit_hours: 36\n")
+    out, page = tmp_path / "audit.json", tmp_path / "report.html"
+    assert run("audit", incidents, "-f", "json", "-o", out, "--html", page, "--profile", profile).exit_code == 0
+    p = json.loads(out.read_text())["provenance"]
+    assert p["tool"]["name"] == "hocr-rules" and p["tool"]["version"]
+    assert re.fullmatch(r"[0-9a-f]{64}", p["rule_pack"]["sha256"])
+    assert p["profile"]["overrides"] == {"rules": {"TL01": {"limit_hours": 36}}}
+    assert p["profile"]["sha256"] == hashlib.sha256(profile.read_bytes()).hexdigest()
+    assert p["inputs"] == [{"file": str(incidents), "sha256": hashlib.sha256(incidents.read_bytes()).hexdigest()}]
+    assert p["ran_at"] == "2025-12-03T00:00:00Z"
+    first = out.read_bytes()
+    assert run("audit", incidents, "-f", "json", "-o", out, "--profile", profile).exit_code == 0
+    assert out.read_bytes() == first  # SOURCE_DATE_EPOCH makes the run repeatable byte for byte
+    shown = page.read_text()
+    assert "<h2>Provenance</h2>" in shown and p["rule_pack"]["sha256"] in shown and "2025-12-03T00:00:00Z" in shown
+
+
+def test_a_bad_source_date_epoch_is_an_error(incidents, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = RUNNER.invoke(app, ["audit", str(incidents), "-f", "json"])
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH='yesterday'" in result.output

@@ -223,11 +223,11 @@ def test_explain_shows_every_rule_considered_with_versions_facts_and_citations()
     result = hocr("explain", path, "--incident", "CLEAN-1")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("incident CLEAN-1")
+    assert out.startswith("incident CLEAN-1: 0 breaches, 0 not evaluable, 3 compliant")
     assert "disclosure D1" in out and "crime record CR1" in out
-    assert "compliant TL01 late-crime-record (version 2015-04-01): recorded 1.0 h after the report, within 24 h" in out
-    assert "not in scope NR01" in out  # what did not apply is shown too
-    assert "derived: " in out and "must_record = yes" in out
+    assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01)\n    recorded 1.0 h after the report, within 24 h" in out
+    assert "\nNR01 rape-neither-crimed-nor-n100, disclosure D1" in out  # what did not apply is shown too
+    assert "derived facts\ndisclosure D1: " in out and "must_record = yes" in out
     assert "first_recorded_at = 2025-05-01T11:00+01:00" in out
     assert "When to record a crime (the 24-hour rule), pp. 10 [V]" in out
 
@@ -237,7 +237,7 @@ def test_explain_of_an_overridden_rule_says_which_rule_took_its_place():
             "disclosures": [{"id": "D1", "offence": "19C", "victims": ["V1"], "offenders": ["O1"],
                              "reported_by": "victim"}]}
     result = hocr("explain", write("incidents.jsonl", jsonl(rape)), "--incident", "RAPE-1")
-    assert "breach NR01 rape-neither-crimed-nor-n100" in result.stdout
+    assert "breaches\nNR01 rape-neither-crimed-nor-n100" in result.stdout
     assert "overridden by NR01 (rape-neither-crimed-nor-n100)" in result.stdout
 
 
@@ -262,7 +262,7 @@ def test_explain_of_an_invalid_incident_names_its_faults():
 def test_explain_reads_standard_input():
     result = hocr("explain", "-", "--incident", "MISSED-1", input=jsonl(MISSED))
     assert result.exit_code == 0
-    assert "breach RC01 missed-crime" in result.stdout
+    assert "breaches\nRC01 missed-crime" in result.stdout
 
 
 # ---------------------------------------------------------------- hocr rules
@@ -284,9 +284,21 @@ def test_rules_show_gives_one_rule_in_full(name):
     assert out.startswith("TL01 late-crime-record: A crime recorded later than the time limit")
     for heading in ("statement:", "why:", "known problems:", "references", "versions", "examples"):
         assert heading in out
-    assert "from 2002-04-01 [V]" in out and "(limit_hours = 72)" in out
-    assert "from 2015-04-01 [S]" in out and "(limit_hours = 24)" in out
+    assert "from 2002-04-01 ($ncrs_from) [V]" in out and "parameter limit_hours = 72\n" in out
+    assert "from 2015-04-01 ($twenty_four_hours_from) [S]" in out and "parameter limit_hours = 24\n" in out
     assert "breach when: hours_to_record > limit_hours" in out
+    # the let steps: where the 24-hour clock starts and how it is measured
+    assert "let (worked out in this order, for every version)" in out
+    assert "clock_started_at = confirmed_at if recording_ground == 'victim_confirmed'" in out
+    assert "hours_to_record = max(0, hours_between(clock_started_at, first_recorded_at))" in out
+
+
+def test_rules_show_marks_a_parameter_a_profile_changed(tmp_path):
+    profile = tmp_path / "force.yaml"
+    profile.write_text("rules:\n  TL01:\n    limit_hours: 36\n")
+    out = hocr("rules", "show", "TL01", "--profile", str(profile)).stdout
+    assert "parameter limit_hours = 36 (the profile's; the rule file says 72)" in out
+    assert "parameter limit_hours = 36 (the profile's; the rule file says 24)" in out
     assert "A crime recorded 25 h after disclosure is late under the 24 h limit → D1: breach" in out
 
 
