@@ -12,7 +12,7 @@ from cli import render
 from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption,
                          load_pack, naive_zone, user_errors)
 from hocr_rules.engine.engines import build_engine
-from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE
+from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, REVIEW
 from hocr_rules.errors import InputError
 from hocr_rules.findings import FORMATS, FindingsWriter
 from hocr_rules.intake import Intake
@@ -41,13 +41,13 @@ def check(
 ) -> None:
     """Check incidents against the crime recording rules.
 
-    Exit 0: no breach; 1: breaches found; 2: usage error, or records rejected as invalid (the rest are still
-    checked and reported)."""
+    Exit 0: no breach and no review; 1: breaches found, or incidents to review as possible unrecorded crimes;
+    2: usage error, or records rejected as invalid (the rest are still checked and reported)."""
     if fmt not in ("table",) + FORMATS:
         raise typer.BadParameter(f"choose table, {', '.join(FORMATS)}", param_hint="--format")
     pack = load_pack(rules, profile)
     engine = build_engine(engine_name, pack, workers)
-    include = frozenset({BREACH, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH})
+    include = frozenset({BREACH, REVIEW, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH, REVIEW})
     summary = Summary()
     reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
@@ -69,4 +69,4 @@ def check(
             out.close()
     disagreed = getattr(engine, "disagreements", 0)
     raise typer.Exit(EXIT_ERROR if summary.rejected or disagreed else
-                     EXIT_BREACHES if summary.breaches_by_rule else EXIT_CLEAN)
+                     EXIT_BREACHES if summary.breaches_by_rule or summary.reviews_by_indicator else EXIT_CLEAN)

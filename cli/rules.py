@@ -12,7 +12,7 @@ from cli.options import EXIT_ERROR, ProfileOption, RulesOption, load_pack, user_
 from hocr_rules.errors import HocrError
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.facts.vocabulary import VOCABULARY
-from hocr_rules.rulebook.examples import cases, run_case
+from hocr_rules.rulebook.examples import cases, indicator_cases, run_case, run_indicator_case
 
 app = typer.Typer(help="The rule pack: list, show, test, and the facts rules use.", no_args_is_help=True)
 
@@ -36,11 +36,14 @@ def show(rule: Annotated[str, typer.Argument(help="Code, name or alias, e.g. TL0
 @user_errors
 def test(only: Annotated[list[str] | None, typer.Argument(help="Rule codes to test (default: all).")] = None,
          rules: RulesOption = None, profile: ProfileOption = None) -> None:
-    """Run every rule's example cases, one line per case; exit 1 if any fails."""
+    """Run every rule's and indicator's example cases, one line per case; exit 1 if any fails."""
     evaluator = Evaluator(load_pack(rules, profile))
-    wanted = {evaluator.pack.find(code).code for code in only or []}
+    indicators = evaluator.pack.indicators
+    wanted = {(indicators.find(code) or evaluator.pack.find(code)).code for code in only or []}
     results = [run_case(evaluator, rule, index, example) for rule, index, example in cases(evaluator)
                if not wanted or rule.code in wanted]
+    results += [run_indicator_case(evaluator, indicator, index, example)
+                for indicator, index, example in indicator_cases(evaluator) if not wanted or indicator.code in wanted]
     render.case_results(results, render.console())
     if any(not r.passed for r in results):
         raise typer.Exit(1)

@@ -7,6 +7,7 @@ from enum import Enum
 
 import typer
 
+from hocr_rules.indicators.schema import json_schema as indicator_schema
 from hocr_rules.model.incident import Incident
 from hocr_rules.rulebook.schema import RuleFile
 
@@ -14,10 +15,15 @@ from hocr_rules.rulebook.schema import RuleFile
 class Which(str, Enum):
     incident = "incident"
     rules = "rules"
+    indicators = "indicators"
 
 
-def schema(which: Which = typer.Argument(..., help="incident or rules")) -> None:
-    """Print a JSON Schema: `incident` for input records, `rules` for rule files."""
+def schema(which: Which = typer.Argument(..., help="incident, rules or indicators")) -> None:
+    """Print a JSON Schema: `incident` for input records, `rules` for rule files, `indicators` for indicator
+    files (the draft-07 schema shipped as schemas/indicator-file.schema.json)."""
+    if which is Which.indicators:
+        typer.echo(json.dumps(indicator_schema(), indent=2, default=str))
+        return
     model = Incident if which is Which.incident else RuleFile
     document = model.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
