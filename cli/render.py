@@ -261,6 +261,8 @@ def audit_report(doc: dict, out: IO[str] | None = None) -> None:
          c["phrase"] + "; " + c["victim_phrase"]) for c in doc["cancellations"]])
     if doc["judgements"]:
         screen.print(f"[bold]auditors[/]: {escape(doc['judgements']['phrase'])}")
+    if doc.get("review"):
+        screen.print(f"[bold magenta]review[/]: {escape(doc['review']['phrase'])}")
     for note in doc["notes"]:
         screen.print(f"[yellow]note[/]: {escape(note)}")
 
