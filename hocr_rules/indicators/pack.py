@@ -150,12 +150,9 @@ class IndicatorSet:
         return reviews
 
     def _phrases(self, incident: Incident, evidence: dict[str, list[Evidence]]) -> None:
-        matcher = self.matcher
-        if not matcher.may_match("\n".join(entry.text for entry in incident.log)):
-            return
-        for index, entry in enumerate(incident.log):
-            if not matcher.may_match(entry.text):
-                continue
+        matcher, log = self.matcher, incident.log
+        for index in matcher.screen([entry.text for entry in log]):
+            entry = log[index]
             for match in matcher.matches(entry.text):
                 flags = match.flags
                 for indicator in self._by_phrase[words(match.phrase)]:

@@ -8,15 +8,17 @@ two swapped) from a phrase word with the same first letter counts as that word (
 with RapidFuzz's optimal-string-alignment distance and remembered. Shorter words are compared exactly: one edit
 from "kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
 
-`PhraseMatcher.matches(text)` is the whole API; `may_match(text)` is a cheap screen that is false only when no
-phrase can match, so a caller with thousands of log entries tokenises just the few that might.
+`PhraseMatcher.matches(text)` is the whole API; `screen(texts)` (and `may_match(text)`) is a cheap screen that
+leaves out only texts where no phrase can match, so a caller with hundreds of log entries tokenises just the few
+that might.
 """
 
 from __future__ import annotations
 
 import string
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import ahocorasick_rs
 from rapidfuzz.distance import OSA
@@ -150,14 +152,33 @@ class PhraseMatcher:
         return found
 
     def may_match(self, text: str) -> bool:
-        """False only if no phrase can match `text`: one Aho-Corasick pass (ahocorasick-rs, a DFA in Rust) over
-        the text folded by a byte table, looking for each phrase's longest word, and every one-edit typo of it
-        that `canonical` would accept, between spaces. Far cheaper than `matches`, so a caller joins a whole
-        incident log and screens it at once; a hit only means `matches` must look."""
-        if not (text.isascii() and self._ascii_only):
-            return True  # the byte table folds ASCII only; let the tokeniser decide
-        folded = b" " + text.encode("ascii").translate(_FOLD, b"'") + b" "
-        return bool(self._screen.find_matches_as_indexes(folded, overlapping=False))
+        """False only if no phrase can match `text` (see `screen`)."""
+        return bool(self.screen([text]))
+
+    def screen(self, texts: Sequence[str]) -> list[int]:
+        """The indexes of the texts in which a phrase may match; any other text certainly has none. One
+        Aho-Corasick pass (ahocorasick-rs, a DFA in Rust) over all the texts folded by a byte table and joined,
+        looking for each phrase's longest word, and every one-edit typo of it that `canonical` would accept,
+        between spaces: far cheaper than `matches`, so a caller passes a whole incident log and tokenises only
+        the entries named. A text with non-ASCII characters is always named (the table folds ASCII only)."""
+        # two spaces between texts, so that a match ending one text never overlaps one starting the next
+        joined = "  ".join(texts)
+        if not (joined.isascii() and self._ascii_only):
+            return self._screen_each(texts)
+        hits = self._screen.find_matches_as_indexes(b" " + joined.encode("ascii").translate(_FOLD, b"'") + b" ",
+                                                    overlapping=False)
+        if not hits:
+            return []
+        starts, offset = [], 1  # where each text begins in the folded bytes (apostrophes are deleted)
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) - text.count("'") + 2
+        return sorted({bisect_right(starts, hit_start + 1) - 1 for _, hit_start, _ in hits})
+
+    def _screen_each(self, texts: Sequence[str]) -> list[int]:
+        """`screen` one text at a time, naming every text with non-ASCII characters."""
+        return [index for index, text in enumerate(texts)
+                if not (text.isascii() and self._ascii_only) or self.screen([text])]
 
     def matches(self, text: str) -> list[Match]:
         toks = tokens(text)

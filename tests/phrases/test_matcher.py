@@ -81,3 +81,16 @@ def test_the_screen_never_hides_a_match(text):
 def test_spans_point_at_the_text(text):
     for m in MATCHER.matches(text):
         assert 0 <= m.start < m.end <= len(text)
+
+
+@given(st.lists(st.lists(WORDS, max_size=8).map(" ".join), max_size=6))
+def test_the_screen_names_every_text_with_a_match(texts):
+    named = MATCHER.screen(texts)
+    assert named == sorted(set(named))
+    for index, text in enumerate(texts):
+        if MATCHER.matches(text):
+            assert index in named
+
+
+def test_the_screen_names_texts_side_by_side():
+    assert MATCHER.screen(["he punched", "kicked", "nothing", "caf\u00e9 talk", "no injuries"]) == [0, 1, 3, 4]
