@@ -1,7 +1,6 @@
 """Indicator files: loading and its errors, the shipped schema, the review outcome through `hocr check`."""
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
