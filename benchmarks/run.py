@@ -121,7 +121,7 @@ class _Clock:
         clock, now = self, time.perf_counter
 
         class Timed:
-            notes = engine.notes
+            notes, pack = engine.notes, engine.pack  # screening reads the pack's crime indicators
 
             def evaluate_many(self, items):
                 for item in items:

@@ -10,9 +10,8 @@ import typer
 
 from cli import render
 from cli.intake import open_reads
-from cli.options import MappingOption
-from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
-                         user_errors)
+from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, MappingOption, ProfileOption,
+                         RulesOption, load_pack, user_errors)
 from hocr_rules.audit import html, report
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, METHODS
 from hocr_rules.audit.sampling import read_judgements
@@ -55,7 +54,9 @@ def audit(
     mapping: MappingOption = None,
 ) -> None:
     """Recording rates with confidence intervals, timeliness, N100 and cancellation figures, as an inspection
-    reports them. Exit 0: figures produced; 2: usage error, or records rejected (the rest are still counted)."""
+    reports them. Exit 0: figures produced; 1: figures produced but incidents still need review as possible
+    unrecorded crimes (judge them with `hocr sample --from review`); 2: usage error, or records rejected (the rest
+    are still counted)."""
     if fmt not in ("table", "json"):
         raise typer.BadParameter("choose table or json", param_hint="--format")
     if ci_method not in METHODS:
@@ -90,7 +91,7 @@ def audit(
         with report_file(html_path) as out:
             out.write(html.render(doc, title))
         render.wrote(html_path)
-    raise typer.Exit(EXIT_ERROR if summary.rejected else EXIT_CLEAN)
+    raise typer.Exit(EXIT_ERROR if summary.rejected else EXIT_BREACHES if doc["review"]["open"] else EXIT_CLEAN)
 
 
 def parse_recorded_per_year(values: list[str]) -> dict[str, int]:

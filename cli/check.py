@@ -14,7 +14,7 @@ from cli.options import MappingOption
 from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption,
                          load_pack, user_errors)
 from hocr_rules.engine.engines import build_engine
-from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE
+from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, REVIEW
 from hocr_rules.errors import InputError
 from hocr_rules.findings import FORMATS, FindingsWriter
 from hocr_rules.outputs import report_file
@@ -44,13 +44,13 @@ def check(
 ) -> None:
     """Check incidents against the crime recording rules.
 
-    Exit 0: no breach; 1: breaches found; 2: usage error, or records rejected as invalid (the rest are still
-    checked and reported)."""
+    Exit 0: no breach and no review; 1: breaches found, or incidents to review as possible unrecorded crimes;
+    2: usage error, or records rejected as invalid (the rest are still checked and reported)."""
     if fmt not in ("table",) + FORMATS:
         raise typer.BadParameter(f"choose table, {', '.join(FORMATS)}", param_hint="--format")
     pack = load_pack(rules, profile)
     engine = build_engine(engine_name, pack, workers)
-    include = frozenset({BREACH, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH})
+    include = frozenset({BREACH, REVIEW, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH, REVIEW})
     summary = Summary()
     reads = open_reads(files, engine.offences, assume_london, mapping, summary)
     with report_file(output, line_buffered=fmt == "jsonl") as out:
@@ -68,4 +68,4 @@ def check(
             render.summary(summary, to_stderr=True)
     disagreed = getattr(engine, "disagreements", 0)
     raise typer.Exit(EXIT_ERROR if summary.rejected or disagreed else
-                     EXIT_BREACHES if summary.breaches_by_rule else EXIT_CLEAN)
+                     EXIT_BREACHES if summary.breaches_by_rule or summary.reviews_by_indicator else EXIT_CLEAN)

@@ -13,14 +13,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, Outcome
+from hocr_rules.engine.outcomes import (BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, IncidentResult,
+                                        Outcome)
 from hocr_rules.errors import HocrError, InputError
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
 from hocr_rules.rulebook.pack import parameter_value
 from hocr_rules.screening import Summary
 
-STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim"}
+STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim", REVIEW: "bold magenta"}
 BATCH = 100  # incidents per printed table: tables are built whole, so long runs print in batches
 
 stderr = Console(stderr=True, highlight=False)
@@ -129,6 +130,21 @@ def summary_table(result: Summary, screen: Console) -> None:
         screen.print("[dim]`hocr rules show CODE` explains a rule; `hocr explain FILE --incident ID` one incident[/]")
     else:
         screen.print("[green]no breaches[/]")
+    review_summary(result, screen)
+
+
+def review_summary(result: Summary, screen: Console) -> None:
+    """How many incidents the crime indicators put up for review, and by which indicator."""
+    if not result.reviews_by_indicator:
+        return
+    screen.print(f"[bold magenta]{result.incidents_for_review}[/] incident(s) need review as possible unrecorded "
+                 f"crimes ({result.incidents_for_review_only} with no breach)")
+    table = Table(title="reviews by indicator", header_style="bold")
+    for column, justify in (("indicator", "left"), ("name", "left"), ("incidents", "right")):
+        table.add_column(column, justify=justify)
+    for code, count in sorted(result.reviews_by_indicator.items()):
+        table.add_row(code, result.rule_names.get(code, ""), str(count))
+    screen.print(table)
 
 
 def rules_table(rules: list[CompiledRule]) -> Table:
@@ -245,6 +261,8 @@ def audit_report(doc: dict, out: IO[str] | None = None) -> None:
          c["phrase"] + "; " + c["victim_phrase"]) for c in doc["cancellations"]])
     if doc["judgements"]:
         screen.print(f"[bold]auditors[/]: {escape(doc['judgements']['phrase'])}")
+    if doc.get("review"):
+        screen.print(f"[bold magenta]review[/]: {escape(doc['review']['phrase'])}")
     for note in doc["notes"]:
         screen.print(f"[yellow]note[/]: {escape(note)}")
 

@@ -17,7 +17,7 @@ from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.facts.vocabulary import VOCABULARY
 from hocr_rules.rulebook import case_reports
 from hocr_rules.rulebook.coverage import measure, total_percent
-from hocr_rules.rulebook.examples import cases, run_case
+from hocr_rules.rulebook.examples import cases, indicator_cases, run_case, run_indicator_case
 from hocr_rules.rulebook.pack import PARAMETERS_FILE
 
 app = typer.Typer(help="The rule pack: list, show, test, and the facts rules use.", no_args_is_help=True)
@@ -60,14 +60,19 @@ def test(only: Annotated[list[str] | None, typer.Argument(
          fail_under: Annotated[float | None, typer.Option(
              "--fail-under", help="Exit 1 if rule coverage is below this per cent (implies --coverage).",
              show_default=False)] = None) -> None:
-    """Run every rule's example cases; exit 1 if any fails (or coverage is below --fail-under)."""
+    """Run every rule's and indicator's example cases; exit 1 if any fails (or coverage is below --fail-under)."""
     codes, files = _targets(only or [])
     folders = list(dict.fromkeys([*(rules or []), *(f.parent for f in files)]))
     evaluator = Evaluator(load_pack(folders, profile))
-    wanted = {evaluator.pack.find(code).code for code in codes} | _rules_of(evaluator.pack, files)
+    indicators = evaluator.pack.indicators
+    wanted = ({(indicators.find(code) or evaluator.pack.find(code)).code for code in codes}
+              | _rules_of(evaluator.pack, files))
     chosen = [rule for rule in evaluator.pack.rules if not (codes or files) or rule.code in wanted]
     results = [run_case(evaluator, rule, index, example) for rule, index, example in cases(evaluator)
                if rule in chosen]
+    results += [run_indicator_case(evaluator, indicator, index, example)
+                for indicator, index, example in indicator_cases(evaluator)
+                if not (codes or files) or indicator.code in wanted]
     if output is CaseFormat.text:
         render.case_results(results, render.console())
     else:

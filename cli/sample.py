@@ -24,6 +24,7 @@ from hocr_rules.outputs import report_file
 from hocr_rules.screening import Summary
 
 STRATA = ("category", "channel")
+SOURCES = ("all", "review")
 
 
 @user_errors
@@ -36,6 +37,8 @@ def sample(
     by: Annotated[Optional[str], typer.Option("--by", help="Stratify: category (rape, sexual, violence, other) or "
                                                            "channel; strata get places in proportion to size.")]
     = None,
+    source: Annotated[str, typer.Option("--from", help="all incidents, or review: only those the crime indicators "
+                                                       "put up as possible unrecorded crimes.")] = "all",
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first invalid record.")] = False,
     rules: RulesOption = None,
     profile: ProfileOption = None,
@@ -44,10 +47,14 @@ def sample(
 ) -> None:
     """Draw a reproducible (stratified) random sample of incidents for auditors to judge by hand.
 
-    The worksheet has the engine's outcome and findings beside blank auditor_outcome (recorded_correctly,
-    not_recorded or not_a_crime) and auditor_note columns; `hocr audit --judgements OUT.csv` reads it back."""
+    The worksheet has the engine's outcome (review for a possible unrecorded crime) and findings (rule and
+    indicator codes) beside blank auditor_outcome (recorded_correctly, not_recorded or not_a_crime) and
+    auditor_note columns; `hocr audit --judgements OUT.csv` reads it back. With `--from review` a judgement of
+    not_recorded confirms the candidate as an unrecorded crime, not_a_crime dismisses it."""
     if by is not None and by not in STRATA:
         raise typer.BadParameter(f"choose {' or '.join(STRATA)}", param_hint="--by")
+    if source not in SOURCES:
+        raise typer.BadParameter(f"choose {' or '.join(SOURCES)}", param_hint="--from")
     pack = load_pack(rules, profile)
     engine = Evaluator(pack)
     summary = Summary()
@@ -59,11 +66,15 @@ def sample(
                 render.rejection(item)
                 continue
             incident, result = item
+            if source == "review" and not result.reviews:
+                continue
             view = IncidentView(incident, engine.offences)
             category = incident_category(view)
-            findings = " ".join(sorted({o.rule.code for o in result.outcomes if o.outcome == BREACH}))
+            findings = " ".join(sorted({o.rule.code for o in result.outcomes if o.outcome == BREACH})
+                                + sorted(r.rule.code for r in result.reviews))
             yield (incident, {"incident": incident.id, "category": category,
-                              "engine_outcome": incident_outcome(disclosure_cases(view, result)),
+                              "engine_outcome": incident_outcome(disclosure_cases(view, result),
+                                                                 bool(result.reviews)),
                               "engine_findings": findings},
                    category if by == "category" else incident.channel)
 

@@ -1,4 +1,5 @@
-"""`hocr schema`: the JSON Schemas of incident files, rule files and profiles, for editors and validators."""
+"""`hocr schema`: the JSON Schemas of incident files, rule files, indicator files and profiles, for editors and
+validators."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ class Which(str, Enum):
     incident = "incident"
     rules = "rules"
     profile = "profile"
+    indicators = "indicators"
 
 
-def schema(which: Which = typer.Argument(..., help="incident, rules or profile")) -> None:
-    """Print a JSON Schema: `incident` for input records, `rules` for rule files, `profile` for force profiles.
-    The rule-file and profile schemas are the files shipped in schemas/ (draft-07, for editors)."""
+def schema(which: Which = typer.Argument(..., help="incident, rules, profile or indicators")) -> None:
+    """Print a JSON Schema: `incident` for input records, `rules` for rule files, `profile` for force profiles,
+    `indicators` for crime indicator files. All but the first are the files shipped in schemas/ (draft-07, for
+    editors)."""
     if which.value in json_schema.SHIPPED:
         typer.echo(json_schema.text(which.value), nl=False)
         return

@@ -3,8 +3,8 @@ profile, the input files and the time of the run.
 
 An audit figure is evidence, so a report must say which rules made it: the same version number can run a
 force's own rule folder or a profile that moves a date. The digest is taken over what the rules *say*
-(each rule file as validated, the pack parameters after the profile, the profile itself), not over paths,
-so two clones of the same pack agree and any change to a rule, a parameter or the profile changes it.
+(each rule and indicator file as validated, the pack parameters after the profile, the profile itself), not
+over paths, so two clones of the same pack agree and any change to a rule, a parameter or the profile changes it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def pack_digest(pack: RulePack) -> str:
     """A SHA-256 over the pack's rules, parameters and profile, in a canonical order (hex, 64 characters)."""
     content = {
         "rules": {rule.code: rule.source.model_dump(mode="json") for rule in pack.rules},
+        "indicators": {i.code: i.source.model_dump(mode="json") for i in pack.indicators.indicators},
         "parameters": pack.parameters,
         "profile": pack.profile.model_dump(mode="json"),
     }

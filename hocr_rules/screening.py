@@ -2,24 +2,32 @@
 
 The one pipeline behind `hocr check`, `hocr audit` and the benchmark: intake, then an engine, one incident at
 a time, so memory stays flat however many incidents pass through.
+
+The crime indicators (hocr_rules.indicators) are a stage of this pipeline, not rules inside an engine: each
+accepted incident is screened as it goes into the engine and its reviews are put on its result as it comes out.
+A review depends only on the incident, so whichever engine judged it (or both), the reviews are the same; the
+durable engine's worker processes never see them.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Protocol
 
 from hocr_rules.engine.outcomes import IncidentResult
 from hocr_rules.errors import InputError
+from hocr_rules.indicators.pack import IndicatorSet
 from hocr_rules.intake import Accepted, Read
 from hocr_rules.model.incident import Incident
+from hocr_rules.rulebook.pack import RulePack
 
 
 class Engine(Protocol):
     """What `screen` needs of an engine: results in input order, rejections passed through untouched."""
 
     notes: list[str]
+    pack: RulePack
 
     def evaluate(self, incident: Incident) -> IncidentResult: ...
 
@@ -35,10 +43,18 @@ class Summary:
     breaches_by_rule: Counter = field(default_factory=Counter)
     rule_names: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)            # e.g. engine fall-backs, said openly
+    incidents_for_review: int = 0                             # incidents with at least one indicator's review
+    incidents_for_review_only: int = 0                        # ... and no breach: what a breach count misses
+    reviews_by_indicator: Counter = field(default_factory=Counter)
 
     @property
     def reconciles(self) -> bool:
         return self.read == self.evaluated + self.rejected
+
+    @property
+    def incidents_clean(self) -> int:
+        """Evaluated incidents with neither a breach nor a review."""
+        return self.evaluated - self.incidents_with_breaches - self.incidents_for_review_only
 
     def add(self, result: IncidentResult) -> None:
         self.evaluated += 1
@@ -47,33 +63,54 @@ class Summary:
             self.breaches_by_rule[outcome.rule.code] += 1
             self.rule_names[outcome.rule.code] = outcome.rule.name
         self.incidents_with_breaches += bool(breaches)
+        reviews = result.reviews
+        if reviews:
+            self.incidents_for_review += 1
+            self.incidents_for_review_only += not breaches
+            for review in reviews:
+                self.reviews_by_indicator[review.rule.code] += 1
+                self.rule_names[review.rule.code] = review.rule.name
 
     def as_record(self) -> dict:
+        """Evaluated incidents reconcile as incidents_with_breaches + incidents_for_review_only +
+        incidents_clean."""
         return {
             "read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
             "incidents_with_breaches": self.incidents_with_breaches,
             "breaches": sum(self.breaches_by_rule.values()),
             "breaches_by_rule": dict(sorted(self.breaches_by_rule.items())),
+            "incidents_for_review": self.incidents_for_review,
+            "incidents_for_review_only": self.incidents_for_review_only,
+            "incidents_clean": self.incidents_clean,
+            "reviews": sum(self.reviews_by_indicator.values()),
+            "reviews_by_indicator": dict(sorted(self.reviews_by_indicator.items())),
             "notes": self.notes,
         }
 
 
 def screen(reads: Iterable[Read], engine: Engine, summary: Summary,
            strict: bool = False) -> Iterator[IncidentResult | InputError]:
-    """Evaluate each accepted incident; pass each rejection through. With `strict`, stop at the first."""
-    for item in engine.evaluate_many(_counted(reads, summary, strict)):
-        if isinstance(item, InputError):
-            yield item
-        else:
+    """Evaluate each accepted incident and screen it with the pack's indicators; pass each rejection through.
+    With `strict`, stop at the first."""
+    pending: deque = deque()  # reviews of incidents handed to the engine whose results have not come back yet
+    for item in engine.evaluate_many(_counted(reads, summary, strict, engine.pack.indicators, pending)):
+        if not isinstance(item, InputError):
+            incident, reviews = pending.popleft()
+            if incident != item.incident:  # engines return results in input order; say so loudly if one did not
+                raise RuntimeError(f"engine returned incident {item.incident} where {incident} was expected")
+            item.reviews = reviews
             summary.add(item)
-            yield item
+        yield item
     summary.notes.extend(engine.notes)
 
 
-def _counted(reads: Iterable[Read], summary: Summary, strict: bool) -> Iterator[Read]:
+def _counted(reads: Iterable[Read], summary: Summary, strict: bool, indicators: IndicatorSet,
+             pending: deque) -> Iterator[Read]:
     for item in reads:
         summary.read += 1
-        if not isinstance(item, Accepted):
+        if isinstance(item, Accepted):
+            pending.append((item.incident.id, indicators.screen(item.incident)))
+        else:
             summary.rejected += 1
             if strict:
                 raise item

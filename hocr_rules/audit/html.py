@@ -88,6 +88,8 @@ def render(doc: dict, title: str = "Crime recording audit") -> str:
     parts.append(_list([c["phrase"] for c in cancelled] + [cancelled[-1]["victim_phrase"]]))
     if doc["judgements"]:
         parts.append("<h2>Auditors' judgements</h2>" + _list([doc["judgements"]["phrase"]]))
+    if doc.get("review"):
+        parts.append(_review_queue(doc["review"]))
     if doc.get("provenance"):
         parts.append(_provenance(doc["provenance"]))
     parts.append("<p class='small'>Definitions and the JSON schema: docs/audit.md in hocr-rules. Rates are of "
@@ -244,6 +246,22 @@ def _provenance(p: dict) -> str:
     rows.append(("ran at", escape(p["ran_at"])))
     return ("<h2>Provenance</h2><table class='provenance' id='provenance'>"
             + "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows) + "</table>")
+
+
+def _review_queue(review: dict) -> str:
+    """The incidents the crime indicators put up as possible unrecorded crimes, with the evidence to read."""
+    parts = ["<h2 id='review'>Review queue: possible unrecorded crimes</h2>", _list([review["phrase"]])]
+    if review["queue"]:
+        rows = "".join(
+            f"<tr><td>{escape(item['incident'])}</td><td>{escape(' '.join(item['indicators']))}</td>"
+            f"<td>{escape(', '.join(item['suggests']))}</td><td>{escape(item['judgement'] or 'open')}</td>"
+            f"<td>{'<br>'.join(escape(e) for e in item['evidence'])}</td></tr>" for item in review["queue"])
+        parts.append("<table id='review-queue'><tr><th>incident</th><th>indicators</th><th>suggests</th>"
+                     f"<th>judgement</th><th>evidence</th></tr>{rows}</table>")
+    if review["queue_truncated"]:
+        parts.append(f"<p class='small'>{review['queue_truncated']} more incident(s) not listed; "
+                     "`hocr check --format csv` lists every review.</p>")
+    return "".join(parts)
 
 
 def _list(items) -> str:

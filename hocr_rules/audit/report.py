@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hocr_rules import textfiles
+from hocr_rules.audit import review_queue
 from hocr_rules.audit.estimates import additional_recorded_per_year, unrecorded_per_year
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, Rate, proportion, weighted_proportion
 from hocr_rules.audit.tally import (CANCELLATION_GROUPS, CATEGORIES, TIMELINESS_GROUPS, VICTIM_INFORMED_RULE,
@@ -90,6 +91,9 @@ def build(tally: Tally, summary: Summary | None = None, *, method: str = "wald",
     if tally.rule_codes and VICTIM_INFORMED_RULE not in tally.rule_codes:
         notes.append(f"{VICTIM_INFORMED_RULE} (victim informed) is not in the rule pack: victims informed are not "
                      "counted")
+    if tally.review.incidents > tally.review.judged:
+        notes.append(f"{tally.review.incidents - tally.review.judged} incident(s) need review as possible unrecorded "
+                     "crimes and are in no rate until judged; `hocr sample --from review` draws them for the auditors")
     undecided = tally.recording["all"].not_evaluable
     if undecided:
         notes.append(f"{undecided} disclosure(s) could not be judged (whether they had to be recorded is unknown) "
@@ -108,6 +112,7 @@ def build(tally: Tally, summary: Summary | None = None, *, method: str = "wald",
         "cancellations": [_cancellations(name, tally.cancellations[name]) for name in CANCELLATION_GROUPS]
         + [_cancellations("all", _sum_cancellations(tally.cancellations.values()))],
         "judgements": _judgements(tally),
+        "review": review_queue.section(tally.review),
         "baseline": {"source": baseline.source, "rates": baseline.rates} if baseline else None,
         "notes": notes,
     }

@@ -16,6 +16,8 @@ they judged. The definitions, in full and with reasons, are in docs/audit.md; in
   on the decision breached and each could be evaluated (else ``not_evaluable``, outside ``reviewed``). CA09
   (victim informed) is counted on its own and kept out of *correct*, as the inspectorate does: Kent 2017 had
   52 of 70 cancellations correct but 49 of 70 victims informed.
+- reviews (possible unrecorded crimes raised by the crime indicators): open ones are counted apart, in no rate;
+  a judged one adds one candidate disclosure before the judgement is applied (hocr_rules.audit.review_queue).
 - judgements (per incident) change the recording figures only: ``not_a_crime`` clears every disclosure; else
   the disclosures NC02 did not rule out (all, if it ruled out every one) become required, recorded for
   ``recorded_correctly``; ``not_recorded`` keeps the engine's detail unless that leaves none unrecorded.
@@ -27,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from hocr_rules.audit import review_queue
 from hocr_rules.audit.sampling import Judgement
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, IncidentResult
 from hocr_rules.errors import HocrError, InputError
@@ -130,6 +133,7 @@ class Tally:
         self.cancellations = {name: Cancellations() for name in CANCELLATION_GROUPS}
         self.n100 = N100Figures()
         self.judged = Judged(rows=len(judgements or {}), unjudged=len(judgements or {}) - len(self.judgements))
+        self.review = review_queue.ReviewFigures()
         self._seen_judged: set[str] = set()
 
     def add(self, incident: Incident, result: IncidentResult) -> None:
@@ -139,11 +143,16 @@ class Tally:
         self.weighted_incidents += weight is not None
         cases = disclosure_cases(view, result)
         judgement = self.judgements.get(incident.id)
+        if result.reviews:
+            self.review.add(incident.id, result.reviews, judgement.outcome if judgement else None)
         if judgement is not None:
             self._seen_judged.add(incident.id)
             self.judged.applied += 1
             self.judged.by_outcome[judgement.outcome] += 1
-            self.judged.overridden += judgement.outcome != incident_outcome(cases)
+            engine = incident_outcome(cases, bool(result.reviews))
+            self.judged.overridden += engine != "review" and judgement.outcome != engine  # a review is a question
+            if result.reviews and judgement.outcome != review_queue.DISMISSED:
+                cases = cases + [review_case(view, result.reviews)]
             cases = judged_cases(cases, judgement.outcome)
         for case in cases:
             for name in case.categories:
@@ -250,10 +259,13 @@ def disclosure_cases(view: IncidentView, result: IncidentResult) -> list[Case]:
     return cases
 
 
-def incident_outcome(cases: list[Case]) -> str:
-    """The engine's view of an incident as a whole, in the worksheet's words (plus not_evaluable)."""
+def incident_outcome(cases: list[Case], review: bool = False) -> str:
+    """The engine's view of an incident as a whole, in the worksheet's words (plus not_evaluable, and review
+    when an indicator raised a possible unrecorded crime that nothing else settles)."""
     if any(c.must_record and not c.recorded for c in cases):
         return "not_recorded"
+    if review:
+        return "review"
     if any(c.must_record is None for c in cases):
         return "not_evaluable"
     return "recorded_correctly" if any(c.must_record for c in cases) else "not_a_crime"
@@ -268,6 +280,17 @@ def judged_cases(cases: list[Case], outcome: str) -> list[Case]:
     keep = not recorded_correctly and not all(c.recorded for c in cases if c.disclosure in candidates)
     return [Case(c.disclosure, c.categories, True, recorded_correctly or (keep and c.recorded))
             if c.disclosure in candidates else c for c in cases]
+
+
+def review_case(view: IncidentView, reviews: list) -> Case:
+    """A judged review's candidate disclosure as a case, not yet decided (see hocr_rules.audit.review_queue)."""
+    d = review_queue.candidate(view, reviews)
+    if d is not None:
+        found = categories(view, d)
+    else:
+        found = ("all",) + (("domestic_abuse",) if "domestic_abuse" in view.incident.qualifiers else ()) + (
+            ("safeguarding_referral",) if view.incident.channel in SAFEGUARDING_CHANNELS else ())
+    return Case(review_queue.REVIEW_CASE, found, None, False)
 
 
 def categories(view: IncidentView, d: Disclosure) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""What the engine says about one (rule, subject): breach, compliant, or not evaluable, with its trace."""
+"""What the engine says about one (rule, subject): breach, compliant, or not evaluable, with its trace; and the
+reviews the crime indicators raise on the incident (hocr_rules.indicators.review), carried beside them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hocr_rules.rulebook import messages
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion
 
 BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE = "breach", "compliant", "not_evaluable", "not_in_scope"
+REVIEW = "review"  # a possible unrecorded crime for a person to judge: raised by an indicator, not by a rule
 
 
 @dataclass(slots=True)
@@ -119,6 +121,7 @@ class Judgement:
 
 
 _BREACHES = frozenset({BREACH})
+_BREACHES_AND_REVIEWS = frozenset({BREACH, REVIEW})
 
 
 @dataclass(slots=True)
@@ -128,6 +131,7 @@ class IncidentResult:
     # (subject kind, id) -> derived facts with values, or what gathers them when first asked for (few callers do)
     _derived: dict[tuple[str, str], dict[str, Any]] | Callable[[], dict[tuple[str, str], dict[str, Any]]]
     _judgements: list[Judgement] | None = None  # what the outcomes are made from, until they are
+    reviews: list[Any] = field(default_factory=list)  # indicators' Review findings, set by the screening stage
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -143,10 +147,12 @@ class IncidentResult:
         return self._derived
 
     def findings(self, include: frozenset[str] = _BREACHES) -> list[Outcome]:
-        if self._outcomes is None and include == _BREACHES:  # only the subjects that may have one
-            return [o for judgement in self._judgements if judgement.may_breach()
-                    for o in judgement.outcomes() if o.outcome == BREACH]
-        return [o for o in self.outcomes if o.outcome in include]
+        """The outcomes in `include`; with REVIEW in it, the incident's reviews after the rules' findings."""
+        reviews = self.reviews if REVIEW in include else []
+        if self._outcomes is None and BREACH in include and include <= _BREACHES_AND_REVIEWS:
+            return [o for judgement in self._judgements if judgement.may_breach()  # only subjects that may have one
+                    for o in judgement.outcomes() if o.outcome == BREACH] + reviews
+        return [o for o in self.outcomes if o.outcome in include] + reviews
 
     @property
     def breaches(self) -> list[Outcome]:

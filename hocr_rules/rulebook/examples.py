@@ -1,4 +1,4 @@
-"""Running the example cases rule files carry: the one runner behind `hocr rules test` and pytest.
+"""Running the example cases rule and indicator files carry: the one runner behind `hocr rules test` and pytest.
 
 A rule's examples are its tests. Each case is a whole incident and what the rule must say about named
 subjects in it; the case passes when the engine, with the whole pack loaded, says exactly that.
@@ -12,6 +12,8 @@ from typing import Iterator
 from pydantic import ValidationError
 
 from hocr_rules.engine.evaluator import Evaluator
+from hocr_rules.indicators.pack import CompiledIndicator
+from hocr_rules.indicators.schema import IndicatorExample
 from hocr_rules.model.incident import Incident
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
@@ -44,9 +46,7 @@ def run_case(evaluator: Evaluator, rule: CompiledRule, index: int, example: Exam
     try:
         incident = Incident.model_validate(example.incident)
     except ValidationError as error:
-        problems = tuple(f"the example incident is invalid: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                         for e in error.errors(include_url=False, include_input=False))
-        return CaseResult(rule.code, index, example.name, problems)
+        return CaseResult(rule.code, index, example.name, _invalid(error))
     result = evaluator.evaluate(incident, keep_out_of_scope=True)
     differences = []
     for expected in example.expect:
@@ -70,5 +70,35 @@ def run_case(evaluator: Evaluator, rule: CompiledRule, index: int, example: Exam
     return CaseResult(rule.code, index, example.name, tuple(differences))
 
 
+def indicator_cases(evaluator: Evaluator) -> Iterator[tuple[CompiledIndicator, int, IndicatorExample]]:
+    for indicator in evaluator.pack.indicators.indicators:
+        for index, example in enumerate(indicator.examples):
+            yield indicator, index, example
+
+
+def run_indicator_case(evaluator: Evaluator, indicator: CompiledIndicator, index: int,
+                       example: IndicatorExample) -> CaseResult:
+    """An indicator's case passes when the pack's screen raises (or does not raise) its review on the incident,
+    quoting the expected words if the case names them."""
+    try:
+        incident = Incident.model_validate(example.incident)
+    except ValidationError as error:
+        return CaseResult(indicator.code, index, example.name, _invalid(error))
+    found = [r for r in evaluator.pack.indicators.screen(incident) if r.rule.code == indicator.code]
+    differences = []
+    if bool(found) != example.review:
+        differences.append(f"expected {'a review' if example.review else 'no review'}, got "
+                           + (found[0].message if found else "none"))
+    elif found and example.quote is not None and example.quote not in [e.quote for e in found[0].evidence]:
+        differences.append(f"expected the evidence to quote {example.quote!r}, got: {found[0].message}")
+    return CaseResult(indicator.code, index, example.name, tuple(differences))
+
+
+def _invalid(error: ValidationError) -> tuple[str, ...]:
+    return tuple(f"the example incident is invalid: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                 for e in error.errors(include_url=False, include_input=False))
+
+
 def run_all(evaluator: Evaluator) -> list[CaseResult]:
-    return [run_case(evaluator, rule, index, example) for rule, index, example in cases(evaluator)]
+    return ([run_case(evaluator, rule, index, example) for rule, index, example in cases(evaluator)]
+            + [run_indicator_case(evaluator, *case) for case in indicator_cases(evaluator)])

@@ -1,4 +1,4 @@
-"""The JSON Schemas of the files authors write (rule files, profiles), as shipped in `schemas/`.
+"""The JSON Schemas of the files authors write (rule files, indicator files, profiles), as shipped in `schemas/`.
 
 Editors validate and complete YAML against these while an author types: yaml-language-server (VS Code's YAML
 extension, Neovim, Helix) reads the `# yaml-language-server: $schema=...` line at the top of each rule file. They
@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from hocr_rules.indicators.schema import IndicatorFile
 from hocr_rules.rulebook.schema import Profile, RuleFile
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -28,6 +29,8 @@ RULE_FILE_LINE = "# yaml-language-server: $schema=../schemas/rule-file.schema.js
 SHIPPED: dict[str, tuple[str, type[BaseModel], str]] = {
     "rules": ("rule-file.schema.json", RuleFile, "A hocr-rules rule file: rules/<code>-<name>.yaml"),
     "profile": ("profile.schema.json", Profile, "A hocr-rules force profile, passed with --profile"),
+    "indicators": ("indicator-file.schema.json", IndicatorFile,
+                   "A hocr-rules crime indicator file: rules/indicators/<code>-<name>.yaml"),
 }
 
 

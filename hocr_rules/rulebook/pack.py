@@ -9,7 +9,7 @@ silently unknown fact.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,6 +18,8 @@ from hocr_rules.errors import RuleFileError
 from hocr_rules.compiler import Compiler
 from hocr_rules.expressions import ExpressionError, Node, parse
 from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.indicators import pack as indicators
+from hocr_rules.indicators.pack import IndicatorSet
 from hocr_rules.rulebook import messages, yamlfile
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion, london_midnight
 from hocr_rules.rulebook.schema import PackParameters, Profile, RuleFile
@@ -34,6 +36,7 @@ class RulePack:
     rules: list[CompiledRule]           # in evaluation order
     parameters: dict[str, Any]          # pack parameters after the profile
     profile: Profile
+    indicators: IndicatorSet = field(default_factory=IndicatorSet)  # crime indicators (hocr_rules.indicators)
 
     def by_subject(self, subject: str) -> list[CompiledRule]:
         return [r for r in self.rules if r.subject == subject]
@@ -64,14 +67,18 @@ class RulePack:
                 if path.stem != rule.stem:
                     raise RuleFileError(path, 1, "code", f"the file should be named {rule.stem}.yaml")
                 files[rule.code] = (rule, path, lines)
-        for key, codes in (("disabled", profile.disabled), ("rules", list(profile.rules))):
-            unknown = sorted(set(codes) - set(files))
+        indicator_files = indicators.read_files(folders)
+        for key, codes, known in (("disabled", profile.disabled, set(files) | set(indicator_files)),
+                                  ("rules", list(profile.rules), set(files))):
+            unknown = sorted(set(codes) - known)
             if unknown:
                 raise RuleFileError("profile", None, key, f"no such rule(s): {', '.join(unknown)}"
-                                    f"{_nearest(unknown[0], files)}")
+                                    f"{_nearest(unknown[0], known)}")
         for code in profile.disabled:
             files.pop(code, None)
-        return cls(_compile_all(files, parameters, profile), parameters, profile)
+            indicator_files.pop(code, None)
+        return cls(_compile_all(files, parameters, profile), parameters, profile,
+                   indicators.compile_all(indicator_files, parameters, files, _version_start))
 
 
 def _pack_parameters(folders: list[Path], profile: Profile) -> dict[str, Any]:

@@ -49,12 +49,17 @@ class Version(Strict):
     @field_validator("start")
     @classmethod
     def _date_or_parameter(cls, value):
-        if isinstance(value, str) and not PARAMETER_REFERENCE.match(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise ValueError("expected a date (2015-04-01) or a pack parameter such as $twenty_four_hours_from")
-        return value
+        return date_or_parameter(value)
+
+
+def date_or_parameter(value: date | str) -> date | str:
+    """A version's `from`: a date, or `$name` of a pack parameter (resolved when the pack is loaded)."""
+    if isinstance(value, str) and not PARAMETER_REFERENCE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("expected a date (2015-04-01) or a pack parameter such as $twenty_four_hours_from")
+    return value
 
 
 class Messages(Strict):

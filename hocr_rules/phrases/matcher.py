@@ -1,0 +1,218 @@
+"""Phrases in, matches out: where a log says "punched" or "threatened to kill", and whether it says it did not
+happen, may happen, happened long ago, happened to someone else, or was only a risk-script question.
+
+Phrases are compiled to word sequences and found by a table from each phrase's first word: time linear in the
+words of the text (times the few phrases sharing a first word), with no regular expression from a phrase ever
+run. Capitals are folded; a word of seven letters or more that is one edit (a letter changed, added, dropped or
+two swapped) from a phrase word with the same first letter counts as that word ("strangeld", "punchd"), found
+with RapidFuzz's optimal-string-alignment distance and remembered. Shorter words are compared exactly: one edit
+from "kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
+
+`PhraseMatcher.matches(text)` is the whole API; `screen(texts)` (and `may_match(text)`) is a cheap screen that
+leaves out only texts where no phrase can match, so a caller with hundreds of log entries tokenises just the few
+that might.
+"""
+
+from __future__ import annotations
+
+import string
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import ahocorasick_rs
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
+from hocr_rules.phrases import cues
+from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, Token, tokens, words
+
+FUZZY_MIN_LENGTH = 7
+_CACHE_LIMIT = 100_000
+#: for the cheap screen: capitals folded, punctuation and white space a space (apostrophes are deleted, as the
+#: tokeniser does)
+_FOLD = bytes.maketrans((string.ascii_uppercase + string.punctuation + string.whitespace).encode(),
+                        (string.ascii_lowercase + " " * (len(string.punctuation) + len(string.whitespace))).encode())
+_TYPO_LETTERS = string.ascii_lowercase + string.digits
+FLAGS = ("negated", "hypothetical", "historical", "other_person", "question")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One phrase found in one text, with its character span and what the cues around it say."""
+
+    phrase: str
+    start: int
+    end: int
+    negated: bool = False
+    hypothetical: bool = False
+    historical: bool = False
+    other_person: bool = False
+    question: bool = False
+
+    @property
+    def flags(self) -> frozenset[str]:
+        return frozenset(name for name in FLAGS if getattr(self, name))
+
+
+def _index(sequences: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, list[tuple[tuple[str, ...], object]]]:
+    """First word -> (words, value), longest first, so the longest phrase at a position is tried first."""
+    table: dict[str, list] = {}
+    for seq, value in sequences:
+        if seq:
+            table.setdefault(seq[0], []).append((seq, value))
+    for entries in table.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return table
+
+
+def _find(table: dict, text: list[str]) -> list[tuple[int, int, object]]:
+    """(first token, one past the last, value) of the sequences in `text`, leftmost-longest and not overlapping
+    ("he will kill her" is one match of "will kill her", not also one of "kill her")."""
+    found = []
+    i, n = 0, len(text)
+    while i < n:
+        for seq, value in table.get(text[i], ()):
+            if tuple(text[i:i + len(seq)]) == seq:
+                found.append((i, i + len(seq), value))
+                i += len(seq)
+                break
+        else:
+            i += 1
+    return found
+
+
+def _cue_table() -> dict:
+    """Cue words -> every kind of cue they are ("denied" comes before or after what it denies)."""
+    kinds: dict[tuple[str, ...], set[str]] = {}
+    for kind, lexicon in (("pre_negation", cues.PRE_NEGATION), ("post_negation", cues.POST_NEGATION),
+                          ("pseudo", cues.PSEUDO), ("termination", cues.TERMINATION),
+                          ("hypothetical", cues.HYPOTHETICAL), ("historical", cues.HISTORICAL_PRE),
+                          ("historical_post", cues.HISTORICAL_POST), ("other_person", cues.OTHER_PERSON)):
+        for cue in lexicon:
+            kinds.setdefault(words(cue), set()).add(kind)
+    return _index((seq, frozenset(found)) for seq, found in kinds.items())
+
+
+_CUES = _cue_table()
+_PRE = {"pre_negation": "negated", "hypothetical": "hypothetical", "historical": "historical",
+        "other_person": "other_person"}
+_POST = {"post_negation": "negated", "historical_post": "historical"}
+
+
+def _one_edit(word: str) -> set[str]:
+    """`word` and every word one edit from it (OSA) that keeps its first letter and `canonical` would take back."""
+    found = {word}
+    for k in range(1, len(word) + 1):
+        found.add(word[:k] + word[k + 1:])
+        if k < len(word) - 1:
+            found.add(word[:k] + word[k + 1] + word[k] + word[k + 2:])
+        for letter in _TYPO_LETTERS:
+            found.add(word[:k] + letter + word[k:])
+            if k < len(word):
+                found.add(word[:k] + letter + word[k + 1:])
+    return {w for w in found if len(w) >= FUZZY_MIN_LENGTH - 1}
+
+
+class PhraseMatcher:
+    def __init__(self, phrases: Iterable[str]):
+        compiled = {}
+        for phrase in phrases:
+            seq = words(phrase)
+            if not seq:
+                raise ValueError(f"the phrase {phrase!r} has no words")
+            compiled.setdefault(seq, phrase)
+        self._phrases = _index(compiled.items())
+        self.words = frozenset(word for seq in compiled for word in seq)
+        self._fuzzy: dict[tuple[str, int], list[str]] = {}
+        for word in self.words:
+            if len(word) >= FUZZY_MIN_LENGTH:
+                self._fuzzy.setdefault((word[0], len(word)), []).append(word)
+        self._seen: dict[str, str | None] = {}  # a word not in a phrase -> the phrase word it is a typo of, or None
+        keys = {f" {variant} ".encode("ascii") for seq in compiled for key in [max(seq, key=len)]
+                for variant in (_one_edit(key) if len(key) >= FUZZY_MIN_LENGTH else (key,)) if variant.isascii()}
+        self._screen = ahocorasick_rs.BytesAhoCorasick(sorted(keys), implementation=ahocorasick_rs.Implementation.DFA)
+        self._ascii_only = all(word.isascii() for word in self.words)
+
+    def canonical(self, word: str) -> str | None:
+        """The phrase word `word` is, exactly or as a typo; None if it is none of them."""
+        if word in self.words:
+            return word
+        known = self._seen.get(word, ...)
+        if known is not ...:
+            return known
+        found = None
+        if len(word) >= FUZZY_MIN_LENGTH - 1:
+            near = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._fuzzy.get((word[0], n), ())]
+            hit = extractOne(word, near, scorer=OSA.distance, score_cutoff=1) if near else None
+            found = hit[0] if hit else None
+        if len(self._seen) >= _CACHE_LIMIT:  # hostile or huge input: bounded memory, at the cost of recomputing
+            self._seen.clear()
+        self._seen[word] = found
+        return found
+
+    def may_match(self, text: str) -> bool:
+        """False only if no phrase can match `text` (see `screen`)."""
+        return bool(self.screen([text]))
+
+    def screen(self, texts: Sequence[str]) -> list[int]:
+        """The indexes of the texts in which a phrase may match; any other text certainly has none. One
+        Aho-Corasick pass (ahocorasick-rs, a DFA in Rust) over all the texts folded by a byte table and joined,
+        looking for each phrase's longest word, and every one-edit typo of it that `canonical` would accept,
+        between spaces: far cheaper than `matches`, so a caller passes a whole incident log and tokenises only
+        the entries named. A text with non-ASCII characters is always named (the table folds ASCII only)."""
+        # two spaces between texts, so that a match ending one text never overlaps one starting the next
+        joined = "  ".join(texts)
+        if not (joined.isascii() and self._ascii_only):
+            return self._screen_each(texts)
+        hits = self._screen.find_matches_as_indexes(b" " + joined.encode("ascii").translate(_FOLD, b"'") + b" ",
+                                                    overlapping=False)
+        if not hits:
+            return []
+        starts, offset = [], 1  # where each text begins in the folded bytes (apostrophes are deleted)
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) - text.count("'") + 2
+        return sorted({bisect_right(starts, hit_start + 1) - 1 for _, hit_start, _ in hits})
+
+    def _screen_each(self, texts: Sequence[str]) -> list[int]:
+        """`screen` one text at a time, naming every text with non-ASCII characters."""
+        return [index for index, text in enumerate(texts)
+                if not (text.isascii() and self._ascii_only) or self.screen([text])]
+
+    def matches(self, text: str) -> list[Match]:
+        toks = tokens(text)
+        raw = [t.text for t in toks]
+        text_words = [w if w in BREAKS else (self.canonical(w) or w) for w in raw]
+        found = _find(self._phrases, text_words)
+        if not found:
+            return []
+        found_cues = _find(_CUES, raw)
+        return [_read_cues(phrase, i, j, toks, raw, found_cues) for i, j, phrase in found]
+
+
+def _read_cues(phrase: str, i: int, j: int, toks: list[Token], raw: list[str], found_cues: list) -> Match:
+    """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows)."""
+    start = i
+    while start > 0 and raw[start - 1] not in SENTENCE_BREAKS:
+        start -= 1
+    end = j
+    while end < len(raw) and raw[end] not in SENTENCE_BREAKS:
+        end += 1
+    pseudo = {k for a, b, kinds in found_cues if "pseudo" in kinds for k in range(a, b)}
+    stops = [a for a, _, kinds in found_cues if "termination" in kinds] + [k for k in range(start, end)
+                                                                           if raw[k] == ","]
+    flags = set()
+    for a, b, kinds in found_cues:
+        if a in pseudo or a < start or b > end:
+            continue
+        if b <= i and i - b <= cues.PRE_WINDOW and not any(b <= s < i for s in stops):
+            flags.update(_PRE[kind] for kind in kinds if kind in _PRE)
+        elif a >= j and a - j <= cues.POST_WINDOW and not any(j <= s < a for s in stops):
+            flags.update(_POST[kind] for kind in kinds if kind in _POST)
+    question = end < len(raw) and raw[end] == QUESTION
+    if question:
+        answer = next((w for w in raw[end + 1:] if w not in BREAKS), None)
+        if answer not in cues.YES:
+            flags.add("negated")  # "No", "not known", or no answer: the script asked, nobody alleged it
+    return Match(phrase, toks[i].start, toks[j - 1].end, question=question, **{f: True for f in flags})
