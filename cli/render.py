@@ -13,8 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from hocr_rules.engine.outcomes import (BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, IncidentResult,
-                                        Outcome)
+from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, Outcome
 from hocr_rules.errors import HocrError, InputError
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show

@@ -9,7 +9,6 @@ import pytest
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import RuleFileError
 from hocr_rules.model.incident import Incident
-from hocr_rules.rulebook import yamlfile
 from hocr_rules.rulebook.examples import run_all
 from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack, load_profile
 from hocr_rules.rulebook.schema import Profile
