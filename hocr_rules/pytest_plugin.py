@@ -2,8 +2,9 @@
 force's own rules (and ours) as pytest runs any test, with -k, -x, --junitxml and IDE integration.
 
 Registered through the `pytest11` entry point, so it is active wherever hocr-rules is installed. It collects only
-files named like a rule file (`TL01-late-crime-record.yaml`), one item per case, named by rule code and case
-number (`TL01-2`, the id `hocr rules test` prints), and each item is run by the runner behind `hocr rules test`
+files named like a rule file (`TL01-late-crime-record.yaml`, and crime indicator files in a rule folder's
+`indicators/`), one item per case, named by code and case number (`TL01-2`, `IN03-4`, the ids `hocr rules test`
+prints), and each item is run by the runner behind `hocr rules test`
 (hocr_rules.rulebook.examples), so the two can never disagree. A file's cases run with the whole pack loaded: the
 bundled rules with the file's folder on top, as `hocr rules test --rules FOLDER` loads them, because a force's
 rule may read facts our rules derive or replace one of ours. A pack that cannot load is a collection error
@@ -61,11 +62,17 @@ class RuleExamples(pytest.File):
         from hocr_rules.errors import HocrError
         from hocr_rules.rulebook import yamlfile
 
+        from hocr_rules.indicators.pack import FOLDER
+        from hocr_rules.rulebook.examples import run_case, run_indicator_case
+
+        is_indicator = self.path.parent.name == FOLDER
         try:
-            evaluator = evaluator_for(self.config, self.path.parent)
+            evaluator = evaluator_for(self.config, self.path.parent.parent if is_indicator else self.path.parent)
         except HocrError as error:
             raise self.CollectError(f"the rule pack does not load: {error}") from None
-        rule = next((r for r in evaluator.pack.rules if r.path.resolve() == self.path.resolve()), None)
+        pack = evaluator.pack
+        found = pack.indicators.indicators if is_indicator else pack.rules
+        rule = next((r for r in found if r.path.resolve() == self.path.resolve()), None)
         if rule is None:
             raise self.CollectError(f"{self.path.name} is not in the pack loaded from its folder (is its code used "
                                     "by another file of the folder?)")
@@ -73,6 +80,7 @@ class RuleExamples(pytest.File):
         for index, example in enumerate(rule.examples):
             yield RuleCase.from_parent(self, name=f"{rule.code}-{index + 1}", evaluator=evaluator, rule=rule,
                                        index=index, example=example,
+                                       run=run_indicator_case if is_indicator else run_case,
                                        line=yamlfile.line_of(lines, ("examples", index)) or 1)
 
 
@@ -83,15 +91,14 @@ class CaseFailed(Exception):
 class RuleCase(pytest.Item):
     """One example case: the rule must say what the case expects about each named subject."""
 
-    def __init__(self, *, evaluator, rule, index: int, example, line: int, **kwargs: Any):
+    def __init__(self, *, evaluator, rule, index: int, example, run, line: int, **kwargs: Any):
         super().__init__(**kwargs)
         self.evaluator, self.rule, self.index, self.example, self.line = evaluator, rule, index, example, line
+        self.run = run
         self.user_properties.append(("case", example.name))
 
     def runtest(self) -> None:
-        from hocr_rules.rulebook.examples import run_case
-
-        result = run_case(self.evaluator, self.rule, self.index, self.example)
+        result = self.run(self.evaluator, self.rule, self.index, self.example)
         if not result.passed:
             raise CaseFailed(result)
 
