@@ -146,10 +146,9 @@ class _Incident:
             person["ethnicity"] = self.pick(ETHNICITY)
         if equality == "full":
             person["disability"] = self.chance(0.18)
-            if self.chance(0.6):
-                person["religion"] = self.pick(RELIGION)
-            if self.chance(0.4):
-                person["sexual_orientation"] = self.pick(ORIENTATION)
+            # a full record asks every characteristic EQ01 checks; an unstated answer is recorded as such
+            person["religion"] = self.pick(RELIGION) if self.chance(0.6) else "Not stated"
+            person["sexual_orientation"] = self.pick(ORIENTATION) if self.chance(0.4) else "Not stated"
             if self.chance(0.3):
                 person["marriage_or_civil_partnership"] = self.chance(0.45)
         if equality == "none" and age is not None and prefix == "V":
@@ -499,6 +498,8 @@ def _cancellation(b: _Incident, defect: str | None) -> None:
         cancellation["rationale"] = "Independent witness and CCTV show the suspect used reasonable force"
     if defect != "victim-not-informed" and code in ("C1", "C2", "C5"):
         cancellation["victim_informed_at"] = b.ts(b.t0 + decided - b.rng.uniform(1, 72) * HOUR)
+    elif code in ("C1", "C2", "C5"):
+        cancellation["victim_informed"] = "no"  # the record says so: an unexported answer is not a breach
     if code == "C3":
         master = b.crime(offence, victim, offenders, [d1], recorded)
         if defect != "duplicate-without-live-master":
