@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from cli import render
-from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
-                         naive_zone, user_errors)
+from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption,
+                         IgnoreOption, IsolatedOption, ProfileOption, RulesOption, SelectOption, load_pack,
+                         naive_zone, reporting, settings, user_errors)
 from hocr_rules.audit import html, report
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, METHODS
 from hocr_rules.audit.sampling import read_judgements
@@ -50,6 +51,11 @@ def audit(
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Recording rates with confidence intervals, timeliness, N100 and cancellation figures, as an inspection
     reports them. Exit 0: figures produced; 2: usage error, or records rejected (the rest are still counted)."""
@@ -62,13 +68,15 @@ def audit(
     per_year = parse_recorded_per_year(recorded_per_year or [])
     previous = report.load_baseline(baseline) if baseline else None
     judged = _judgements(judgements) if judgements else None
-    pack = load_pack(rules, profile)
+    found = settings(config, isolated)
+    pack = load_pack(rules, profile, found)
+    reported = reporting(pack, found, select, extend_select, ignore)
     engine = Evaluator(pack)
-    tally = Tally(engine.offences, judged, [rule.code for rule in pack.rules])
+    tally = Tally(engine.offences, judged, reported.codes or [rule.code for rule in pack.rules])
     summary = Summary()
     reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
     with render.progress() as tick:
-        for item in with_incidents(reads, engine, summary, strict):
+        for item in with_incidents(reads, engine, summary, strict, reported):
             if isinstance(item, InputError):
                 render.rejection(item)
             else:

@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from cli import render
-from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
-                         naive_zone, user_errors)
+from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption,
+                         IgnoreOption, IsolatedOption, ProfileOption, RulesOption, SelectOption, load_pack,
+                         naive_zone, reporting, settings, user_errors)
 from hocr_rules.audit import sampling
 from hocr_rules.audit.sample_size import sample_size as needed
 from hocr_rules.audit.tally import AuditError, disclosure_cases, incident_category, incident_outcome, with_incidents
@@ -38,6 +39,11 @@ def sample(
     rules: RulesOption = None,
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Draw a reproducible (stratified) random sample of incidents for auditors to judge by hand.
 
@@ -45,13 +51,15 @@ def sample(
     not_recorded or not_a_crime) and auditor_note columns; `hocr audit --judgements OUT.csv` reads it back."""
     if by is not None and by not in STRATA:
         raise typer.BadParameter(f"choose {' or '.join(STRATA)}", param_hint="--by")
-    pack = load_pack(rules, profile)
+    found = settings(config, isolated)
+    pack = load_pack(rules, profile, found)
+    reported = reporting(pack, found, select, extend_select, ignore)
     engine = Evaluator(pack)
     summary = Summary()
     reads = Intake(engine.offences, naive_zone(assume_london)).read(files)
 
     def rows():
-        for item in with_incidents(reads, engine, summary, strict):
+        for item in with_incidents(reads, engine, summary, strict, reported):
             if isinstance(item, InputError):
                 render.rejection(item)
                 continue

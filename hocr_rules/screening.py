@@ -6,14 +6,15 @@ a time, so memory stays flat however many incidents pass through.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Protocol
 
-from hocr_rules.engine.outcomes import IncidentResult
+from hocr_rules.engine.outcomes import BREACH, IncidentResult
 from hocr_rules.errors import InputError
 from hocr_rules.intake import Accepted, Read
 from hocr_rules.model.incident import Incident
+from hocr_rules.reporting import COUNTED, Reporting, Screened
 
 
 class Engine(Protocol):
@@ -33,6 +34,8 @@ class Summary:
     rejected: int = 0
     incidents_with_breaches: int = 0
     breaches_by_rule: Counter = field(default_factory=Counter)
+    not_evaluable_by_rule: Counter = field(default_factory=Counter)  # always counted: "no breach" is not "judged"
+    suppressed: int = 0                                        # reviewed findings left out (--baseline)
     rule_names: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)            # e.g. engine fall-backs, said openly
 
@@ -40,40 +43,67 @@ class Summary:
     def reconciles(self) -> bool:
         return self.read == self.evaluated + self.rejected
 
-    def add(self, result: IncidentResult) -> None:
+    @property
+    def breaches(self) -> int:
+        return sum(self.breaches_by_rule.values())
+
+    @property
+    def not_evaluable(self) -> int:
+        return sum(self.not_evaluable_by_rule.values())
+
+    def add(self, result: IncidentResult | Screened) -> None:
         self.evaluated += 1
-        breaches = result.breaches
-        for outcome in breaches:
-            self.breaches_by_rule[outcome.rule.code] += 1
+        counted = result.counted if isinstance(result, Screened) else result.findings(COUNTED)
+        breached = False
+        for outcome in counted:
+            if outcome.outcome == BREACH:
+                self.breaches_by_rule[outcome.rule.code] += 1
+                breached = True
+            else:
+                self.not_evaluable_by_rule[outcome.rule.code] += 1
             self.rule_names[outcome.rule.code] = outcome.rule.name
-        self.incidents_with_breaches += bool(breaches)
+        self.incidents_with_breaches += breached
+        if isinstance(result, Screened):
+            self.suppressed += result.suppressed
 
     def as_record(self) -> dict:
         return {
             "read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
             "incidents_with_breaches": self.incidents_with_breaches,
-            "breaches": sum(self.breaches_by_rule.values()),
+            "breaches": self.breaches,
             "breaches_by_rule": dict(sorted(self.breaches_by_rule.items())),
+            "not_evaluable": self.not_evaluable,
+            "not_evaluable_by_rule": dict(sorted(self.not_evaluable_by_rule.items())),
+            "suppressed": self.suppressed,
             "notes": self.notes,
         }
 
 
-def screen(reads: Iterable[Read], engine: Engine, summary: Summary,
-           strict: bool = False) -> Iterator[IncidentResult | InputError]:
-    """Evaluate each accepted incident; pass each rejection through. With `strict`, stop at the first."""
-    for item in engine.evaluate_many(_counted(reads, summary, strict)):
+def screen(reads: Iterable[Read], engine: Engine, summary: Summary, strict: bool = False,
+           reporting: Reporting | None = None) -> Iterator[Screened | InputError]:
+    """Evaluate each accepted incident; pass each rejection through. With `strict`, stop at the first.
+
+    Each result comes out as `reporting` cuts it (default: everything), with the file and line it was read
+    from; engines give results in input order, so the places read are matched to results first in, first out."""
+    reporting = reporting or Reporting()
+    places: deque[tuple[str, int]] = deque()
+    for item in engine.evaluate_many(_counted(reads, summary, strict, places)):
         if isinstance(item, InputError):
             yield item
         else:
-            summary.add(item)
-            yield item
+            source, line = places.popleft()
+            screened = reporting.screened(item, source, line)
+            summary.add(screened)
+            yield screened
     summary.notes.extend(engine.notes)
 
 
-def _counted(reads: Iterable[Read], summary: Summary, strict: bool) -> Iterator[Read]:
+def _counted(reads: Iterable[Read], summary: Summary, strict: bool, places: deque) -> Iterator[Read]:
     for item in reads:
         summary.read += 1
-        if not isinstance(item, Accepted):
+        if isinstance(item, Accepted):
+            places.append((item.source, item.line))
+        else:
             summary.rejected += 1
             if strict:
                 raise item
