@@ -112,8 +112,19 @@ class Judgement:
                 return True
         return False
 
+    def may_count(self) -> bool:
+        """Whether a result may be a breach or not evaluable: anything but a decided compliance or a rule whose
+        conditions do not apply. Every run counts these (a summary that says "no breaches" must also say what
+        could not be judged), so subjects with only compliant results are still not made into outcomes."""
+        for _, version, applies, verdict in self.results:
+            if applies is not False and not (applies is True and verdict is not None and not verdict
+                                             and version >= 0):
+                return True
+        return False
+
 
 _BREACHES = frozenset({BREACH})
+_COUNTED = frozenset({BREACH, NOT_EVALUABLE})
 
 
 @dataclass(slots=True)
@@ -138,9 +149,10 @@ class IncidentResult:
         return self._derived
 
     def findings(self, include: frozenset[str] = _BREACHES) -> list[Outcome]:
-        if self._outcomes is None and include == _BREACHES:  # only the subjects that may have one
-            return [o for judgement in self._judgements if judgement.may_breach()
-                    for o in judgement.outcomes() if o.outcome == BREACH]
+        if self._outcomes is None and include <= _COUNTED:  # only the subjects that may have one
+            may = Judgement.may_breach if include == _BREACHES else Judgement.may_count
+            return [o for judgement in self._judgements if may(judgement)
+                    for o in judgement.outcomes() if o.outcome in include]
         return [o for o in self.outcomes if o.outcome in include]
 
     @property
