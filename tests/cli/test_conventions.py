@@ -296,3 +296,22 @@ def test_github_annotations_point_at_the_incident_line(incidents):
                         "report)".replace("%3A", ":"))
     assert lines[1].startswith("::warning file=incidents.jsonl,line=2,title=hocr (TL01 late-crime-record)::")
     assert lines[-1].startswith("::notice title=hocr summary::2 incidents read") and len(lines) == 3
+
+
+# ---------------------------------------------------------------- profile typos, at their line
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name: kent\ndisabled:\n  - TL01\n  - RC1\n", "force.yaml:4: disabled.1: no such rule(s): RC1 (did you mean 'RC01'?)"),
+    ("name: kent\nrules:\n  TL01:\n    limit_hour: 48\n",
+     "force.yaml:4: rules.TL01.limit_hour: TL01 has no parameter 'limit_hour' in any version (it has: "
+     "limit_hours) (did you mean 'limit_hours'?)"),
+    ("name: kent\nparameters:\n  twenty_four_hour_from: 2015-04-01\n",
+     "force.yaml:3: parameters.twenty_four_hour_from: no such pack parameter(s): twenty_four_hour_from (did you "
+     "mean 'twenty_four_hours_from'?)"),
+])
+def test_a_profile_typo_gets_file_line_and_did_you_mean(incidents, text, expected):
+    Path("force.yaml").write_text(text, encoding="utf-8")
+    result = hocr("check", incidents, "--profile", "force.yaml")
+    assert result.exit_code == 2
+    assert expected in " ".join(result.stderr.split())
