@@ -40,11 +40,11 @@ IgnoreOption = Annotated[Optional[list[str]], typer.Option(
     "--ignore", help="Do not report these codes or prefixes (the rules still run: an ignored override still "
                      "applies).", show_default=False)]
 ConfigOption = Annotated[Optional[Path], typer.Option(
-    "--config", help="Settings file (hocr.toml, or pyproject.toml with [tool.hocr]) instead of the one found "
+    "--config", help="Settings file (hocr.toml, or a pyproject.toml with a tool.hocr table) instead of the one found "
                      "upward from the working directory.", show_default=False)]
 IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore every settings file.")]
 BaselineOption = Annotated[Optional[Path], typer.Option(
-    "--baseline", help="Reviewed findings (YAML, see docs/reviewed.md): left out of the report, and counted.",
+    "--baseline", help="Reviewed findings (YAML, see docs/settings.md): left out of the report, and counted.",
     show_default=False)]
 FailOnOption = Annotated[Optional[str], typer.Option(
     "--fail-on", help="Exit 1 on: breach (default), or not_evaluable (breaches or outcomes that could not be "

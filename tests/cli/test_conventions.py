@@ -302,7 +302,8 @@ def test_github_annotations_point_at_the_incident_line(incidents):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("name: kent\ndisabled:\n  - TL01\n  - RC1\n", "force.yaml:4: disabled.1: no such rule(s): RC1 (did you mean 'RC01'?)"),
+    ("name: kent\ndisabled:\n  - TL01\n  - RC1\n",
+     "force.yaml:4: disabled.1: no such rule(s): RC1 (did you mean 'RC01'?)"),
     ("name: kent\nrules:\n  TL01:\n    limit_hour: 48\n",
      "force.yaml:4: rules.TL01.limit_hour: TL01 has no parameter 'limit_hour' in any version (it has: "
      "limit_hours) (did you mean 'limit_hours'?)"),
