@@ -10,8 +10,9 @@ import typer
 
 from cli import render
 from cli.intake import open_reads
-from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, MappingOption, ProfileOption,
-                         RulesOption, load_pack, user_errors)
+from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption,
+                         IgnoreOption, IsolatedOption, MappingOption, ProfileOption, RulesOption, SelectOption,
+                         load_pack, reporting, settings, user_errors)
 from hocr_rules.audit import html, report
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, METHODS
 from hocr_rules.audit.sampling import read_judgements
@@ -52,6 +53,11 @@ def audit(
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
     mapping: MappingOption = None,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Recording rates with confidence intervals, timeliness, N100 and cancellation figures, as an inspection
     reports them. Exit 0: figures produced; 1: figures produced but incidents still need review as possible
@@ -66,13 +72,15 @@ def audit(
     per_year = parse_recorded_per_year(recorded_per_year or [])
     previous = report.load_baseline(baseline) if baseline else None
     judged = _judgements(judgements) if judgements else None
-    pack = load_pack(rules, profile)
+    found = settings(config, isolated)
+    pack = load_pack(rules, profile, found)
+    reported = reporting(pack, found, select, extend_select, ignore)
     engine = Evaluator(pack)
-    tally = Tally(engine.offences, judged, [rule.code for rule in pack.rules])
+    tally = Tally(engine.offences, judged, reported.codes or [rule.code for rule in pack.rules])
     summary = Summary()
     reads = open_reads(files, engine.offences, assume_london, mapping, summary)
     with render.progress() as tick:
-        for item in with_incidents(reads, engine, summary, strict):
+        for item in with_incidents(reads, engine, summary, strict, reported):
             if isinstance(item, InputError):
                 render.rejection(item)
             else:

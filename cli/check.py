@@ -9,23 +9,25 @@ from typing import Annotated
 import typer
 
 from cli import render
+from cli import reviewing
 from cli.intake import open_reads
-from cli.options import MappingOption
-from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption,
-                         load_pack, user_errors)
+from cli.options import (AssumeLondonOption, BaselineOption, ConfigOption, ExitZeroOption, ExtendSelectOption,
+                         FailOnOption, IgnoreOption, IsolatedOption, MappingOption, ProfileOption, QuietOption,
+                         RulesOption, SelectOption, exit_code, load_pack, reporting, settings, user_errors)
 from hocr_rules.engine.engines import build_engine
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, REVIEW
 from hocr_rules.errors import InputError
-from hocr_rules.findings import FORMATS, FindingsWriter
 from hocr_rules.outputs import report_file
 from hocr_rules.screening import Summary, screen
+from hocr_rules.writers import FORMATS, open_writer
 
 
 @user_errors
 def check(
     files: Annotated[list[str], typer.Argument(help="Incident files (JSON or JSON Lines); '-' reads stdin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output: table, or {', '.join(FORMATS)} for machines.")]
-    = "table",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help=f"Output: table, or {', '.join(FORMATS)} for "
+                                                                   "machines (docs/findings.md). Default: table.",
+                                            show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write findings here instead of stdout.")]
     = None,
     all_outcomes: Annotated[bool, typer.Option("--all-outcomes", help="Include compliant and not-evaluable.")]
@@ -41,31 +43,54 @@ def check(
     workers: Annotated[int | None, typer.Option(
         "--workers", help="Worker processes for --engine durable/both (0: in this process). Default: one per core.")]
     = None,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    baseline: BaselineOption = None,
+    write_baseline: reviewing.WriteBaselineOption = None,
+    reviewed_by: reviewing.ReviewedByOption = None,
+    reason: reviewing.ReasonOption = None,
+    fail_on: FailOnOption = None,
+    exit_zero: ExitZeroOption = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Counts per rule (breaches, not evaluable) "
+                                                                  "instead of each finding, as Ruff's.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Check incidents against the crime recording rules.
 
-    Exit 0: no breach and no review; 1: breaches found, or incidents to review as possible unrecorded crimes;
-    2: usage error, or records rejected as invalid (the rest are still checked and reported)."""
+    Exit 0: no breach and no review; 1: breaches found, or incidents to review as possible unrecorded crimes (or,
+    with --fail-on not_evaluable, outcomes that could not be judged); 2: usage error, or records rejected as invalid
+    (the rest are still checked and reported)."""
+    found = settings(config, isolated)
+    fmt = fmt or found.settings.format or "table"
+    fail_on = fail_on or found.settings.fail_on or BREACH
     if fmt not in ("table",) + FORMATS:
         raise typer.BadParameter(f"choose table, {', '.join(FORMATS)}", param_hint="--format")
-    pack = load_pack(rules, profile)
+    if fail_on not in (BREACH, NOT_EVALUABLE):
+        raise typer.BadParameter(f"choose {BREACH} or {NOT_EVALUABLE}", param_hint="--fail-on")
+    review = reviewing.Review.of(write_baseline, reviewed_by, reason)
+    pack = load_pack(rules, profile, found)
+    report = reporting(pack, found, select, extend_select, ignore, baseline, reviewed=True)
     engine = build_engine(engine_name, pack, workers)
     include = frozenset({BREACH, REVIEW, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH, REVIEW})
     summary = Summary()
-    reads = open_reads(files, engine.offences, assume_london, mapping, summary)
+    reads = review.watch(screen(open_reads(files, engine.offences, assume_london, mapping, summary), engine, summary,
+                                strict, report))
     with report_file(output, line_buffered=fmt == "jsonl") as out:
         if fmt == "table":
-            render.check_table(screen(reads, engine, summary, strict), include, summary, out)
+            render.check_table(reads, include, summary, out, statistics=statistics, quiet=quiet)
         else:
-            writer = FindingsWriter(out, fmt)
-            with render.progress(enabled=out is not sys.stdout or not sys.stdout.isatty()) as tick:
-                for item in screen(reads, engine, summary, strict):
+            writer = open_writer(fmt, out, pack)
+            with render.progress(enabled=not quiet and (out is not sys.stdout or not sys.stdout.isatty())) as tick:
+                for item in reads:
                     writer.write(item, include)
                     if isinstance(item, InputError):
                         render.rejection(item)
                     tick()
             writer.close(summary.as_record())
-            render.summary(summary, to_stderr=True)
-    disagreed = getattr(engine, "disagreements", 0)
-    raise typer.Exit(EXIT_ERROR if summary.rejected or disagreed else
-                     EXIT_BREACHES if summary.breaches_by_rule or summary.reviews_by_indicator else EXIT_CLEAN)
+            if not quiet:
+                render.summary(summary, to_stderr=True, statistics=statistics)
+    review.write(quiet)
+    raise typer.Exit(exit_code(summary, fail_on, exit_zero, failed=bool(getattr(engine, "disagreements", 0))))

@@ -9,7 +9,9 @@ import typer
 from cli import render
 from cli.explanation import VERDICTS, Explanation
 from cli.intake import make_intake
-from cli.options import AssumeLondonOption, MappingOption, ProfileOption, RulesOption, load_pack, user_errors
+from cli.options import (AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption, IsolatedOption,
+                         MappingOption, ProfileOption, RulesOption, SelectOption, load_pack, reporting, settings,
+                         user_errors)
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import HocrError, InputError
 from hocr_rules.intake import Intake
@@ -32,6 +34,11 @@ def explain(
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
     mapping: MappingOption = None,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Show what every rule said about one incident: breaches, not evaluable and compliant first, each with the
     facts it read; then why each other rule did not apply, naming the deciding condition."""
@@ -39,16 +46,18 @@ def explain(
         if verdict not in VERDICTS:
             raise typer.BadParameter(f"'{verdict}': choose from {', '.join(VERDICTS)}", param_hint="--only")
     wanted = [Change.parse(c) for c in changes or []]
-    pack = load_pack(rules, profile)
+    settings_found = settings(config, isolated)
+    pack = load_pack(rules, profile, settings_found)
+    selected = reporting(pack, settings_found, select, extend_select, ignore)
     engine = Evaluator(pack)
     intake = make_intake(engine.offences, assume_london, mapping)
     found = _find(intake, file, incident)
     explanation, screen = Explanation(pack), render.console(color=not no_color)
-    before = engine.evaluate(found, keep_out_of_scope=True)
+    before = selected.screened(engine.evaluate(found, keep_out_of_scope=True))
     if not wanted:
         screen.print(explanation.incident(before, only or VERDICTS))
         return
-    after = engine.evaluate(changed_incident(found, wanted, intake, file), keep_out_of_scope=True)
+    after = selected.screened(engine.evaluate(changed_incident(found, wanted, intake, file), keep_out_of_scope=True))
     changed = [d for d in differences(before, after) if d.outcome.outcome in (only or VERDICTS)
                or (d.before is not None and d.before.outcome in (only or VERDICTS))]
     screen.print(explanation.what_if(incident, [c.written for c in wanted], changed))

@@ -12,9 +12,15 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from cli import render
+from hocr_rules import config as settings_file
+from hocr_rules.config import Config
+from hocr_rules.engine.outcomes import NOT_EVALUABLE
 from hocr_rules.errors import HocrError
 from hocr_rules.model.timestamps import LONDON
+from hocr_rules.reporting import Reporting
+from hocr_rules.reviewed import Reviewed
 from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack, load_profile
+from hocr_rules.selection import Layer, Selection
 
 EXIT_CLEAN, EXIT_BREACHES, EXIT_ERROR = 0, 1, 2
 
@@ -28,12 +34,69 @@ MappingOption = Annotated[Optional[Path], typer.Option(
                       "value maps and dated code lists (draft one with `hocr mapping init`).", show_default=False)]
 AssumeLondonOption = Annotated[bool, typer.Option(
     "--assume-london", help="Read timestamps without a time zone as Europe/London instead of rejecting them.")]
+SelectOption = Annotated[Optional[list[str]], typer.Option(
+    "--select", help="Report only these rule codes or prefixes (TL01, CA, ALL); comma-separated or repeated. "
+                     "Replaces the settings file's select.", show_default=False)]
+ExtendSelectOption = Annotated[Optional[list[str]], typer.Option(
+    "--extend-select", help="Report these codes or prefixes as well as those selected.", show_default=False)]
+IgnoreOption = Annotated[Optional[list[str]], typer.Option(
+    "--ignore", help="Do not report these codes or prefixes (the rules still run: an ignored override still "
+                     "applies).", show_default=False)]
+ConfigOption = Annotated[Optional[Path], typer.Option(
+    "--config", help="Settings file (hocr.toml, or a pyproject.toml with a tool.hocr table) instead of the one found "
+                     "upward from the working directory.", show_default=False)]
+IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore every settings file.")]
+BaselineOption = Annotated[Optional[Path], typer.Option(
+    "--baseline", help="Reviewed findings (YAML, see docs/settings.md): left out of the report, and counted.",
+    show_default=False)]
+FailOnOption = Annotated[Optional[str], typer.Option(
+    "--fail-on", help="Exit 1 on: breach (default), or not_evaluable (breaches or outcomes that could not be "
+                      "judged).", show_default=False)]
+ExitZeroOption = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (errors "
+                                                                   "still exit 2).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print the findings and nothing else: no "
+                                                                 "summary, notes or progress.")]
 
 
-def load_pack(rules: list[Path] | None, profile: Path | None) -> RulePack:
-    """The bundled pack, then each --rules folder on top of it."""
-    folders = [DEFAULT_RULES] + [f for f in (rules or []) if f.resolve() != DEFAULT_RULES]
+def settings(config: Path | None = None, isolated: bool = False) -> Config:
+    """The settings in force: the file named, none (--isolated), or the one found upward from here."""
+    if config is not None and isolated:
+        raise typer.BadParameter("--config and --isolated contradict each other; give one", param_hint="--isolated")
+    if isolated:
+        return Config()
+    return settings_file.load(config) if config is not None else settings_file.discover()
+
+
+def load_pack(rules: list[Path] | None, profile: Path | None, config: Config | None = None) -> RulePack:
+    """The bundled pack, then each rule folder on top of it: --rules, or else the settings file's `rules`; the
+    profile is --profile or else the settings file's. Without `config`, the settings file found from here."""
+    config = settings() if config is None else config
+    profile = profile or config.resolve(config.settings.profile)
+    folders = [DEFAULT_RULES] + [f for f in (rules or config.rule_folders) if f.resolve() != DEFAULT_RULES]
     return RulePack.load(folders, load_profile(profile) if profile else None)
+
+
+def reporting(pack: RulePack, config: Config, select: list[str] | None = None,
+              extend_select: list[str] | None = None, ignore: list[str] | None = None,
+              baseline: Path | None = None, reviewed: bool = False) -> Reporting:
+    """What a run reports: the rules selected by the settings file and then the command line; with `reviewed`
+    (hocr check), less the reviewed findings of --baseline or the settings file's baseline. Other commands
+    show every finding: an explanation or an audit figure counts reviewed findings too."""
+    selection = Selection((config.layer, Layer.of("command line", select, extend_select, ignore)))
+    codes = None if selection.everything else selection.codes(rule.code for rule in pack.rules)
+    baseline = (baseline or config.resolve(config.settings.baseline)) if reviewed else None
+    return Reporting(codes, Reviewed.load(baseline) if baseline else None)
+
+
+def exit_code(summary, fail_on: str, exit_zero: bool, failed: bool = False) -> int:
+    """2 for an error (records rejected, engines disagreeing); else 1 when there is something at or above the
+    --fail-on threshold (a breach or a review of a possible unrecorded crime; not_evaluable also fails on outcomes
+    that could not be judged), unless --exit-zero; else 0."""
+    if failed or summary.rejected:
+        return EXIT_ERROR
+    findings = (summary.breaches + summary.incidents_for_review
+                + (summary.not_evaluable if fail_on == NOT_EVALUABLE else 0))
+    return EXIT_BREACHES if findings and not exit_zero else EXIT_CLEAN
 
 
 def naive_zone(assume_london: bool):

@@ -71,17 +71,19 @@ def progress(enabled: bool = True) -> Iterator:
         yield lambda: bar.advance(task)
 
 
-def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out: IO[str]) -> None:
-    """Findings grouped by incident, printed in batches, then the summary."""
+def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out: IO[str],
+                statistics: bool = False, quiet: bool = False) -> None:
+    """Findings grouped by incident, printed in batches, then the summary; with `statistics` the counts per
+    rule instead of the findings (as `ruff check --statistics`); `quiet` leaves the summary out."""
     screen = console(out)
     batch: list[tuple[str, list[Outcome]]] = []
-    with progress(enabled=True) as tick:
+    with progress(enabled=not quiet) as tick:
         for item in stream:
             tick()
             if isinstance(item, InputError):
                 rejection(item)
                 continue
-            shown = item.findings(include)
+            shown = [] if statistics else item.findings(include)
             if shown:
                 batch.append((item.incident, shown))
             if len(batch) >= BATCH:
@@ -89,7 +91,10 @@ def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out
                 batch = []
     if batch:
         screen.print(_findings_table(batch))
-    summary_table(summary, screen)
+    if statistics:
+        screen.print(statistics_table(summary))
+    if not quiet:
+        summary_table(summary, screen, by_rule=not statistics)
 
 
 def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
@@ -106,19 +111,30 @@ def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
     return table
 
 
-def summary(result: Summary, to_stderr: bool = False) -> None:
-    summary_table(result, stderr if to_stderr else console())
+def summary(result: Summary, to_stderr: bool = False, statistics: bool = False) -> None:
+    """The summary beside a machine format: the counts, and the per-rule table only with --statistics."""
+    screen = stderr if to_stderr else console()
+    if statistics:
+        screen.print(statistics_table(result))
+    summary_table(result, screen, by_rule=False)
 
 
-def summary_table(result: Summary, screen: Console) -> None:
+def summary_table(result: Summary, screen: Console, by_rule: bool = True) -> None:
+    """The counts that account for every record, and every outcome that was not judged; under a table of
+    findings, the breaches per rule."""
     counts = (f"[bold]{result.read}[/] incidents read: {result.evaluated} evaluated, {result.rejected} rejected; "
               f"{result.incidents_with_breaches} with breaches")
     if not result.reconciles:
         counts += " [bold red](counts do not reconcile)[/]"
     screen.print(counts)
+    outcomes = f"{result.breaches} breaches" if result.breaches else "[green]no breaches[/]"
+    outcomes += f"; {result.not_evaluable} outcomes not evaluable"
+    if result.suppressed:
+        outcomes += f"; {result.suppressed} reviewed findings left out (--baseline)"
+    screen.print(outcomes)
     for note in result.notes:
         screen.print(f"[yellow]note[/]: {escape(note)}")
-    if result.breaches_by_rule:
+    if result.breaches_by_rule and by_rule:
         table = Table(title="breaches by rule", header_style="bold")
         table.add_column("rule")
         table.add_column("name")
@@ -126,10 +142,21 @@ def summary_table(result: Summary, screen: Console) -> None:
         for code, count in sorted(result.breaches_by_rule.items()):
             table.add_row(code, result.rule_names.get(code, ""), str(count))
         screen.print(table)
+    if result.breaches or result.not_evaluable:
         screen.print("[dim]`hocr rules show CODE` explains a rule; `hocr explain FILE --incident ID` one incident[/]")
-    else:
-        screen.print("[green]no breaches[/]")
     review_summary(result, screen)
+
+
+def statistics_table(result: Summary) -> Table:
+    """Breaches and not-evaluable outcomes per rule, most breaches first (`ruff check --statistics`)."""
+    table = Table(title="findings by rule", header_style="bold")
+    for column, justify in (("breaches", "right"), ("not evaluable", "right"), ("rule", "left"), ("name", "left")):
+        table.add_column(column, justify=justify)
+    codes = set(result.breaches_by_rule) | set(result.not_evaluable_by_rule)
+    for code in sorted(codes, key=lambda c: (-result.breaches_by_rule[c], -result.not_evaluable_by_rule[c], c)):
+        table.add_row(str(result.breaches_by_rule[code]), str(result.not_evaluable_by_rule[code]), code,
+                      result.rule_names.get(code, ""))
+    return table
 
 
 def review_summary(result: Summary, screen: Console) -> None:
@@ -277,6 +304,10 @@ def _audit_rows(screen: Console, title: str, columns: tuple[str, ...], rows: lis
 
 def wrote(path) -> None:
     stderr.print(f"wrote {escape(str(path))}")
+
+
+def reviewed_written(path, added: int, found: int) -> None:
+    stderr.print(f"reviewed findings: {added} added to {escape(str(path))} ({found - added} were already there)")
 
 
 def sample_drawn(drawn: int, evaluated: int, seed: int, by: str | None, strata: dict, paths: list) -> None:

@@ -10,9 +10,9 @@ import typer
 
 from cli import render
 from cli.intake import open_reads
-from cli.options import MappingOption
-from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ProfileOption, RulesOption, load_pack,
-                         user_errors)
+from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption,
+                         IsolatedOption, MappingOption, ProfileOption, RulesOption, SelectOption, load_pack,
+                         reporting, settings, user_errors)
 from hocr_rules.audit import sampling
 from hocr_rules.audit.sample_size import sample_size as needed
 from hocr_rules.audit.tally import AuditError, disclosure_cases, incident_category, incident_outcome, with_incidents
@@ -44,6 +44,11 @@ def sample(
     profile: ProfileOption = None,
     assume_london: AssumeLondonOption = False,
     mapping: MappingOption = None,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Draw a reproducible (stratified) random sample of incidents for auditors to judge by hand.
 
@@ -55,13 +60,15 @@ def sample(
         raise typer.BadParameter(f"choose {' or '.join(STRATA)}", param_hint="--by")
     if source not in SOURCES:
         raise typer.BadParameter(f"choose {' or '.join(SOURCES)}", param_hint="--from")
-    pack = load_pack(rules, profile)
+    found = settings(config, isolated)
+    pack = load_pack(rules, profile, found)
+    reported = reporting(pack, found, select, extend_select, ignore)
     engine = Evaluator(pack)
     summary = Summary()
     reads = open_reads(files, engine.offences, assume_london, mapping, summary)
 
     def rows():
-        for item in with_incidents(reads, engine, summary, strict):
+        for item in with_incidents(reads, engine, summary, strict, reported):
             if isinstance(item, InputError):
                 render.rejection(item)
                 continue

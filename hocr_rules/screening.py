@@ -15,12 +15,13 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Protocol
 
-from hocr_rules.engine.outcomes import IncidentResult
+from hocr_rules.engine.outcomes import BREACH, IncidentResult
 from hocr_rules.errors import InputError
 from hocr_rules.indicators.pack import IndicatorSet
 from hocr_rules.intake import Accepted, Read
 from hocr_rules.model.incident import Incident
 from hocr_rules.rulebook.pack import RulePack
+from hocr_rules.reporting import COUNTED, Reporting, Screened
 
 
 class Engine(Protocol):
@@ -41,6 +42,8 @@ class Summary:
     rejected: int = 0
     incidents_with_breaches: int = 0
     breaches_by_rule: Counter = field(default_factory=Counter)
+    not_evaluable_by_rule: Counter = field(default_factory=Counter)  # always counted: "no breach" is not "judged"
+    suppressed: int = 0                                        # reviewed findings left out (--baseline)
     rule_names: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)            # e.g. engine fall-backs, said openly
     incidents_for_review: int = 0                             # incidents with at least one indicator's review
@@ -56,17 +59,32 @@ class Summary:
         """Evaluated incidents with neither a breach nor a review."""
         return self.evaluated - self.incidents_with_breaches - self.incidents_for_review_only
 
-    def add(self, result: IncidentResult) -> None:
+    @property
+    def breaches(self) -> int:
+        return sum(self.breaches_by_rule.values())
+
+    @property
+    def not_evaluable(self) -> int:
+        return sum(self.not_evaluable_by_rule.values())
+
+    def add(self, result: IncidentResult | Screened) -> None:
         self.evaluated += 1
-        breaches = result.breaches
-        for outcome in breaches:
-            self.breaches_by_rule[outcome.rule.code] += 1
+        counted = result.counted if isinstance(result, Screened) else result.findings(COUNTED)
+        breached = False
+        for outcome in counted:
+            if outcome.outcome == BREACH:
+                self.breaches_by_rule[outcome.rule.code] += 1
+                breached = True
+            else:
+                self.not_evaluable_by_rule[outcome.rule.code] += 1
             self.rule_names[outcome.rule.code] = outcome.rule.name
-        self.incidents_with_breaches += bool(breaches)
+        self.incidents_with_breaches += breached
+        if isinstance(result, Screened):
+            self.suppressed += result.suppressed
         reviews = result.reviews
         if reviews:
             self.incidents_for_review += 1
-            self.incidents_for_review_only += not breaches
+            self.incidents_for_review_only += not breached
             for review in reviews:
                 self.reviews_by_indicator[review.rule.code] += 1
                 self.rule_names[review.rule.code] = review.rule.name
@@ -77,30 +95,41 @@ class Summary:
         return {
             "read": self.read, "evaluated": self.evaluated, "rejected": self.rejected,
             "incidents_with_breaches": self.incidents_with_breaches,
-            "breaches": sum(self.breaches_by_rule.values()),
+            "breaches": self.breaches,
             "breaches_by_rule": dict(sorted(self.breaches_by_rule.items())),
             "incidents_for_review": self.incidents_for_review,
             "incidents_for_review_only": self.incidents_for_review_only,
             "incidents_clean": self.incidents_clean,
             "reviews": sum(self.reviews_by_indicator.values()),
             "reviews_by_indicator": dict(sorted(self.reviews_by_indicator.items())),
+            "not_evaluable": self.not_evaluable,
+            "not_evaluable_by_rule": dict(sorted(self.not_evaluable_by_rule.items())),
+            "suppressed": self.suppressed,
             "notes": self.notes,
         }
 
 
-def screen(reads: Iterable[Read], engine: Engine, summary: Summary,
-           strict: bool = False) -> Iterator[IncidentResult | InputError]:
+def screen(reads: Iterable[Read], engine: Engine, summary: Summary, strict: bool = False,
+           reporting: Reporting | None = None) -> Iterator[Screened | InputError]:
     """Evaluate each accepted incident and screen it with the pack's indicators; pass each rejection through.
-    With `strict`, stop at the first."""
-    pending: deque = deque()  # reviews of incidents handed to the engine whose results have not come back yet
+    With `strict`, stop at the first.
+
+    Each result comes out as `reporting` cuts it (default: everything), with the file and line it was read
+    from; engines give results in input order, so what was noted on the way in (the place read, the
+    indicators' reviews) is matched to results first in, first out."""
+    reporting = reporting or Reporting()
+    pending: deque = deque()  # (incident id, reviews, source, line) of incidents whose results have not come back
     for item in engine.evaluate_many(_counted(reads, summary, strict, engine.pack.indicators, pending)):
-        if not isinstance(item, InputError):
-            incident, reviews = pending.popleft()
-            if incident != item.incident:  # engines return results in input order; say so loudly if one did not
-                raise RuntimeError(f"engine returned incident {item.incident} where {incident} was expected")
-            item.reviews = reviews
-            summary.add(item)
-        yield item
+        if isinstance(item, InputError):
+            yield item
+            continue
+        incident, reviews, source, line = pending.popleft()
+        if incident != item.incident:  # engines return results in input order; say so loudly if one did not
+            raise RuntimeError(f"engine returned incident {item.incident} where {incident} was expected")
+        item.reviews = reviews
+        screened = reporting.screened(item, source, line)
+        summary.add(screened)
+        yield screened
     summary.notes.extend(engine.notes)
 
 
@@ -109,7 +138,7 @@ def _counted(reads: Iterable[Read], summary: Summary, strict: bool, indicators: 
     for item in reads:
         summary.read += 1
         if isinstance(item, Accepted):
-            pending.append((item.incident.id, indicators.screen(item.incident)))
+            pending.append((item.incident.id, indicators.screen(item.incident), item.source, item.line))
         else:
             summary.rejected += 1
             if strict:

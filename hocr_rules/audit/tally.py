@@ -37,6 +37,7 @@ from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.intake import Accepted, Read
 from hocr_rules.model.incident import Disclosure, Incident
 from hocr_rules.offences import OffenceTable
+from hocr_rules.reporting import Reporting
 from hocr_rules.screening import Engine, Summary, screen
 
 CATEGORIES = ("all", "violence", "sexual", "rape", "domestic_abuse", "safeguarding_referral")
@@ -323,8 +324,8 @@ def incident_category(view: IncidentView) -> str:
     return next((name for name in ("rape", "sexual", "violence") if name in found), "other")
 
 
-def with_incidents(reads: Iterable[Read], engine: Engine, summary: Summary,
-                   strict: bool = False) -> Iterator[tuple[Incident, IncidentResult] | InputError]:
+def with_incidents(reads: Iterable[Read], engine: Engine, summary: Summary, strict: bool = False,
+                   reporting: Reporting | None = None) -> Iterator[tuple[Incident, IncidentResult] | InputError]:
     """`screening.screen`, keeping each incident beside its result (screen evaluates one read at a time)."""
     current: list[Incident] = []
 
@@ -334,7 +335,7 @@ def with_incidents(reads: Iterable[Read], engine: Engine, summary: Summary,
                 current[:] = [item.incident]
             yield item
 
-    for item in screen(remember(), engine, summary, strict):
+    for item in screen(remember(), engine, summary, strict, reporting):
         yield item if isinstance(item, InputError) else (current[0], item)
 
 

@@ -119,9 +119,19 @@ class Judgement:
                 return True
         return False
 
+    def may_count(self) -> bool:
+        """Whether a result may be a breach or not evaluable: anything but a decided compliance or a rule whose
+        conditions do not apply. Every run counts these (a summary that says "no breaches" must also say what
+        could not be judged), so subjects with only compliant results are still not made into outcomes."""
+        for _, version, applies, verdict in self.results:
+            if applies is not False and not (applies is True and verdict is not None and not verdict
+                                             and version >= 0):
+                return True
+        return False
+
 
 _BREACHES = frozenset({BREACH})
-_BREACHES_AND_REVIEWS = frozenset({BREACH, REVIEW})
+_COUNTED = frozenset({BREACH, NOT_EVALUABLE})
 
 
 @dataclass(slots=True)
@@ -149,10 +159,14 @@ class IncidentResult:
     def findings(self, include: frozenset[str] = _BREACHES) -> list[Outcome]:
         """The outcomes in `include`; with REVIEW in it, the incident's reviews after the rules' findings."""
         reviews = self.reviews if REVIEW in include else []
-        if self._outcomes is None and BREACH in include and include <= _BREACHES_AND_REVIEWS:
-            return [o for judgement in self._judgements if judgement.may_breach()  # only subjects that may have one
-                    for o in judgement.outcomes() if o.outcome == BREACH] + reviews
-        return [o for o in self.outcomes if o.outcome in include] + reviews
+        judged = include - {REVIEW}
+        if not judged:
+            return list(reviews)
+        if self._outcomes is None and judged <= _COUNTED:  # only the subjects that may have one
+            may = Judgement.may_breach if judged == _BREACHES else Judgement.may_count
+            return [o for judgement in self._judgements if may(judgement)
+                    for o in judgement.outcomes() if o.outcome in judged] + reviews
+        return [o for o in self.outcomes if o.outcome in judged] + reviews
 
     @property
     def breaches(self) -> list[Outcome]:

@@ -70,10 +70,10 @@ class RulePack:
         indicator_files = indicators.read_files(folders)
         for key, codes, known in (("disabled", profile.disabled, set(files) | set(indicator_files)),
                                   ("rules", list(profile.rules), set(files))):
-            unknown = sorted(set(codes) - known)
+            unknown = sorted(set(codes) - known, key=list(codes).index)
             if unknown:
-                raise RuleFileError("profile", None, key, f"no such rule(s): {', '.join(unknown)}"
-                                    f"{_nearest(unknown[0], known)}")
+                at = (key, profile.disabled.index(unknown[0])) if key == "disabled" else (key, unknown[0])
+                raise profile.error(at, f"no such rule(s): {', '.join(unknown)}{_nearest(unknown[0], known)}")
         for code in profile.disabled:
             files.pop(code, None)
             indicator_files.pop(code, None)
@@ -91,7 +91,9 @@ def _pack_parameters(folders: list[Path], profile: Profile) -> dict[str, Any]:
             values.update({name: p.value for name, p in declared.parameters.items()})
     unknown = set(profile.parameters) - set(values)
     if unknown:
-        raise RuleFileError("profile", None, "parameters", f"no such pack parameter(s): {', '.join(sorted(unknown))}")
+        first = min(unknown, key=list(profile.parameters).index)
+        raise profile.error(("parameters", first), f"no such pack parameter(s): {', '.join(sorted(unknown))}"
+                                                   f"{_nearest(first, values)}")
     values.update(profile.parameters)
     return values
 
@@ -101,7 +103,7 @@ def _compile_all(files, parameters, profile) -> list[CompiledRule]:
     compiled: dict[str, CompiledRule] = {}
     graph: dict[str, set[str]] = {}
     for code, (rule, path, lines) in files.items():
-        compiled[code] = _compile(rule, path, lines, parameters, profile.rules.get(code, {}), derived_by)
+        compiled[code] = _compile(rule, path, lines, parameters, profile, derived_by)
         graph[code] = set(compiled[code].derived_inputs.values())
     for code, (rule, path, lines) in files.items():
         for target in rule.overrides:
@@ -133,7 +135,7 @@ def _dependency_order(graph: dict[str, set[str]]) -> list[str]:
     return order
 
 
-def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_by) -> CompiledRule:
+def _compile(rule: RuleFile, path: Path, lines, parameters, profile: Profile, derived_by) -> CompiledRule:
     def fail(key: tuple, message: str):
         return RuleFileError(path, yamlfile.line_of(lines, key), ".".join(map(str, key)), message)
 
@@ -153,10 +155,11 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, overrides, derived_b
             raise fail(key, f"{error}{column}") from None
 
     declared = set().union(*(v.parameters for v in rule.versions))
+    overrides = profile.rules.get(rule.code, {})
     for name in overrides:
         if name not in declared:
-            raise RuleFileError("profile", None, f"rules.{rule.code}.{name}", f"{rule.code} has no parameter "
-                                f"'{name}' in any version (it has: {', '.join(sorted(declared)) or 'none'})")
+            raise profile.error(("rules", rule.code, name), f"{rule.code} has no parameter '{name}' in any version "
+                                f"(it has: {', '.join(sorted(declared)) or 'none'}){_nearest(name, declared)}")
     lets = [(name, parse_at(("let", name), text)) for name, text in rule.let.items()]
     test_key = "breach_when" if rule.kind == "finding" else "value"
     versions = []
@@ -258,4 +261,6 @@ def _nearest(name: str, choices) -> str:
 def load_profile(path: Path) -> Profile:
     """A force profile file (YAML): pack parameters, per-rule parameters, disabled rules."""
     data, lines = yamlfile.read(Path(path), "profile")
-    return yamlfile.validate(Profile, data, Path(path), lines)
+    profile = yamlfile.validate(Profile, data, Path(path), lines)
+    profile._origin = (Path(path), lines)
+    return profile

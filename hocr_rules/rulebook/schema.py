@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 Grade = Literal["V", "S", "R"]
 Severity = Literal["high", "medium", "low", "advisory"]
@@ -170,6 +170,15 @@ class Profile(Strict):
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Rule code -> parameter overrides for every version of that rule.")
     disabled: list[str] = Field(default_factory=list, description="Rule codes this force does not run.")
+    #: the file and key lines it was read from, so a wrong code in it is reported at its line
+    _origin: tuple[Any, dict[tuple, int]] | None = PrivateAttr(default=None)
+
+    def error(self, key: tuple, message: str):
+        """A problem with this profile, at the line of `key` in its file (when it was read from one)."""
+        from hocr_rules.errors import RuleFileError
+        from hocr_rules.rulebook.yamlfile import line_of
+        path, lines = self._origin or ("profile", {})
+        return RuleFileError(path, line_of(lines, key) if lines else None, ".".join(map(str, key)), message)
 
 
 class Parameter(Strict):

@@ -390,7 +390,7 @@ def test_a_profile_naming_an_unknown_rule_is_refused(folder):
     write(folder, RULE)
     with pytest.raises(RuleFileError) as caught:
         RulePack.load([folder], Profile(rules={"ZZ01": {"limit_hours": 36}}))
-    assert (caught.value.key, caught.value.message) == ("rules", "no such rule(s): ZZ01")
+    assert (caught.value.key, caught.value.message) == ("rules.ZZ01", "no such rule(s): ZZ01")
 
 
 def test_a_profile_naming_an_unknown_rule_parameter_is_refused(folder):
@@ -405,7 +405,8 @@ def test_a_profile_naming_an_unknown_pack_parameter_is_refused(folder):
     write(folder, RULE)
     with pytest.raises(RuleFileError) as caught:
         RulePack.load([folder], Profile(parameters={"start_form": "2020-01-01"}))
-    assert (caught.value.key, caught.value.message) == ("parameters", "no such pack parameter(s): start_form")
+    assert (caught.value.key, caught.value.message) == (
+        "parameters.start_form", "no such pack parameter(s): start_form (did you mean 'start_from'?)")
 
 
 def test_a_profile_may_override_a_parameter_that_only_later_versions_have(folder):
