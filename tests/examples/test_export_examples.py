@@ -40,8 +40,25 @@ def test_each_shape_gives_its_expected_results(shape):
     assert code == expected["exit_code"]
     assert {key: summary[key] for key in expected["summary"]} == expected["summary"]
     assert sorted(summary["notes"]) == expected["tables"]
-    assert [{"incident": r["incident"], "rule": r["rule"], "subject": r["subject"]}
-            for r in records[:-1]] == expected["breaches"]
+    assert [{"incident": r["incident"], "rule": r["rule"], "outcome": r["outcome"], "subject": r["subject"]}
+            for r in records[:-1]] == expected["findings"]
+
+
+def _reviews() -> list[dict]:
+    found = []
+    for shape in ("csv", "storm"):
+        found += [r for r in run(EXPECTED[shape]["files"])[1][:-1] if r["outcome"] == "review"]
+    return found
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_each_indicator_phrase_in_the_logs_raises_a_review_quoting_it(phrase):
+    assert any(phrase in json.dumps(r["facts"]) or phrase in r["message"] for r in _reviews()), phrase
+
+
+@pytest.mark.parametrize("trap", TRAPS)
+def test_no_review_rests_on_a_trap(trap):
+    assert not any(trap in json.dumps(r["facts"]) or trap in r["message"] for r in _reviews()), trap
 
 
 @pytest.mark.parametrize("shape", sorted(EXPECTED))
@@ -64,4 +81,4 @@ def test_the_logs_hold_each_indicator_phrase_and_trap(phrase):
 
 def test_the_workbook_is_the_csv_set():
     assert EXPECTED["xlsx"]["summary"] == EXPECTED["csv"]["summary"]
-    assert EXPECTED["xlsx"]["breaches"] == EXPECTED["csv"]["breaches"]
+    assert EXPECTED["xlsx"]["findings"] == EXPECTED["csv"]["findings"]
