@@ -23,6 +23,7 @@ from hocr_rules.errors import InputError
 
 SAMPLE = 1 << 16
 _UTF8_BOM = codecs.BOM_UTF8
+_DELIMITERS = ",;\t|"
 csv.field_size_limit(1 << 24)  # a log entry's text may be long; the default 128 KiB cuts real exports
 
 
@@ -80,9 +81,12 @@ def _delimited(path: Path, source: str, delimiter: str | None, encoding: str) ->
         dialect = _with_delimiter(delimiter)
     elif sample:
         try:
-            dialect = csv.Sniffer().sniff("\n".join(sample.splitlines()[:20]), delimiters=",;\t|")
+            dialect = csv.Sniffer().sniff("\n".join(sample.splitlines()[:20]), delimiters=_DELIMITERS)
         except csv.Error:
-            dialect = csv.excel  # one column, or too little to tell: a comma
+            # a damaged row can leave the lines inconsistent: the header alone says how the columns are split
+            header = sample.splitlines()[0]
+            dialect = _with_delimiter(max(_DELIMITERS, key=header.count)) if any(map(header.count, _DELIMITERS)) \
+                else csv.excel
     reader = csv.reader(_chain(sample, handle), dialect)
     try:
         header = next(reader, None)
@@ -133,10 +137,15 @@ def _unreadable(error: Exception, encoding: str) -> str:
 
 def _is_utf8(path: Path) -> bool:
     """UTF-8 throughout? Checked over the whole file before reading it, since a Windows-1252 byte may come
-    anywhere; a file that is not is read as Windows-1252, which is what Excel writes as 'CSV'."""
+    anywhere; a file that is not is read as Windows-1252, which is what Excel writes as 'CSV'. A file that opens
+    with the UTF-8 byte order mark says what it is: a bad byte later in it is damage to report with its row, not
+    a reason to read every cell (the header first) as Windows-1252."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with _binary(path) as handle:
+            if handle.read(len(_UTF8_BOM)) == _UTF8_BOM:
+                return True
+            handle.seek(0)
             while chunk := handle.read(1 << 20):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)

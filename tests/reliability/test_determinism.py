@@ -9,8 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "incidents.jsonl"
-COMMANDS = [["check", str(EXAMPLES), "--all-outcomes", "-f", fmt, "-o", f"check.{fmt}"]
-            for fmt in ("table", "json", "jsonl", "csv")] + [
+EXPORTS = ROOT / "examples" / "exports"
+FORMATS = ("table", "json", "jsonl", "csv", "sarif", "junit", "github")
+COMMANDS = [["check", str(EXAMPLES), "--all-outcomes", "-f", fmt, "-o", f"check.{fmt}"] for fmt in FORMATS] + [
+    ["check", "--mapping", str(EXPORTS / "exampleshire.mapping.yaml"), *map(str, sorted(EXPORTS.glob("csv/*.csv"))),
+     str(EXPORTS / "storm" / "storm-logs.txt"), "--all-outcomes", "-f", "jsonl", "-o", "exports.jsonl"],
     ["audit", str(EXAMPLES), "-f", "json", "-o", "audit.json"],
     ["audit", str(EXAMPLES), "-f", "table", "-o", "audit.txt", "--html", "audit.html"],
     ["sample", str(EXAMPLES), "--size", "10", "--seed", "3", "--by", "category", "--out", "sample"],
@@ -43,7 +46,7 @@ def outputs(folder: Path, environment: dict) -> dict[str, bytes]:
 
 def test_every_output_is_byte_identical_whatever_the_hash_seed_locale_or_time_zone(tmp_path):
     first, *others = [outputs(tmp_path / str(n), environment) for n, environment in enumerate(ENVIRONMENTS)]
-    assert len(first) == 9 and all(first.values()), sorted(first)
+    assert len(first) == len(FORMATS) + 6 and all(first.values()), sorted(first)
     for environment, found in zip(ENVIRONMENTS[1:], others):
         differing = sorted(name for name in first if found.get(name) != first[name])
         assert not differing and set(found) == set(first), f"{environment}: {differing}"
