@@ -56,8 +56,10 @@ def test_only_files_named_like_rule_files_are_collected(force_rules):
 
 
 def test_our_pack_is_collected_from_rules_once_per_example():
+    """Rule files and crime indicator files alike."""
     run = pytest_in(ROOT, "--collect-only", "-q", "-o", "addopts=", "rules")
     collected = [line for line in run.stdout.splitlines() if "::" in line]
     pack = RulePack.load()
-    assert len(collected) == len(set(collected)) == sum(len(rule.examples) for rule in pack.rules)
+    examples = sum(len(rule.examples) for rule in [*pack.rules, *pack.indicators.indicators])
+    assert len(collected) == len(set(collected)) == examples
     assert "rules/TL01-late-crime-record.yaml::TL01-1" in collected

@@ -28,7 +28,7 @@ def test_a_killed_durable_worker_loses_nothing_and_the_summary_says_so():
     assert killed.returncode == default.returncode == 1, killed.stderr
     *findings, summary = [json.loads(line) for line in killed.stdout.splitlines()]
     assert findings == [json.loads(line) for line in default.stdout.splitlines()][:-1]
-    assert summary["read"] == summary["evaluated"] == 50
+    assert summary["read"] == summary["evaluated"] == len(EXAMPLES.read_text(encoding="utf-8").splitlines())
     assert any("worker crashed (signal 9)" in note and "evaluated by the default engine" in note
                for note in summary["notes"]), summary["notes"]
     assert "worker crashed (signal 9)" in killed.stderr  # and the person reading the terminal is told too
