@@ -1,11 +1,13 @@
 """Fuzzing the export readers: the bundled Exampleshire export (CSV tables and a STORM print) with one line
 broken at a time, the ways exports break (a cell dropped or added, a date or code mangled, binary garbage, NUL,
-a byte order mark in mid-file, a huge field, a truncated file, a line duplicated or lost), and the promises of
+a byte order mark in mid-file, a huge field, a truncated file, a line duplicated or lost; some tables gzipped),
+and workbook cells of every hostile type, and the promises of
 the JSON fuzzer (`hocr_rules.testing.fuzz`) kept on each: nothing raises; every incident is evaluated or
 rejected; every export table reconciles (rows read = used + rejected); every rejection names its file, its row or
 line and a field; the machine formats parse. The JSON records' fuzzer mutates records; exports are text, so here
 the mutations are of lines, which is where a force's extract goes wrong."""
 
+import gzip
 import io
 import json
 import random
@@ -113,6 +115,11 @@ def test_a_broken_csv_table_keeps_every_promise(tmp_path, seed):
     tables = sorted((tmp_path / "csv").glob("*.csv"))
     victim = rng.choice(tables)
     name = _broken(victim, rng, _separator(victim))
+    if seed % 3 == 0:  # as a force sends a large table: gzip-compressed
+        packed = victim.with_name(victim.name + ".gz")
+        packed.write_bytes(gzip.compress(victim.read_bytes(), mtime=0))
+        victim.unlink()
+        tables = [packed if t == victim else t for t in tables]
     _check([str(t) for t in tables], f"seed {seed}: {victim.name}, {name}")
 
 
@@ -123,3 +130,28 @@ def test_a_broken_storm_print_keeps_every_promise(tmp_path, seed):
     shutil.copy(EXPORTS / "storm" / "storm-logs.txt", storm)
     name = _broken(storm, rng, b"\t")
     _check([str(storm)], f"seed {seed}: {name}")
+
+
+#: what a workbook cell can hold that a CSV cell cannot: other types, formulas, dates out of any range (NUL is
+#: one thing a workbook cannot hold at all)
+HOSTILE_CELLS = [None, "", 0, -1, 10 ** 18, 3.5, float("nan"), float("inf"), True, "=1+1", "#N/A", "x" * 32_000,
+                 "01/01/1800 00:00:00", "2025-13-40", "éàü"]
+
+
+@pytest.mark.parametrize("seed", range(CASES // 2))
+def test_a_workbook_with_hostile_cells_keeps_every_promise(tmp_path, seed):
+    openpyxl = pytest.importorskip("openpyxl")
+    from datetime import datetime
+
+    rng = random.Random(seed)
+    book = openpyxl.load_workbook(EXPORTS / "xlsx" / "exampleshire-export.xlsx")
+    changed = []
+    for _ in range(rng.randrange(1, 4)):
+        sheet = book[rng.choice(book.sheetnames)]
+        row, column = rng.randrange(2, sheet.max_row + 1), rng.randrange(1, sheet.max_column + 1)
+        value = rng.choice(HOSTILE_CELLS + [datetime(1900, 1, 1), datetime(9999, 12, 31)])
+        sheet.cell(row, column).value = value
+        changed.append((sheet.title, row, column, repr(value)[:20]))
+    target = tmp_path / "hostile-export.xlsx"
+    book.save(target)
+    _check([str(target)], f"seed {seed}: {changed}")
