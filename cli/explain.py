@@ -8,7 +8,7 @@ import typer
 
 from cli import render
 from cli.explanation import VERDICTS, Explanation
-from cli.intake import make_intake
+from cli.intake import check_files, make_intake
 from cli.options import (AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption, IsolatedOption,
                          MappingOption, ProfileOption, RulesOption, SelectOption, load_pack, reporting, settings,
                          user_errors)
@@ -50,6 +50,7 @@ def explain(
     pack = load_pack(rules, profile, settings_found)
     selected = reporting(pack, settings_found, select, extend_select, ignore)
     engine = Evaluator(pack)
+    check_files([file])
     intake = make_intake(engine.offences, assume_london, mapping)
     found = _find(intake, file, incident)
     explanation, screen = Explanation(pack), render.console(color=not no_color)

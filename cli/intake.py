@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from cli.options import naive_zone
+from hocr_rules.errors import FileError
 from hocr_rules.intake import Intake, Read
 from hocr_rules.intake.mapping import load_mapping
 from hocr_rules.offences import OffenceTable
@@ -18,8 +19,19 @@ from hocr_rules.screening import Summary
 
 def open_reads(files: list[str], offences: OffenceTable, assume_london: bool, mapping: Path | None,
                summary: Summary | None = None) -> Iterator[Read]:
-    """The records of `files`; the mapping is loaded now, so that a bad mapping stops the command at once."""
+    """The records of `files`; the mapping is loaded and the files are looked at now, so that a bad mapping or a
+    file that is not there stops the command at once, before any figure is printed."""
+    check_files(files)
     return _reads(make_intake(offences, assume_london, mapping), files, summary)
+
+
+def check_files(files: list[str]) -> None:
+    """Every input named on the command line exists and is a file: one line and exit 2 otherwise, rather than a
+    missing file counted as a rejected incident among the figures."""
+    for name in files:
+        path = Path(name)
+        if name != "-" and not path.is_file():
+            raise FileError(name, "is a folder, not a file of incidents" if path.is_dir() else "no such file")
 
 
 def make_intake(offences: OffenceTable, assume_london: bool, mapping: Path | None) -> Intake:

@@ -92,11 +92,11 @@ def test_check_of_a_file_with_an_invalid_record_exits_2_names_line_and_field_and
     assert "Traceback" not in result.output
 
 
-def test_check_of_a_missing_file_reports_it_and_exits_2():
-    result = hocr("check", "nowhere.jsonl")
-    assert result.exit_code == 2
-    assert "nowhere.jsonl" in result.stderr and "no such file" in result.stderr
-    assert counts(result.stdout) == (1, 0, 1)
+def test_check_of_a_missing_file_or_a_folder_is_one_line_and_exit_2(tmp_path):
+    for name, says in (("nowhere.jsonl", "no such file"), (str(tmp_path), "is a folder, not a file of incidents")):
+        result = hocr("check", name)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.strip() == f"error: {name}: {says}"
 
 
 def test_strict_stops_at_the_first_invalid_record():
