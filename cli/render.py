@@ -9,7 +9,6 @@ from typing import IO, Iterable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.tree import Tree
 
@@ -64,6 +63,7 @@ def progress(enabled: bool = True) -> Iterator:
     if not (enabled and stderr.is_terminal):
         yield lambda: None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # only for a person watching
     bar = Progress(TextColumn("checked {task.completed} incidents"), BarColumn(), TimeElapsedColumn(),
                    console=stderr, transient=True)
     with bar:
