@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--importtime", type=int, default=0, metavar="TOP",
                         help="also print the TOP modules of `-X importtime` for the command")
     args = parser.parse_args(argv)
-    core = min(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else None
+    # the highest core: run.py and exports.py pin to the lowest, so the two can run side by side
+    core = max(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else None
     # users run compiled bytecode: compile first so that no run pays for it (PYTHONDONTWRITEBYTECODE or not)
     for folder in ("hocr_rules", "cli"):
         compileall.compile_dir(REPO / folder, quiet=1)
