@@ -13,7 +13,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any, Callable
 
-from hocr_rules.facts import principal
+from hocr_rules.facts import principal, withdrawal
 from hocr_rules.facts.attributes import Attribute
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
@@ -52,8 +52,8 @@ def fact(subjects: str, name: str, kind: str, about: str, absent: str = "",
 
 # Where an attribute fact lives: on the subject's own record, its incident, its offence, its cancellation, or
 # an N100's disclosure (an N100 is judged with what its disclosure says: who reported it, where, what evidence).
-of_record, of_incident, of_offence, of_cancellation, of_disclosure = (
-    partial(Attribute, owner) for owner in ("record", "incident", "offence", "cancellation", "disclosure"))
+of_record, of_incident, of_offence, of_cancellation, of_disclosure, of_outcome = (
+    partial(Attribute, owner) for owner in ("record", "incident", "offence", "cancellation", "disclosure", "outcome"))
 
 
 def _under(view: IncidentView, ids: list[str], limit: int) -> bool | None:
@@ -284,8 +284,8 @@ def _parties_under(limit: int, negated: bool = False) -> Callable[[IncidentView,
 
 
 def _withdrawal_text(cancellation) -> str | None:
-    """Everything the cancellation says that may record why the victim withdrew. Rules match phrases in it
-    (CA02: fear or pressure); the crime indicators' phrase layer, with negation, is meant to read the same text."""
+    """Everything the cancellation says that may record why the victim withdrew; `withdrawal_grounds` reads it
+    with the phrase layer (facts/withdrawal.py)."""
     if cancellation is None:
         return None
     parts = (cancellation.withdrawal_reasons, cancellation.additional_verifiable_information, cancellation.rationale)
@@ -367,6 +367,54 @@ fact(C, "nrm_decision", "code", "the NRM decision a cancellation relies on as AV
 fact(C, "withdrawal_reasons", "text",
      "what the cancellation records of the victim withdrawing: their stated reasons, the AVI and the rationale",
      "nothing recorded about a withdrawal", read=lambda v, c: _withdrawal_text(c.cancellation))
+fact(C, "withdrawal_grounds", "codes",
+     "grounds of the victim's withdrawal the cancellation's text gives, read with negation and typos "
+     "(rules/phrases/withdrawal.yaml): fear_or_pressure", "nothing recorded about a withdrawal",
+     read=lambda v, c: withdrawal.grounds(_withdrawal_text(c.cancellation)))
+
+#: An inspector's authority, as the outcomes framework asks it for some outcomes: an inspector or above, or police
+#: staff of that grade (OFG pp. 15, 23). For outcomes 15 and 16 on rape and high-risk domestic abuse the FCR unit's
+#: independent decision makers also qualify (2026/27 pp. 22-23); that rule says so itself.
+INSPECTOR_OR_EQUIVALENT = frozenset({"inspector", "chief_inspector", "superintendent_or_above",
+                                     "police_staff_inspector_equivalent"})
+
+
+def _inspector_authority(v: IncidentView, c) -> bool | None:
+    """Whether the outcome was authorised at inspector level; a rank recorded as not known is not authority."""
+    rank = None if c.outcome is None else c.outcome.authoriser_rank
+    return None if rank is None else rank in INSPECTOR_OR_EQUIVALENT
+
+
+fact(C, "outcome_type", "code", "the outcome type the crime was finalised with: 1 to 24, 1A, 2A or 3A",
+     "no outcome recorded", read=of_outcome("type"))
+fact(C, "outcome_decided_at", "time", "when the outcome was applied", "no time the outcome was applied",
+     read=of_outcome("decided_at"))
+fact(C, "outcome_authoriser_rank", "code", "the rank (or police staff equivalent) of who authorised the outcome",
+     "no rank recorded for who authorised the outcome", read=of_outcome("authoriser_rank"))
+fact(C, "outcome_inspector_authority", "flag", "the outcome was authorised by an inspector or above, or police "
+     "staff of that grade", "no rank recorded for who authorised the outcome",
+     read=_inspector_authority)
+fact(C, "named_suspect", "code", "whether the outcome's record identifies a named suspect: yes, no or not_known",
+     "the export does not say whether a named suspect was identified", read=of_outcome("named_suspect"))
+fact(C, "victim_view_recorded", "code", "whether there is an auditable record of the victim's view on police "
+     "action: yes, no or not_known", "the export does not say whether the victim's view was recorded",
+     read=of_outcome("victim_view_recorded"))
+fact(C, "outcome_rationale", "text", "the rationale recorded for the outcome", "no outcome rationale",
+     read=of_outcome("rationale"))
+fact(C, "victim_wishes", "code", "what the victim wants done: supports_action, does_not_support_action, "
+     "not_contactable or not_known", "the victim's wishes not recorded", read=of_record("victim_wishes"))
+fact(C, "domestic_abuse_risk", "code", "the force's domestic abuse risk assessment: standard, medium, high or "
+     "not_known", "no domestic abuse risk assessment recorded", read=of_record("domestic_abuse_risk"))
+fact(C, "hate_perceived", "codes", "hate crime strands the victim or anyone else perceived as the motive: race, "
+     "religion, sexual_orientation, disability, transgender", "the export does not say whether hate was perceived",
+     read=lambda v, c: None if c.hate_perceived is None else frozenset(c.hate_perceived))
+fact(C, "hate_perceived_by_anyone", "flag", "the victim or someone else perceived the offence as motivated by "
+     "hostility or prejudice on a monitored strand", "the export does not say whether hate was perceived",
+     read=lambda v, c: None if c.hate_perceived is None else bool(c.hate_perceived))
+fact(C, "hate_strands", "codes", "hate crime strand flags applied", "the export does not give hate crime strand flags",
+     read=lambda v, c: None if c.hate_strands is None else frozenset(c.hate_strands))
+fact(C, "intimate_partner", "flag", "the victim is the offender's partner or former partner",
+     "relationship not recorded", read=_victim_relationship_in("partner", "ex_partner"))
 
 # ---------------------------------------------------------------- N100 records
 N = "n100"

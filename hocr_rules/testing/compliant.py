@@ -340,6 +340,8 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
         victim = people.get(crime.get("victim"), {})
         if victim.get("relationship_to_offender") in DOMESTIC or "domestic_abuse" in qualifiers:
             crime["flags"] = ["domestic_abuse", *crime["flags"]]
+        if "hate_crime" in qualifiers and "hate_crime" not in crime["flags"]:  # perceived as hate: flagged (p. 26)
+            crime["flags"] = [*crime["flags"], "hate_crime"]
     incident = {"id": f"INC-{draw(st.integers(1, 999999))}", "received_at": d.ts(0),
                 "channel": draw(st.sampled_from(choices(Incident, "channel"))), "qualifiers": qualifiers,
                 "people": d.people, "disclosures": d.disclosures, "crime_records": d.crimes, "n100s": d.n100s}

@@ -116,6 +116,9 @@ def _date(incident: dict, on: str, record: dict, dated_by: str) -> float | None:
     if on == "crime_record" and dated_by == "cancelled_at":
         decided = (record.get("cancellation") or {}).get("decided_at")
         return seconds_of(decided) if decided else None
+    if on == "crime_record" and dated_by == "outcome_decided_at":  # the outcome mutations add is dated then
+        decided = (record.get("outcome") or {}).get("decided_at") or record.get("recorded_at")
+        return seconds_of(decided) if decided else None
     linked = {"disclosure": [record["id"]] if on == "disclosure" else [], "n100": [record.get("disclosure")],
               "crime_record": record.get("disclosures", [])}.get(on) or []
     if not linked:
@@ -377,3 +380,53 @@ register("victim-not-informed", "CA09", "crime_record", ["transferred", "cancell
          and _offence(c["offence"]).victim_based,
          lambda i, c: _not_informed(c["cancellation"]),
          "The record says the victim was not told of the transfer or cancellation.")
+
+
+# outcomes (OFG April 2026) and hate crime flags (2026/27 p. 26): each mutation finalises or flags one live crime
+def _families(c: dict) -> frozenset[str]:
+    return OffenceTable.load().lookup(c["offence"]).families
+
+
+def _outcome(**fields) -> Callable[[dict, dict], object]:
+    """A change giving the crime an outcome with these fields, applied when it was recorded."""
+    return lambda i, c: c.update(outcome={"decided_at": c["recorded_at"], **fields})
+
+
+def _ordinary(c: dict) -> bool:
+    """A live crime that is neither rape nor domestic abuse, which outcome rules single out."""
+    return _live(c) and "rape" not in _families(c) and "domestic_abuse" not in c.get("flags", [])
+
+
+register("community-resolution-for-rape", "OC01", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "indictable_only" in _families(c),
+         _outcome(type="8", authoriser_rank="inspector", rationale="Exceptional: offender's remorse."),
+         "An indictable-only crime is finalised with a community resolution.")
+register("community-resolution-for-hate-crime-by-sergeant", "OC02", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and "hate_crime" in c.get("flags", []) and "indictable_only" not in _families(c),
+         _outcome(type="8", authoriser_rank="sergeant", rationale="Victim content."),
+         "A hate crime gets a community resolution authorised below inspector.")
+register("rape-closed-by-sergeant", "OC03", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "rape" in _families(c),
+         _outcome(type="15", authoriser_rank="sergeant", named_suspect="yes"),
+         "A rape is closed with outcome 15 by a sergeant.")
+register("no-suspect-outcome-with-suspect", "OC04", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _outcome(type="18", named_suspect="yes"), "A crime with a named suspect is closed as outcome 18.")
+register("suspect-outcome-without-suspect", "OC05", "crime_record", ["victim_report"], lambda i, c: _ordinary(c),
+         _outcome(type="15", named_suspect="no"), "A crime with no named suspect is closed as outcome 15.")
+register("victim-support-outcome-without-view", "OC06", "crime_record", ["victim_report"], lambda i, c: _ordinary(c),
+         _outcome(type="16", named_suspect="yes", victim_view_recorded="no"),
+         "A crime is closed as outcome 16 with no record of the victim's view.")
+register("transferred-crime-given-outcome-20", "OC07", "crime_record", ["transferred"],
+         lambda i, c: c.get("status") == "transferred", _outcome(type="20"),
+         "A crime transferred to another force is also finalised as outcome 20.")
+register("domestic-abuse-diversion-by-sergeant", "OC08", "crime_record", ["domestic_abuse"],
+         lambda i, c: _live(c) and "domestic_abuse" in c.get("flags", []),
+         _outcome(type="22", authoriser_rank="sergeant", rationale="Completed a course."),
+         "A domestic abuse crime gets outcome 22 authorised below inspector.")
+register("hate-perceived-not-flagged", "HC01", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "hate_crime" not in c.get("flags", []) and "hate_crime" not in i.get("qualifiers", []),
+         lambda i, c: c.update(hate_perceived=["race"]), "The victim's perception of racism is recorded; no flag.")
+register("hate-strand-not-flagged", "HC02", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "hate_crime" in c.get("flags", []),
+         lambda i, c: c.update(hate_perceived=["race", "religion"], hate_strands=["race"]),
+         "A hate crime perceived as racist and religious is flagged for race only.")
