@@ -115,6 +115,18 @@ def _tied_with_earlier(v: IncidentView, d) -> bool:
     return any(v.offence(c.offence).seriousness == seriousness and v.tie_key(c) < key for c in companions)
 
 
+def _first_record(view: IncidentView, disclosure):
+    """The first crime record made for it (the one a delay is measured to); None if a record has no time."""
+    crimes = view.crimes_by_disclosure.get(disclosure.id, ())
+    if not crimes or any(c.recorded_at is None for c in crimes):
+        return None
+    return min(crimes, key=lambda c: epoch(c.recorded_at))
+
+
+def _of_first_record(attribute: str) -> Callable[[IncidentView, Any], Any]:
+    return lambda v, d: getattr(_first_record(v, d), attribute, None)
+
+
 # ---------------------------------------------------------------- about the incident (every subject)
 ALL = "incident disclosure crime_record n100"
 fact(ALL, "incident", "code", "the incident's id", read=of_incident("id"))
@@ -230,6 +242,15 @@ fact(D, "fraud_call_for_service", "flag", "a fraud with a call for service or a 
      "not known whether the fraud had a call for service", read=of_record("fraud_call_for_service"))
 fact(D, "committed_at", "time", "when the offence was committed (a course of conduct: its last occasion)",
      "no time of commission", read=of_record("committed_at"))
+fact(D, "delay_rationale", "text", "the reason for the delay its first crime record gives",
+     "no rationale for the delay on the first crime record", read=_of_first_record("delay_rationale"))
+fact(D, "delay_overseen_by", "code", "the role that oversaw the delay of its first crime record",
+     "no oversight of the delay recorded on the first crime record", read=_of_first_record("delay_overseen_by"))
+fact(D, "injury", "code", "the worst injury to the victim of an assault: none, actual_bodily_harm or serious_harm",
+     "no injury level recorded", read=of_record("injury"))
+fact(D, "case_to_answer", "flag", "for an allegation against police on duty: the appropriate authority found a "
+     "possible criminal case to answer, decided a charge or disposal, or found a misconduct case amounting to a "
+     "notifiable offence", "no appropriate authority decision recorded", read=of_record("case_to_answer"))
 
 
 def _units(view: IncidentView, disclosure, attribute: str) -> int | None:
@@ -296,6 +317,33 @@ def _linked(v: IncidentView, c):
     return [v.disclosures[i] for i in c.disclosures]
 
 
+INJURY_LADDER = ("none", "actual_bodily_harm", "serious_harm")
+
+
+def _worst_injury(v: IncidentView, c) -> str | None:
+    """The worst injury its linked disclosures record; unknown if one records none, unless the worst known is
+    already the top of the ladder (nothing unrecorded could make it worse)."""
+    injuries = [d.injury for d in _linked(v, c)]
+    known = [i for i in injuries if i is not None]
+    if not known:
+        return None
+    worst = max(known, key=INJURY_LADDER.index)
+    return worst if len(known) == len(injuries) or worst == INJURY_LADDER[-1] else None
+
+
+def _victim(v: IncidentView, c):
+    return v.people.get(c.victim) if c.victim else None
+
+
+def _years_since_committed(v: IncidentView, c) -> float | None:
+    """Years from the earliest time of commission its linked disclosures record to the first report of them."""
+    linked = _linked(v, c)
+    times = [d.committed_at for d in linked]
+    if not linked or None in times:
+        return None
+    return max(0.0, (min(map(v.received_at, linked)) - min(map(epoch, times))) / (365.25 * 24 * 3600))
+
+
 fact(C, "reference", "code", "the crime reference", read=of_record("reference"))
 fact(C, "offence", "code", "the offence recorded", read=of_record("offence"))
 fact(C, "classification", "code", "HO classification recorded", read=of_offence("classification"))
@@ -325,6 +373,18 @@ fact(C, "classification_rationale", "text", "why this classification was chosen"
      read=of_record("classification_rationale"))
 fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
      read=of_record("rationale_approved_by"))
+fact(C, "injury", "code", "the worst injury the linked disclosures record: none, actual_bodily_harm or serious_harm",
+     "no injury level recorded on a linked disclosure", read=_worst_injury)
+fact(C, "victim_age", "number", "the victim's age in years when the offence was reported", "victim's age not recorded",
+     read=lambda v, c: getattr(_victim(v, c), "age", None))
+fact(C, "victim_sex", "code", "the victim's sex: female or male", "victim's sex not recorded",
+     read=lambda v, c: None if getattr(_victim(v, c), "sex", "unknown") in (None, "unknown") else _victim(v, c).sex)
+fact(C, "years_since_committed", "number", "years from when the offence recorded was committed to its first report",
+     "no time of commission", read=_years_since_committed)
+fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report",
+     "no rationale for the delay", read=of_record("delay_rationale"))
+fact(C, "delay_overseen_by", "code", "the role that oversaw a delayed record", "no oversight of the delay recorded",
+     read=of_record("delay_overseen_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
      read=lambda v, c: min(map(v.received_at, _linked(v, c))) if c.disclosures else v.incident_received_at)
 fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",

@@ -65,6 +65,8 @@ VictimWishes = Literal["supports_action", "does_not_support_action", "not_contac
 RiskLevel = Literal["standard", "medium", "high", "not_known"]
 #: The five monitored strands of hate crime (2026/27 p. 26).
 HateStrand = Literal["disability", "transgender", "race", "religion", "sexual_orientation"]
+#: The steps of the assault ladder by injury (2026/27 pp. 42-45): 105A without injury, s47 ABH, s20/s18 serious harm.
+Injury = Literal["none", "actual_bodily_harm", "serious_harm"]
 
 
 class Record(BaseModel):
@@ -181,6 +183,19 @@ class Disclosure(Record):
                                   "PNC-registered item, so that police record it locally as well as reporting it to "
                                   "Report Fraud (2026/27 p. 97). False: reported to Report Fraud only. Absent: not "
                                   "known.")
+    injury: Injury | None = Field(
+        default=None, description="The worst injury the victim of an assault suffered, in the rules' terms (2026/27 "
+                                  "pp. 42-45): 'none', no injury (a touch or a passing moment of pain; no bruise, "
+                                  "reddening, lasting pain or soreness); 'actual_bodily_harm', grazes, scratches, "
+                                  "minor bruising, swelling, reddening, superficial cuts, a broken nose, a black eye "
+                                  "or lasting pain; 'serious_harm', a wound beyond a superficial cut or grievous "
+                                  "(really serious) bodily harm. Absent: not recorded.")
+    case_to_answer: bool | None = Field(
+        default=None, description="For an allegation against police on duty: whether the appropriate authority has "
+                                  "determined a possible criminal case to answer (CPS advice sought), decided a "
+                                  "charge, summons or out-of-court disposal, or found a misconduct case amounting "
+                                  "to a notifiable offence: the point at which it is recorded (2026/27 p. 17). "
+                                  "Absent: not known.")
 
 
 class Cancellation(Record):
@@ -261,6 +276,12 @@ class CrimeRecord(Record):
     domestic_abuse_risk: RiskLevel | None = Field(
         default=None, description="The force's domestic abuse risk assessment for the crime; absent when not "
                                   "exported or not assessed.")
+    delay_rationale: str | None = Field(
+        default=None, description="Why the record was made more than 24 hours after the report: the NCRS-compliant "
+                                  "rationale every delayed record must carry (2026/27 p. 10).")
+    delay_overseen_by: Role | None = Field(
+        default=None, description="Who oversaw the delayed record (the rules ask for the force crime registrar's "
+                                  "oversight, 2026/27 p. 10).")
 
 
 class N100Record(Record):

@@ -224,10 +224,16 @@ def _limit(rule: str, seconds: float) -> float:
 
 # ---------------------------------------------------------------- the registry
 
-def _late(incident: dict, d: dict) -> None:
+#: What a delayed record carries so that only its lateness is the defect (TL03: a rationale and the registrar).
+DOCUMENTED_DELAY = {"delay_rationale": "Crime recording system outage; recorded on restoration",
+                    "delay_overseen_by": "force_crime_registrar"}
+
+
+def _late(incident: dict, d: dict, documented: bool = True) -> None:
     delay = _limit("TL01", _received(incident, d)) * HOUR + 60
     for c in _own_crimes(incident, d):
         c["recorded_at"] = write(seconds_of(c["recorded_at"]) + delay)
+        c.update(DOCUMENTED_DELAY if documented else {})
 
 
 def _waited(incident: dict, d: dict) -> None:
@@ -235,6 +241,7 @@ def _waited(incident: dict, d: dict) -> None:
     d.update(victim_confirmed="yes", confirmed_at=write(confirmed))
     for c in _own_crimes(incident, d):
         c["recorded_at"] = write(confirmed + HOUR / 2)
+        c.update(DOCUMENTED_DELAY)
 
 
 def _held_as_n100(incident: dict, d: dict) -> None:
@@ -263,7 +270,14 @@ register("crime-not-recorded", "RC01", "disclosure", ["victim_report", "confirme
 register("crime-recorded-late", "TL01", "disclosure", ["victim_report", "confirmed_third_party", "rape_victim_report"],
          lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d))
          and min(seconds_of(c["recorded_at"]) for c in _own_crimes(i, d)) >= _clock(i, d),
-         _late, "Every crime record of the disclosure is made one minute more than the time limit later.")
+         _late, "Every crime record of the disclosure is made one minute more than the time limit later, with a "
+         "rationale for the delay and the registrar's oversight.")
+register("delayed-record-without-rationale", "TL03", "disclosure", ["victim_report", "confirmed_third_party"],
+         lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d)) and not _rape(d)
+         and min(seconds_of(c["recorded_at"]) for c in _own_crimes(i, d)) >= _clock(i, d),
+         lambda i, d: _late(i, d, documented=False),
+         "Every crime record of the disclosure is made late with no rationale for the delay (TL01 reports the "
+         "same record as late).", also=["TL01"])
 register("third-party-report-waited-for-victim", "TP01", "disclosure", ["professional_report", "parent_report"],
          lambda i, d: _third_party(i, d) and _recorded(_own_crimes(i, d)) and not _n100s_of(i, d), _waited,
          "A professional's or parent's report is recorded only after the victim confirmed, past the limit "
@@ -275,6 +289,28 @@ register("victims-merged-into-one-crime", "OV01", "disclosure", ["several_victim
          lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d)) and len(_own_crimes(i, d)) >= 2,
          lambda i, d: _drop(i, _own_crimes(i, d)[-1:]),
          "Two victims (or, for rape, two offenders) share one crime record: the last record is dropped.")
+
+# classification
+def _as_common_assault_with_injury(incident: dict, d: dict) -> None:
+    d.update(offence="105A", injury="actual_bodily_harm")
+    for c in _own_crimes(incident, d):
+        c["offence"] = "105A"
+
+
+def _other_sex(incident: dict, c: dict) -> None:
+    person = _person(incident, c["victim"])
+    person["sex"] = {"female": "male", "male": "female"}[person["sex"]]
+
+
+register("injury-recorded-as-common-assault", "CL01", "disclosure", ["victim_report"],
+         lambda i, d: _must_record(i, d) and not _companions(i, d) and len(d.get("victims", ())) == 1
+         and len(_own_crimes(i, d)) == 1 and _recorded(_own_crimes(i, d)),
+         _as_common_assault_with_injury,
+         "A victim's assault that left an injury of actual bodily harm is recorded as common assault (105A).")
+register("rape-recorded-under-the-other-sex", "CL02", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "rape" in _offence(c["offence"]).families and bool(c.get("victim"))
+         and _person(i, c["victim"]).get("sex") in ("female", "male"),
+         _other_sex, "The victim of a rape is recorded as of the other sex from the one the classification names.")
 
 # domestic abuse, equality data, harassment and stalking
 register("domestic-abuse-flag-dropped", "DA01", "crime_record", ["domestic_abuse"],

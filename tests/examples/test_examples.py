@@ -168,4 +168,6 @@ def test_the_valid_records_in_bad_input_are_still_checked_and_the_summary_reconc
     assert summary["read"] == summary["evaluated"] + summary["rejected"]
     assert [stable(f) for f in of_type(records, "finding")] == [
         {"incident": "KNT-2025-110468", "rule": "TL01", "subject": {"kind": "disclosure", "id": "D1"},
+         "outcome": "breach"},
+        {"incident": "KNT-2025-110468", "rule": "TL03", "subject": {"kind": "disclosure", "id": "D1"},
          "outcome": "breach"}]
