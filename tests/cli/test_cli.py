@@ -55,6 +55,12 @@ def in_tmp(tmp_path, monkeypatch):
     return tmp_path
 
 
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} does not contain {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def write(name: str, text: str) -> str:
     with open(name, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -318,49 +324,11 @@ def test_rules_test_runs_a_rules_examples():
     assert "pass TL01-1 A crime recorded 25 h after disclosure is late under the 24 h limit" in result.stdout
 
 
-WRONG_EXAMPLE = """\
-code: XX01
-name: slow-record
-title: A crime recorded slowly
-subject: disclosure
-severity: medium
-statement: A crime is recorded within a day of the report.
-why: Inspections find crimes recorded days late.
-known_problems: None, it is a fixture.
-references:
-  - {document: Fixture, edition: "1", section: "1", url: "https://example.org", grade: R}
-versions:
-  - {from: 2002-04-01, grade: R, note: "fixture"}
-applies_when: has_crime_record
-breach_when: hours_between(received_at, first_recorded_at) > 24
-messages: {breach: "late", compliant: "on time"}
-examples:
-  - name: A crime recorded 25 h after the report is late
-    incident:
-      id: X-1
-      received_at: "2025-05-01T10:00:00+01:00"
-      channel: emergency_call
-      disclosures: [{id: D1, offence: 105A, reported_by: victim}]
-      crime_records: [{reference: CR1, offence: 105A, disclosures: [D1], recorded_at: "2025-05-02T11:00:00+01:00"}]
-    expect: [{subject: D1, outcome: breach}]
-  - name: A crime recorded 2 h after the report is wrongly expected to be late
-    incident:
-      id: X-2
-      received_at: "2025-05-01T10:00:00+01:00"
-      channel: emergency_call
-      disclosures: [{id: D1, offence: 105A, reported_by: victim}]
-      crime_records: [{reference: CR1, offence: 105A, disclosures: [D1], recorded_at: "2025-05-01T12:00:00+01:00"}]
-    expect: [{subject: D1, outcome: breach}, {subject: D7, outcome: compliant}]
-"""
-
-
-def test_rules_test_reports_a_failing_example_and_exits_1(in_tmp):
-    (in_tmp / "force").mkdir()
-    write("force/XX01-slow-record.yaml", WRONG_EXAMPLE)
-    result = hocr("rules", "test", "XX01", "--rules", "force")
+def test_rules_test_reports_a_failing_example_and_exits_1(force_rules):
+    result = hocr("rules", "test", "XX02", "--rules", "force")
     assert result.exit_code == 1
-    assert "pass XX01-1" in result.stdout
-    assert "FAIL XX01-2" in result.stdout
+    assert "pass XX02-1" in result.stdout
+    assert "FAIL XX02-2" in result.stdout
     assert "D1: expected breach, got compliant: on time" in result.stdout
     assert "D7: no outcome for this subject (is the id right?)" in result.stdout
     assert "1 passed, 1 failed" in result.stdout
@@ -398,12 +366,11 @@ def test_a_broken_rules_folder_exits_2_with_file_and_line_and_no_traceback(in_tm
         assert isinstance(result.exception, SystemExit)
 
 
-def test_a_rules_folder_with_a_bad_key_names_the_key_and_suggests_the_right_one(in_tmp):
-    (in_tmp / "force").mkdir()
-    write("force/XX01-slow-record.yaml", WRONG_EXAMPLE.replace("breach_when:", "breach_wen:"))
+def test_a_rules_folder_with_a_bad_key_names_the_key_and_suggests_the_right_one(force_rules):
+    edit(force_rules / "XX01-slow-record.yaml", "breach_when:", "breach_wen:")
     result = hocr("rules", "list", "--rules", "force")
     assert result.exit_code == 2
-    assert "XX01-slow-record.yaml:14: breach_wen: unknown key 'breach_wen'; did you mean 'breach_when'?" in (
+    assert "XX01-slow-record.yaml:15: breach_wen: unknown key 'breach_wen'; did you mean 'breach_when'?" in (
         " ".join(result.stderr.split()))
 
 
@@ -424,9 +391,8 @@ def test_schema_incident_is_a_json_schema_that_accepts_good_and_refuses_bad_inci
 # the rule-file and profile schemas: tests/rulebook/test_json_schema.py
 
 
-def test_a_rule_file_the_published_schema_refuses_is_refused_by_the_loader_too(in_tmp):
-    (in_tmp / "force").mkdir()
-    write("force/XX01-slow-record.yaml", WRONG_EXAMPLE.replace('edition: "1"', "edition: 2024"))
+def test_a_rule_file_the_published_schema_refuses_is_refused_by_the_loader_too(force_rules):
+    edit(force_rules / "XX01-slow-record.yaml", 'edition: "1"', "edition: 2024")
     result = hocr("rules", "show", "XX01", "--rules", "force")
     assert result.exit_code == 2
     assert "XX01-slow-record.yaml" in result.stderr and "edition" in result.stderr
