@@ -26,7 +26,8 @@ CLEAN = {  # the same assault, recorded within the hour with the victim's detail
                 "disability": False, "religion": "None", "sexual_orientation": "Not stated",
                 "relationship_to_offender": "stranger"},
                {"id": "O1", "age": 40}],
-    "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim"}],
+    "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim",
+                     "injury": "none"}],
     "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "offenders": ["O1"],
                        "disclosures": ["D1"], "recorded_at": "2025-05-01T11:00:00+01:00"}],
 }
@@ -229,7 +230,7 @@ def test_explain_shows_every_rule_considered_with_versions_facts_and_citations()
     result = hocr("explain", path, "--incident", "CLEAN-1")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("incident CLEAN-1: 0 breaches, 0 not evaluable, 3 compliant")
+    assert out.startswith("incident CLEAN-1: 0 breaches, 0 not evaluable, 4 compliant")
     assert "disclosure D1" in out and "crime record CR1" in out
     assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01)\n    recorded 1.0 h after the report, within 24 h" in out
     assert "\nNR01 rape-neither-crimed-nor-n100, disclosure D1" in out  # what did not apply is shown too
@@ -295,7 +296,8 @@ def test_rules_show_gives_one_rule_in_full(name):
     assert "breach when: hours_to_record > limit_hours" in out
     # the let steps: where the 24-hour clock starts and how it is measured
     assert "let (worked out in this order, for every version)" in out
-    assert "clock_started_at = confirmed_at if recording_ground == 'victim_confirmed'" in out
+    # where the clock starts is TL02's derivation, shared with TL03: its value is shown in full there
+    assert "value: confirmed_at if recording_ground == 'victim_confirmed'" in hocr("rules", "show", "TL02").stdout
     assert "hours_to_record = max(0, hours_between(clock_started_at, first_recorded_at))" in out
 
 
