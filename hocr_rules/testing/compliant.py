@@ -65,6 +65,11 @@ BANDS = (("female", 16, ("19C", "19J")), ("female", 13, ("19D", "19J", "20A")), 
 BANDED = frozenset().union(*(classes for _, _, classes in BANDS))
 ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True,
                     where=lambda offence: offence.classification not in BANDED)
+#: Offences counted one per victim: several victims of one of these are several crimes (OV01); the offences
+#: counted per household, business or offender are not (2026/27 pp. 69, 72-73, 79).
+ONE_PER_VICTIM = offences(excluding=("rape", "conduct_crime", "homicide", "per_household", "per_business",
+                                     "per_offender"), victim_based=True,
+                          where=lambda offence: offence.classification not in BANDED)
 CONDUCT = offences(families=("conduct_crime",), victim_based=True)
 HARASSMENT = offences(victim_based=True, where=lambda offence: offence.classification == "8L")
 
@@ -145,7 +150,7 @@ class _Draft:
 
 def victim_report(draw, d: _Draft, victims: int = 1, domestic: bool = False) -> None:
     """`domestic`: between partners, ex-partners or family, all 16 or over (domestic abuse by definition)."""
-    at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
+    at, offence = draw(LATER_IN_CALL), draw(ORDINARY if victims == 1 else ONE_PER_VICTIM)
     relationship = draw(st.sampled_from(DOMESTIC if domestic else RELATIONSHIPS))
     people = [d.victim(draw, age=(16, 95) if domestic else (0, 95), relationship=relationship) for _ in range(victims)]
     if victims > 1:  # each in a household and business of their own, so every counting unit is one per victim
