@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable
 
 from hocr_rules.model.incident import Disclosure, Incident
@@ -49,7 +50,7 @@ class Attribute:
         the attribute (its type does not admit None). Rule programs then skip the test for unknown."""
         if OWNERS[self.owner][1]:
             return False
-        annotation = typing.get_type_hints(_OWNER_TYPES.get(self.owner, record_type))[self.name]
+        annotation = _type_hints(_OWNER_TYPES.get(self.owner, record_type))[self.name]
         return annotation is not type(None) and type(None) not in typing.get_args(annotation)
 
     def source(self, owner: str) -> str:
@@ -65,3 +66,10 @@ class Attribute:
         source = f"def read(v, r):\n  _owner = {OWNERS[self.owner][0]}\n  return {self.source('_owner')}"
         exec(compile(source, "<attribute fact>", "exec"), namespace)  # noqa: S102 - see module docstring
         return namespace["read"]
+
+
+@cache
+def _type_hints(owner_type: type) -> dict[str, Any]:
+    """The resolved annotations of a model, once per model: resolving them evaluates every annotation's text,
+    and the vocabulary asks for about ninety facts of a handful of models at import."""
+    return typing.get_type_hints(owner_type)
