@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import ahocorasick_rs
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import extractOne
 
 from hocr_rules.phrases import cues
 from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, folded, spans, words
@@ -148,7 +146,7 @@ class PhraseMatcher:
         found = None
         if len(word) >= FUZZY_MIN_LENGTH - 1:
             near = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._fuzzy.get((word[0], n), ())]
-            hit = extractOne(word, near, scorer=OSA.distance, score_cutoff=1) if near else None
+            hit = _nearest_one_edit(word, near) if near else None
             found = hit[0] if hit else None
         if len(self._seen) >= _CACHE_LIMIT:  # hostile or huge input: bounded memory, at the cost of recomputing
             self._seen.clear()
@@ -203,6 +201,14 @@ class PhraseMatcher:
                 if meant is not None:
                     typos[word] = meant
         return [typos.get(word, word) for word in raw] if typos else raw
+
+
+def _nearest_one_edit(word: str, candidates: list[str]):
+    """RapidFuzz's best candidate at most one OSA edit away, or None. Imported here, on the first word that may
+    be a typo, not with the module: most runs never look for one, and the import costs about 0.03 s."""
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import extractOne
+    return extractOne(word, candidates, scorer=OSA.distance, score_cutoff=1)
 
 
 def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_cues: list) -> Match:
