@@ -17,12 +17,14 @@ from datetime import datetime, timezone
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from hocr_rules import offences
 from hocr_rules.errors import HocrError
 from hocr_rules.facts import withdrawal
-from hocr_rules.rulebook.pack import RulePack
+
+if TYPE_CHECKING:  # the pack cache asks for tool_version while the pack is being imported
+    from hocr_rules.rulebook.pack import RulePack
 
 DISTRIBUTION = "hocr-rules"
 
