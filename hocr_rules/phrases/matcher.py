@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 import ahocorasick_rs
 
 from hocr_rules.phrases import cues
+from hocr_rules.rulebook import cache
 from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, folded, spans, words
 
 FUZZY_MIN_LENGTH = 7
@@ -116,6 +117,12 @@ def _one_edit(word: str) -> set[str]:
     return {w for w in found if len(w) >= FUZZY_MIN_LENGTH - 1}
 
 
+def _screen_keys(phrases: Iterable[tuple[str, ...]]) -> list[bytes]:
+    """Each phrase's longest word, and every one-edit typo of it that `canonical` would accept, between spaces."""
+    return sorted({f" {variant} ".encode("ascii") for seq in phrases for key in [max(seq, key=len)]
+                   for variant in (_one_edit(key) if len(key) >= FUZZY_MIN_LENGTH else (key,)) if variant.isascii()})
+
+
 class PhraseMatcher:
     def __init__(self, phrases: Iterable[str]):
         compiled = {}
@@ -131,9 +138,10 @@ class PhraseMatcher:
             if len(word) >= FUZZY_MIN_LENGTH:
                 self._fuzzy.setdefault((word[0], len(word)), []).append(word)
         self._seen: dict[str, str | None] = {}  # a word not in a phrase -> the phrase word it is a typo of, or None
-        keys = {f" {variant} ".encode("ascii") for seq in compiled for key in [max(seq, key=len)]
-                for variant in (_one_edit(key) if len(key) >= FUZZY_MIN_LENGTH else (key,)) if variant.isascii()}
-        self._screen = ahocorasick_rs.BytesAhoCorasick(sorted(keys), implementation=ahocorasick_rs.Implementation.DFA)
+        # the screen's keys are the same for the same phrases: remembered by the pack cache between runs
+        keys = cache.remember("phrase-screen", __file__, "\n".join(sorted(map(" ".join, compiled))),
+                              lambda: _screen_keys(compiled))
+        self._screen = ahocorasick_rs.BytesAhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
         self._ascii_only = all(word.isascii() for word in self.words)
 
     def canonical(self, word: str) -> str | None:
