@@ -23,7 +23,7 @@ FILE = Path("phrases") / "withdrawal.yaml"  # in the default rules folder
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when the file is first read
 
 
 class Ground(_Strict):
@@ -46,7 +46,7 @@ class WithdrawalPhrases(_Strict):
 def default_path() -> Path:
     """`phrases/withdrawal.yaml` in the rule pack's default folder: `DEFAULT_RULES` is the one place that says
     where the bundled rules are (a source tree or an installed wheel)."""
-    from hocr_rules.rulebook.pack import DEFAULT_RULES  # here, not above: the pack imports the vocabulary, which imports us
+    from hocr_rules.rulebook.pack import DEFAULT_RULES  # here: the pack imports the vocabulary, which imports us
     return DEFAULT_RULES / FILE
 
 
