@@ -116,3 +116,18 @@ def test_no_cache_on_the_command_line(cache_dir, monkeypatch):
     result = CliRunner().invoke(app, ["--no-cache", "check", examples, "--format", "jsonl"])
     assert result.exit_code == 1, result.output
     assert not cache_dir.exists()
+
+
+def test_the_offence_table_from_the_cache_is_the_table(cache_dir, rules, monkeypatch):
+    from hocr_rules.offences import OffenceTable
+    with monkeypatch.context() as off:
+        off.setenv(cache.OFF_VARIABLE, "1")
+        fresh = OffenceTable.load(rules / "offences.csv")
+    OffenceTable.load(rules / "offences.csv")  # fills the cache
+    kept = OffenceTable.load(rules / "offences.csv")
+    assert list(kept._by_code.items()) == list(fresh._by_code.items())
+    assert any(o.commenced or o.ceased for o in kept._by_code.values())  # dates survive the round trip
+    path = rules / "offences.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",Common assault", ",Common assault (changed)"),
+                    encoding="utf-8")
+    assert any("(changed)" in o.title for o in OffenceTable.load(path)._by_code.values())
