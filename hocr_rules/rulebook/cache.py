@@ -115,5 +115,8 @@ def _salt(producer: str) -> bytes:
     """What else an entry depends on: the package and Python versions and the producing module's source."""
     from hocr_rules.provenance import tool_version  # here: provenance imports the pack, which imports us
     digest = hashlib.sha256(f"{tool_version()}\0{sys.version}\0{sys.implementation.cache_tag}\0".encode())
-    digest.update(Path(producer).read_bytes())
+    try:
+        digest.update(Path(producer).read_bytes())
+    except OSError:  # a package that is not plain files (a zip import): its version stands for its source
+        pass
     return digest.digest()
