@@ -12,7 +12,6 @@ from typing import Iterator
 from cli.options import naive_zone
 from hocr_rules.errors import FileError
 from hocr_rules.intake import Intake, Read
-from hocr_rules.intake.mapping import load_mapping
 from hocr_rules.offences import OffenceTable
 from hocr_rules.screening import Summary
 
@@ -35,6 +34,8 @@ def check_files(files: list[str]) -> None:
 
 
 def make_intake(offences: OffenceTable, assume_london: bool, mapping: Path | None) -> Intake:
+    if mapping:
+        from hocr_rules.intake.mapping import load_mapping  # its model is built only for an export (0.05 s)
     return Intake(offences, naive_zone(assume_london), load_mapping(mapping) if mapping else None)
 
 

@@ -43,10 +43,20 @@ def _print_version() -> None:
                            f"{len(pack.rules)} rules, profile {pack.profile.name}; YAML read by {PARSER})")
 
 
+def _no_cache(asked: bool) -> None:
+    if asked:
+        from hocr_rules.rulebook import cache
+        cache.switch_off()
+
+
 @app.callback()
 def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                help="Show the version and the rule pack's digest, and exit.")]
-         = False) -> None:
+         = False,
+         no_cache: Annotated[bool, typer.Option(
+             "--no-cache", callback=_no_cache, is_eager=True,
+             help="Read and compile every rule file instead of using the compiled-pack cache (also "
+                  "HOCR_NO_CACHE=1; HOCR_CACHE_DIR moves it).")] = False) -> None:
     """Check police crime recording against the Home Office Crime Recording Rules."""
 
 

@@ -12,6 +12,7 @@ import math
 from typing import Any, Callable, Mapping
 
 from hocr_rules.expressions import EMPTIABLE, FUNCTIONS, Evaluate, ExpressionError, Node
+from hocr_rules.rulebook import cache
 
 _NOT_CONSTANT = object()
 
@@ -202,6 +203,6 @@ class Compiler:
                   f"    return True, {self.expression(test)}", "  except TypeError as _e:",
                   f"    raise _error({label!r}, _e) from None"]
         namespace = {"__builtins__": {}, "_error": type_error, "TypeError": TypeError, **self.slots}
-        exec(compile("\n".join(lines), f"<rule {label}>", "exec"), namespace)  # noqa: S102 - generated, see class doc
+        exec(cache.compiled("\n".join(lines), f"<rule {label}>"), namespace)  # noqa: S102 - generated, see class doc
         steps = {self.keys[name]: namespace[f"let_{index}"] for index, (name, _) in enumerate(lets)}
         return namespace["version"], steps

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+
+from hocr_rules.rulebook import cache as pack_cache
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "rules" / "offences.csv"
 
@@ -87,9 +90,12 @@ class OffenceTable:
         """Read the table; the default one is read only once per process."""
         if path is None:
             return _default_table()
-        with Path(path).open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        return cls(_index(rows))
+        text = Path(path).read_bytes().decode("utf-8")
+        # the index is the same for the same table: kept by the pack cache as plain values between runs
+        kept = pack_cache.remember("offences", __file__, text, lambda: [
+            (key, _as_values(offence)) for key, offence in _index(list(csv.DictReader(io.StringIO(text, newline="")))
+                                                                   ).items()])
+        return cls({key: _from_values(values) for key, values in kept})
 
     def lookup(self, code: str) -> Offence:
         found = self._by_code.get(code)  # most input is already in canonical form: skip normalising it
@@ -139,6 +145,18 @@ def _index(rows: list[dict[str, str]]) -> dict[str, Offence]:
         for row in members:
             offences.setdefault(row["ho_code"], _row_offence(row))
     return offences
+
+
+def _as_values(offence: Offence) -> tuple:
+    """An offence as values the pack cache can keep (dates as ISO text)."""
+    return (offence.code, offence.classification, offence.ho_code, offence.title, offence.group, offence.families,
+            offence.victim_based, offence.max_sentence_months, offence.seriousness,
+            offence.commenced and offence.commenced.isoformat(), offence.ceased and offence.ceased.isoformat())
+
+
+def _from_values(values: tuple) -> Offence:
+    *fields, commenced, ceased = values
+    return Offence(*fields, commenced=_date(commenced), ceased=_date(ceased))
 
 
 def _families(row: dict[str, str]) -> frozenset[str]:

@@ -3,7 +3,8 @@ profile, the input files and the time of the run.
 
 An audit figure is evidence, so a report must say which rules made it: the same version number can run a
 force's own rule folder or a profile that moves a date. The digest is taken over what the rules *say*
-(each rule and indicator file as validated, the pack parameters after the profile, the profile itself), not
+(each rule and indicator file as validated, the withdrawal phrases the cancellation rules read, the offence
+table, the pack parameters after the profile, the profile itself), not
 over paths, so two clones of the same pack agree and any change to a rule, a parameter or the profile changes it.
 """
 
@@ -16,10 +17,14 @@ from datetime import datetime, timezone
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
+from hocr_rules import offences
 from hocr_rules.errors import HocrError
-from hocr_rules.rulebook.pack import RulePack
+from hocr_rules.facts import withdrawal
+
+if TYPE_CHECKING:  # the pack cache asks for tool_version while the pack is being imported
+    from hocr_rules.rulebook.pack import RulePack
 
 DISTRIBUTION = "hocr-rules"
 
@@ -34,10 +39,13 @@ def tool_version() -> str:
 
 
 def pack_digest(pack: RulePack) -> str:
-    """A SHA-256 over the pack's rules, parameters and profile, in a canonical order (hex, 64 characters)."""
+    """A SHA-256 over the pack's rules, phrases, offence table, parameters and profile, in a canonical order (hex,
+    64 characters)."""
     content = {
         "rules": {rule.code: rule.source.model_dump(mode="json") for rule in pack.rules},
         "indicators": {i.code: i.source.model_dump(mode="json") for i in pack.indicators.indicators},
+        "phrases": {"withdrawal": withdrawal.load().model_dump(mode="json")},
+        "offences": file_digest(offences.DEFAULT_PATH),
         "parameters": pack.parameters,
         "profile": pack.profile.model_dump(mode="json"),
     }

@@ -2,16 +2,28 @@
 `deep` for local exploration (HYPOTHESIS_PROFILE=deep). The database stays out of the repository. Also: the rule
 pack loaded once per process for each set of rule files (see `_load_once`), and a force's folder of rule files."""
 
+import atexit
 import functools
 import hashlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from hypothesis import HealthCheck, settings
 
-from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack
+from hocr_rules.rulebook import cache
+
+# The compiled-pack cache (hocr_rules/rulebook/cache.py) of the tests is a temporary folder of their own, never
+# the user's: set before anything is imported that compiles (the vocabulary does, at import), and inherited by
+# every `hocr` process a test starts.
+os.environ[cache.DIR_VARIABLE] = tempfile.mkdtemp(prefix="hocr-test-cache-")
+os.environ.pop(cache.OFF_VARIABLE, None)
+atexit.register(shutil.rmtree, os.environ[cache.DIR_VARIABLE], True)
+
+from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack  # noqa: E402 - after the cache folder is set
 from makers import examples
 
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None,

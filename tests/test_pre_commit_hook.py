@@ -2,6 +2,7 @@
 its entry command, given changed rule files as pre-commit gives them, runs those rules' cases and fails on a
 failing case."""
 
+import os
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from hocr_rules.rulebook import cache
 from hocr_rules.rulebook.pack import DEFAULT_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +22,8 @@ def entry(*files: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     command, *arguments = HOOK["entry"].split()
     executable = Path(sys.executable).parent / command
     return subprocess.run([str(executable), *arguments, *files], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env={"COLUMNS": "200", "PATH": str(executable.parent)})
+                          timeout=300, env={"COLUMNS": "200", "PATH": str(executable.parent),
+                                            cache.DIR_VARIABLE: os.environ[cache.DIR_VARIABLE]})  # conftest's
 
 
 def test_the_hook_is_a_python_hook_passing_changed_files_in_one_run():

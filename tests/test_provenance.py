@@ -18,3 +18,23 @@ def test_a_profile_changes_the_digest():
 
 def test_the_version_is_the_installed_package():
     assert tool_version() != "unknown"
+
+
+def test_the_withdrawal_phrases_are_part_of_the_digest(tmp_path, monkeypatch):
+    """The cancellation rules read rules/phrases/withdrawal.yaml: a changed phrase is a changed pack."""
+    from hocr_rules.facts import withdrawal
+    pack = RulePack.load()
+    before = pack_digest(pack)
+    changed = tmp_path / "withdrawal.yaml"
+    text = withdrawal.default_path().read_text(encoding="utf-8")
+    phrase = withdrawal.load().grounds["fear_or_pressure"].phrases[0]
+    changed.write_text(text.replace(f"- {phrase}\n", f"- {phrase} indeed\n", 1), encoding="utf-8")
+    monkeypatch.setattr(withdrawal, "default_path", lambda: changed)
+    assert pack_digest(pack) != before
+
+
+def test_the_withdrawal_phrases_come_from_the_default_rules_folder():
+    from hocr_rules.facts import withdrawal
+    from hocr_rules.rulebook.pack import DEFAULT_RULES
+    assert withdrawal.default_path() == DEFAULT_RULES / "phrases" / "withdrawal.yaml"
+    assert withdrawal.default_path().is_file()

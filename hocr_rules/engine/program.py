@@ -22,6 +22,7 @@ from hocr_rules.compiler import Compiler, type_error
 from hocr_rules.expressions import Node
 from hocr_rules.facts.attributes import OWNERS
 from hocr_rules.facts.vocabulary import Fact
+from hocr_rules.rulebook import cache
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion
 
 NO_DATE, NOT_IN_FORCE = -1, -2
@@ -139,7 +140,7 @@ class _Writer:
         every, derived = (f"({''.join(n + ', ' for n in group)})" for group in (names, names[:len(self.derived)]))
         lines.append(f"  return {every} if out else {derived}")
         source = "\n".join(lines)
-        exec(compile(source, f"<rule program: {kind}>", "exec"), self.namespace)  # noqa: S102 - see module doc
+        exec(cache.compiled(source, f"<rule program: {kind}>"), self.namespace)  # noqa: S102 - see module doc
         return self.namespace["judge"]
 
 

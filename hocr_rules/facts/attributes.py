@@ -11,11 +11,13 @@ The source is built from our own vocabulary (attribute names are checked identif
 from __future__ import annotations
 
 import typing
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from hocr_rules.model.incident import Disclosure, Incident
 from hocr_rules.offences import Offence
+from hocr_rules.rulebook import cache
 
 #: Where an attribute lives, as source over the view `v` and the subject's record `r`, and whether that owner
 #: may be absent (a live crime record has no cancellation): every fact of an absent owner is absent.
@@ -49,7 +51,7 @@ class Attribute:
         the attribute (its type does not admit None). Rule programs then skip the test for unknown."""
         if OWNERS[self.owner][1]:
             return False
-        annotation = typing.get_type_hints(_OWNER_TYPES.get(self.owner, record_type))[self.name]
+        annotation = _type_hints(_OWNER_TYPES.get(self.owner, record_type))[self.name]
         return annotation is not type(None) and type(None) not in typing.get_args(annotation)
 
     def source(self, owner: str) -> str:
@@ -63,5 +65,12 @@ class Attribute:
         """`(view, record) -> value`."""
         namespace: dict[str, Any] = {"__builtins__": {}}
         source = f"def read(v, r):\n  _owner = {OWNERS[self.owner][0]}\n  return {self.source('_owner')}"
-        exec(compile(source, "<attribute fact>", "exec"), namespace)  # noqa: S102 - see module docstring
+        exec(cache.compiled(source, "<attribute fact>"), namespace)  # noqa: S102 - see module docstring
         return namespace["read"]
+
+
+@functools.cache
+def _type_hints(owner_type: type) -> dict[str, Any]:
+    """The resolved annotations of a model, once per model: resolving them evaluates every annotation's text,
+    and the vocabulary asks for about ninety facts of a handful of models at import."""
+    return typing.get_type_hints(owner_type)

@@ -19,11 +19,11 @@ from hocr_rules.errors import RuleFileError
 from hocr_rules.phrases import PhraseMatcher
 from hocr_rules.rulebook import yamlfile
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "rules" / "phrases" / "withdrawal.yaml"
+FILE = Path("phrases") / "withdrawal.yaml"  # in the default rules folder
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when the file is first read
 
 
 class Ground(_Strict):
@@ -43,8 +43,17 @@ class WithdrawalPhrases(_Strict):
     examples: list[Example] = Field(default_factory=list)
 
 
-def load(path: Path = DEFAULT_PATH) -> WithdrawalPhrases:
-    """The phrase file, validated with errors that name its line; an example naming no ground is an error."""
+def default_path() -> Path:
+    """`phrases/withdrawal.yaml` in the rule pack's default folder: `DEFAULT_RULES` is the one place that says
+    where the bundled rules are (a source tree or an installed wheel)."""
+    from hocr_rules.rulebook.pack import DEFAULT_RULES  # here: the pack imports the vocabulary, which imports us
+    return DEFAULT_RULES / FILE
+
+
+def load(path: Path | None = None) -> WithdrawalPhrases:
+    """The phrase file (by default the pack's), validated with errors that name its line; an example naming no
+    ground is an error."""
+    path = path or default_path()
     data, lines = yamlfile.read(path, "phrase file")
     phrases = yamlfile.validate(WithdrawalPhrases, data, path, lines)
     for index, example in enumerate(phrases.examples):

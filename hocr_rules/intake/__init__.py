@@ -9,15 +9,17 @@ export are read together, as one export, since its tables join on keys; they nee
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 from zoneinfo import ZoneInfo
 
 from hocr_rules.errors import InputError
 from hocr_rules.intake.jsonfiles import CHUNK, JsonReader
-from hocr_rules.intake.mapping import ForceMapping
 from hocr_rules.intake.records import Accepted, Read
 from hocr_rules.model.timestamps import NAIVE_TIMEZONE
 from hocr_rules.offences import OffenceTable
+
+if TYPE_CHECKING:  # the mapping model is built only when an export is read through one (--mapping)
+    from hocr_rules.intake.mapping import ForceMapping
 
 __all__ = ["CHUNK", "Accepted", "Intake", "Read"]
 

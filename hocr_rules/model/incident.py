@@ -70,9 +70,11 @@ Injury = Literal["none", "actual_bodily_harm", "serious_harm"]
 
 
 class Record(BaseModel):
-    """Every input record rejects unknown fields: a misspelt field is an error, not silently ignored data."""
+    """Every input record rejects unknown fields: a misspelt field is an error, not silently ignored data.
+    Validators are built on first use (`defer_build`): building each nested model's own at import cost 0.2 s
+    of every run's start-up, and the incident's validator builds the nested ones it needs."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Person(Record):

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import ahocorasick_rs
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import extractOne
 
 from hocr_rules.phrases import cues
+from hocr_rules.rulebook import cache
 from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, folded, spans, words
 
 FUZZY_MIN_LENGTH = 7
@@ -118,6 +117,12 @@ def _one_edit(word: str) -> set[str]:
     return {w for w in found if len(w) >= FUZZY_MIN_LENGTH - 1}
 
 
+def _screen_keys(phrases: Iterable[tuple[str, ...]]) -> list[bytes]:
+    """Each phrase's longest word, and every one-edit typo of it that `canonical` would accept, between spaces."""
+    return sorted({f" {variant} ".encode("ascii") for seq in phrases for key in [max(seq, key=len)]
+                   for variant in (_one_edit(key) if len(key) >= FUZZY_MIN_LENGTH else (key,)) if variant.isascii()})
+
+
 class PhraseMatcher:
     def __init__(self, phrases: Iterable[str]):
         compiled = {}
@@ -133,9 +138,10 @@ class PhraseMatcher:
             if len(word) >= FUZZY_MIN_LENGTH:
                 self._fuzzy.setdefault((word[0], len(word)), []).append(word)
         self._seen: dict[str, str | None] = {}  # a word not in a phrase -> the phrase word it is a typo of, or None
-        keys = {f" {variant} ".encode("ascii") for seq in compiled for key in [max(seq, key=len)]
-                for variant in (_one_edit(key) if len(key) >= FUZZY_MIN_LENGTH else (key,)) if variant.isascii()}
-        self._screen = ahocorasick_rs.BytesAhoCorasick(sorted(keys), implementation=ahocorasick_rs.Implementation.DFA)
+        # the screen's keys are the same for the same phrases: remembered by the pack cache between runs
+        keys = cache.remember("phrase-screen", __file__, "\n".join(sorted(map(" ".join, compiled))),
+                              lambda: _screen_keys(compiled))
+        self._screen = ahocorasick_rs.BytesAhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
         self._ascii_only = all(word.isascii() for word in self.words)
 
     def canonical(self, word: str) -> str | None:
@@ -148,7 +154,7 @@ class PhraseMatcher:
         found = None
         if len(word) >= FUZZY_MIN_LENGTH - 1:
             near = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._fuzzy.get((word[0], n), ())]
-            hit = extractOne(word, near, scorer=OSA.distance, score_cutoff=1) if near else None
+            hit = _nearest_one_edit(word, near) if near else None
             found = hit[0] if hit else None
         if len(self._seen) >= _CACHE_LIMIT:  # hostile or huge input: bounded memory, at the cost of recomputing
             self._seen.clear()
@@ -203,6 +209,14 @@ class PhraseMatcher:
                 if meant is not None:
                     typos[word] = meant
         return [typos.get(word, word) for word in raw] if typos else raw
+
+
+def _nearest_one_edit(word: str, candidates: list[str]):
+    """RapidFuzz's best candidate at most one OSA edit away, or None. Imported here, on the first word that may
+    be a typo, not with the module: most runs never look for one, and the import costs about 0.03 s."""
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import extractOne
+    return extractOne(word, candidates, scorer=OSA.distance, score_cutoff=1)
 
 
 def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_cues: list) -> Match:

@@ -23,7 +23,8 @@ PARAMETER_REFERENCE = re.compile(r"^\$[a-z_][a-z0-9_]*$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # validators built on first use: a run builds only the file formats it reads (start-up, issue 11)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Reference(Strict):

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from hocr_rules import textfiles
 from hocr_rules.errors import FileError, RuleFileError
+from hocr_rules.rulebook import cache
 
 MAX_BYTES = 1_000_000
 #: Rule files nest about eight deep (examples: incident, disclosures, a disclosure, its lists).
@@ -97,6 +98,13 @@ def read(path: Path, what: str = "rule file") -> tuple[Any, dict[tuple, int]]:
         text = textfiles.read_text(path, what, limit=MAX_BYTES)
     except FileError as error:
         raise RuleFileError(path, None, None, error.message) from None
+    found = cache.remember("yaml", __file__, f"{yaml.__version__}\0{PARSER}\0{text}", lambda: _document(path, text))
+    return found[0], found[1]
+
+
+def _document(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
+    """What `read` gives for this text: made only when the pack cache (rulebook/cache.py) has not kept it.
+    Errors are raised, never kept, so a broken file gives the same message on every run."""
     node, data = _parse(path, text)
     if node is None:
         raise RuleFileError(path, 1, None, "the file is empty")
