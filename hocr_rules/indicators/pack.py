@@ -158,17 +158,16 @@ class IndicatorSet:
         return reviews
 
     def _phrases(self, incident: Incident, evidence: dict[str, list[Evidence]]) -> None:
-        matcher, log = self.matcher, incident.log
-        for index in matcher.screen([entry.text for entry in log]):
-            entry = log[index]
-            for match in matcher.matches(entry.text):
-                flags = match.flags
-                for indicator, accepted in self._by_match[match.phrase]:
-                    if flags <= accepted:
-                        found = evidence.setdefault(indicator.code, [])
-                        if sum(e.kind == "phrase" for e in found) < MAX_PHRASE_EVIDENCE:
-                            found.append(Evidence("phrase", "log", match.phrase, entry=index, start=match.start,
-                                                  end=match.end, quote=entry.text[match.start:match.end]))
+        log = incident.log
+        quoted: dict[str, int] = {}  # phrase evidence given so far, by indicator
+        for index, match in self.matcher.matches_in([entry.text for entry in log]):
+            flags = match.flags
+            for indicator, accepted in self._by_match[match.phrase]:
+                if flags <= accepted and quoted.get(indicator.code, 0) < MAX_PHRASE_EVIDENCE:
+                    quoted[indicator.code] = quoted.get(indicator.code, 0) + 1
+                    evidence.setdefault(indicator.code, []).append(Evidence(
+                        "phrase", "log", match.phrase, entry=index, start=match.start, end=match.end,
+                        quote=log[index].text[match.start:match.end]))
 
     def _answered(self, incident: Incident, indicator: CompiledIndicator) -> bool:
         wanted = indicator.source.satisfied_by

@@ -8,9 +8,11 @@ two swapped) from a phrase word with the same first letter counts as that word (
 with RapidFuzz's optimal-string-alignment distance and remembered. Shorter words are compared exactly: one edit
 from "kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
 
-`PhraseMatcher.matches(text)` is the whole API; `screen(texts)` (and `may_match(text)`) is a cheap screen that
-leaves out only texts where no phrase can match, so a caller with hundreds of log entries tokenises just the few
-that might.
+`PhraseMatcher.matches(text)` reads one text; `matches_in(texts)` reads a whole incident log and gives what
+`matches` gives text by text, in one pass: `screen(texts)` (and `may_match(text)`), a cheap Aho-Corasick screen,
+leaves out the texts where no phrase can match, and the texts it names are joined by line breaks and tokenised,
+searched and given their spans once, not once each (a line break is a sentence break and no phrase or cue holds
+one, so no match, cue window or risk-script answer reaches across two texts).
 """
 
 from __future__ import annotations
@@ -191,13 +193,34 @@ class PhraseMatcher:
                 if not (text.isascii() and self._ascii_only) or self.screen([text])]
 
     def matches(self, text: str) -> list[Match]:
-        raw = folded(text)
+        return [match for _, match in self._joined([text], [0])]
+
+    def matches_in(self, texts: Sequence[str]) -> list[tuple[int, Match]]:
+        """(index of the text, match) for every match in `texts`: `matches` of each text in turn, found in one
+        pass over the texts the screen names."""
+        named = self.screen(texts)
+        return self._joined([texts[index] for index in named], named) if named else []
+
+    def _joined(self, texts: list[str], indexes: list[int]) -> list[tuple[int, Match]]:
+        """The matches in `texts` (the texts numbered `indexes`), read as one text with a line break between
+        each two."""
+        joined = "\n".join(texts)
+        raw = folded(joined)
         found = _find(self._phrases, self._as_phrase_words(raw))
         if not found:
             return []
-        where = spans(text)  # the character spans, only for a text with a match
-        found_cues = _find(_CUES, raw)
-        return [_read_cues(phrase, i, j, where, raw, found_cues) for i, j, phrase in found]
+        where = spans(joined)  # the character spans, only for texts with a match
+        starts, offset = [], 0  # where each text begins in `joined`
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + 1
+        starts.append(offset)
+        cues_found = _Cues(_find(_CUES, raw))
+        matches = []
+        for i, j, phrase in found:
+            k = bisect_right(starts, where[i].start()) - 1
+            matches.append((indexes[k], _read_cues(phrase, i, j, where, raw, cues_found, starts[k], starts[k + 1])))
+        return matches
 
     def _as_phrase_words(self, raw: list[str]) -> list[str]:
         """`raw` with each typo of a phrase word replaced by that word; `raw` itself when it has none (words
@@ -219,9 +242,21 @@ def _nearest_one_edit(word: str, candidates: list[str]):
     return extractOne(word, candidates, scorer=OSA.distance, score_cutoff=1)
 
 
-def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_cues: list) -> Match:
+class _Cues:
+    """The cues found in a text, with what every match in it shares: which tokens are inside a pseudo-cue, and
+    where a termination cue stands."""
+
+    def __init__(self, found: list[tuple[int, int, frozenset]]):
+        self.found = found
+        self.pseudo = {k for a, b, kinds in found if "pseudo" in kinds for k in range(a, b)}
+        self.terminations = [a for a, _, kinds in found if "termination" in kinds]
+
+
+def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_cues: _Cues, base: int,
+               limit: int) -> Match:
     """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows); `where` holds the
-    tokens' character spans."""
+    tokens' character spans. The phrase's own text starts at character `base` and ends before `limit`: its
+    span is given from `base`, and a risk-script answer is looked for before `limit` only."""
     start = i
     while start > 0 and raw[start - 1] not in SENTENCE_BREAKS:
         start -= 1
@@ -229,11 +264,10 @@ def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_c
     while end < len(raw) and raw[end] not in SENTENCE_BREAKS:
         end += 1
     flags = set()
-    in_sentence = [cue for cue in found_cues if cue[0] >= start and cue[1] <= end]
+    in_sentence = [cue for cue in found_cues.found if cue[0] >= start and cue[1] <= end]
     if in_sentence:
-        pseudo = {k for a, b, kinds in found_cues if "pseudo" in kinds for k in range(a, b)}
-        stops = [a for a, _, kinds in found_cues if "termination" in kinds] + [k for k in range(start, end)
-                                                                               if raw[k] == ","]
+        pseudo = found_cues.pseudo
+        stops = found_cues.terminations + [k for k in range(start, end) if raw[k] == ","]
         for a, b, kinds in in_sentence:
             if a in pseudo:
                 continue
@@ -243,7 +277,14 @@ def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_c
                 flags.update(_POST[kind] for kind in kinds if kind in _POST)
     question = end < len(raw) and raw[end] == QUESTION
     if question:
-        answer = next((w for w in raw[end + 1:] if w not in BREAKS), None)
+        answer = None
+        for k in range(end + 1, len(raw)):
+            if where[k].start() >= limit:
+                break  # the next text: this one gave no answer
+            if raw[k] not in BREAKS:
+                answer = raw[k]
+                break
         if answer not in cues.YES:
             flags.add("negated")  # "No", "not known", or no answer: the script asked, nobody alleged it
-    return Match(phrase, where[i].start(), where[j - 1].end(), question=question, **{f: True for f in flags})
+    return Match(phrase, where[i].start() - base, where[j - 1].end() - base, question=question,
+                 **{f: True for f in flags})

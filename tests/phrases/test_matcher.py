@@ -102,3 +102,17 @@ def test_the_folded_words_and_spans_are_the_tokens(text):
     from hocr_rules.phrases.tokens import folded, spans
     assert folded(text) == [t.text for t in tokens(text)]
     assert [m.span() for m in spans(text)] == [(t.start, t.end) for t in tokens(text)]
+
+
+@given(st.lists(st.lists(WORDS | st.sampled_from(["?", "strangled?", "Y", "N", "caf\u00e9", "no,"]), max_size=8)
+                .map(" ".join), max_size=6))
+def test_a_log_read_in_one_pass_is_each_text_read_alone(texts):
+    """`matches_in` joins the named texts: no match, cue or risk-script answer may reach into the next text."""
+    assert MATCHER.matches_in(texts) == [(index, match) for index, text in enumerate(texts)
+                                         for match in MATCHER.matches(text)]
+
+
+def test_a_question_ending_one_text_takes_no_answer_from_the_next():
+    assert MATCHER.matches_in(["Has he ever strangled you?", "Yes he punched me"]) == [
+        (0, MATCHER.matches("Has he ever strangled you?")[0]), (1, MATCHER.matches("Yes he punched me")[0])]
+    assert MATCHER.matches_in(["Has he ever strangled you?", "Yes"])[0][1].negated
