@@ -17,7 +17,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "rules" / "offences.csv"
+from hocr_rules import bundled
+
+DEFAULT_PATH = bundled.RULES / "offences.csv"
 
 HO_CODE = re.compile(r"\d{3}/\d{2}")
 

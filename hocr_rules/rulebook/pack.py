@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
+from hocr_rules import bundled
 from hocr_rules.errors import RuleFileError
 from hocr_rules.compiler import Compiler
 from hocr_rules.expressions import ExpressionError, Node, parse
@@ -24,7 +25,7 @@ from hocr_rules.rulebook import messages, yamlfile
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion, london_midnight
 from hocr_rules.rulebook.schema import PackParameters, Profile, RuleFile
 
-DEFAULT_RULES = Path(__file__).resolve().parent.parent.parent / "rules"
+DEFAULT_RULES = bundled.RULES
 PARAMETERS_FILE = "parameters.yaml"
 DEFAULT_DATED_BY = {"disclosure": "received_at", "crime_record": "disclosure_received_at",
                     "n100": "disclosure_received_at", "incident": "received_at"}
