@@ -10,8 +10,7 @@ from cli import render
 from cli.explanation import VERDICTS, Explanation
 from cli.intake import check_files, make_intake
 from cli.options import (AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption, IsolatedOption,
-                         MappingOption, ProfileOption, RulesOption, SelectOption, load_pack, reporting, settings,
-                         user_errors)
+                         MappingOption, ProfileOption, RulesOption, SelectOption, load, user_errors)
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import HocrError, InputError
 from hocr_rules.intake import Intake
@@ -46,9 +45,8 @@ def explain(
         if verdict not in VERDICTS:
             raise typer.BadParameter(f"'{verdict}': choose from {', '.join(VERDICTS)}", param_hint="--only")
     wanted = [Change.parse(c) for c in changes or []]
-    settings_found = settings(config, isolated)
-    pack = load_pack(rules, profile, settings_found)
-    selected = reporting(pack, settings_found, select, extend_select, ignore)
+    loaded = load(config, isolated, rules, profile, select, extend_select, ignore)
+    pack, selected = loaded.pack, loaded.reporting
     engine = Evaluator(pack)
     check_files([file])
     intake = make_intake(engine.offences, assume_london, mapping)
