@@ -18,11 +18,12 @@ from rich.text import Text
 from cli.render import STYLE
 from hocr_rules.engine.evaluator import missing_facts
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
+from hocr_rules.expressions import parse
 from hocr_rules.facts.vocabulary import KINDS, VOCABULARY
 from hocr_rules.rulebook.messages import show
 from hocr_rules.rulebook.pack import RulePack
 from hocr_rules.whatif import Difference
-from hocr_rules.whynot import deciding_conditions
+from hocr_rules.whynot import deciding_conditions, text
 
 VERDICTS = (BREACH, NOT_EVALUABLE, COMPLIANT, NOT_IN_SCOPE)
 HEADINGS = {BREACH: "breaches", NOT_EVALUABLE: "not evaluable", COMPLIANT: "compliant",
@@ -84,8 +85,9 @@ class Explanation:
         conditions = deciding_conditions(o)
         if not conditions:
             return o.reason
-        return "; ".join(f"`{condition}` is false" + (f" ({self.values(o.subject_kind, read, o.source)})"
-                                                      if read else "")
+        says = {text(parse(condition)): sentence for condition, sentence in o.rule.source.not_in_scope.items()}
+        return "; ".join((" ".join(says[condition].split()) if condition in says else f"`{condition}` is false")
+                         + (f" ({self.values(o.subject_kind, read, o.source)})" if read else "")
                          for condition, read in conditions)
 
     def out_of_scope(self, o: Outcome) -> RenderableType:

@@ -40,13 +40,13 @@ def test_verdicts_come_first_and_each_rule_not_in_scope_is_one_entry(tmp_path):
     assert all(re.match(r"[A-Z]{2}\d\d ", line) for line in scope)  # one line per rule at this width
 
 
-def test_why_not_names_the_deciding_condition_with_its_values(tmp_path):
+def test_why_not_says_the_deciding_condition_in_a_sentence_with_its_values(tmp_path):
     out = explain(tmp_path).stdout
-    assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01): `has_crime_record` is false " \
+    assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01): no crime record is linked " \
            "(has_crime_record = no)" in out
-    assert "NR01 rape-neither-crimed-nor-n100, disclosure D1 (from 2015-04-01): `'rape' in families` is false " \
+    assert "NR01 rape-neither-crimed-nor-n100, disclosure D1 (from 2015-04-01): the offence is not a rape " \
            "(families = assault without injury, c5_self_defence, violence)" in out
-    assert "conditions do not apply" not in out
+    assert "conditions do not apply" not in out and "` is false" not in out
 
 
 def test_an_unknown_derived_fact_says_why_and_never_reads_as_not_recorded(tmp_path):
@@ -71,7 +71,7 @@ def test_what_if_shows_the_outcomes_that_change_and_why(tmp_path):
     out = result.stdout
     assert out.startswith("what if in incident PARENT-1: disclosures.D1.reported_by=witness")
     assert "RC01 missed-crime, disclosure D1 (from 2002-04-01): breach → not in scope" in out
-    assert "now: `must_record` is false (must_record = no)" in out
+    assert "now: the disclosure need not be recorded as a crime (must_record = no)" in out
     assert "because: must_record: yes → no; recording_ground: parent or carer → unconfirmed third party; " \
            "reported_by: parent or carer → witness" in out
     assert "TL01" not in out  # unchanged outcomes are not shown
