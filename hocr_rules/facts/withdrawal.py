@@ -15,11 +15,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hocr_rules import bundled
 from hocr_rules.errors import RuleFileError
 from hocr_rules.phrases import PhraseMatcher
 from hocr_rules.rulebook import yamlfile
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "rules" / "phrases" / "withdrawal.yaml"
+DEFAULT_PATH = bundled.RULES / "phrases" / "withdrawal.yaml"  # in a clone or an installed wheel alike
 
 
 class _Strict(BaseModel):
