@@ -32,7 +32,7 @@ def test_verdicts_come_first_and_each_rule_not_in_scope_is_one_entry(tmp_path):
     result = explain(tmp_path)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("incident PARENT-1: 1 breach, 0 not evaluable, ")
+    assert out.startswith("incident PARENT-1: 1 breach, 0 reviews, 0 not evaluable, ")
     headings = [line for line in out.splitlines() if line in ("breaches", "not evaluable", "compliant",
                                                                 "not in scope", "derived facts")]
     assert headings == ["breaches", "not in scope", "derived facts"]
@@ -63,6 +63,30 @@ def test_only_shows_the_outcomes_asked_for(tmp_path):
     assert "\nbreaches\n" in out and "\nnot in scope\n" not in out and "\ncompliant\n" not in out
     result = explain(tmp_path, "--only", "breaches")
     assert result.exit_code == 2 and "choose from breach" in result.output
+
+
+# Nothing coded; the call handler's words describe an assault: IN03 raises a review quoting them.
+PUNCHED = {
+    "id": "LOG-1", "received_at": "2026-05-10T22:05:00+01:00", "channel": "emergency_call",
+    "log": [{"at": "2026-05-10T22:05:00+01:00", "author": "CH101", "text": "Caller says she is fine"},
+            {"at": "2026-05-10T22:09:00+01:00", "author": "CH101",
+             "text": "Caller now states her partner PUNCHED her in the face and left the address on foot"}],
+}
+
+
+def test_a_review_is_explained_with_the_offence_it_suggests_and_its_quoted_evidence_and_where(tmp_path):
+    result = explain(tmp_path, record=PUNCHED)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("incident LOG-1: 0 breaches, 1 review, ")
+    review = out.split("\nreviews\n")[1]
+    assert review.startswith("IN03 violence-described-in-log, incident LOG-1 (from 2002-04-01)\n")
+    assert "possible unrecorded crime; suggests 105A Assault without Injury" in review
+    assert ('evidence: "PUNCHED her" in log entry 1 (2026-05-10 22:09+01:00, by CH101), characters 30-41: '
+            "Caller now states her partner PUNCHED her in the face and left the …") in review
+    assert "hint: Read the quoted entries" in review and "pp. 43, 45 [V]" in review
+    only = explain(tmp_path, "--only", "review", record=PUNCHED).stdout
+    assert "\nreviews\n" in only and "\nnot in scope\n" not in only
 
 
 def test_what_if_shows_the_outcomes_that_change_and_why(tmp_path):
