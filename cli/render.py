@@ -14,6 +14,9 @@ from rich.tree import Tree
 
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, Outcome
 from hocr_rules.errors import HocrError, InputError
+from hocr_rules.indicators.pack import CompiledIndicator
+from hocr_rules.offences import OffenceTable
+from hocr_rules.phrases import cues
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
 from hocr_rules.rulebook.pack import parameter_value
@@ -195,9 +198,9 @@ def rules_table(rules: list[CompiledRule]) -> Table:
     return table
 
 
-def rule_detail(rule: CompiledRule) -> Tree:
-    src = rule.source
-    tree = Tree(f"[bold]{rule.code} {rule.name}[/]: {escape(src.title)}")
+def _described(code: str, name: str, src) -> Tree:
+    """What a rule and an indicator file both say: title, statement, why, known problems, hint, references."""
+    tree = Tree(f"[bold]{code} {name}[/]: {escape(src.title)}")
     for label, text in (("statement", src.statement), ("why", src.why), ("known problems", src.known_problems),
                         ("hint", src.hint)):
         if text:
@@ -206,6 +209,12 @@ def rule_detail(rule: CompiledRule) -> Tree:
     for r in src.references:
         pages = f", pp. {r.pages}" if r.pages else ""
         refs.add(escape(f"{r.document}, {r.edition}, {r.section}{pages} [{r.grade}] {r.url}"))
+    return tree
+
+
+def rule_detail(rule: CompiledRule) -> Tree:
+    src = rule.source
+    tree = _described(rule.code, rule.name, src)
     if src.let:  # the steps a version's conditions read, e.g. when TL01's 24-hour clock starts
         steps = tree.add("[bold]let[/] (worked out in this order, for every version)")
         for name, expression in src.let.items():
@@ -226,6 +235,49 @@ def rule_detail(rule: CompiledRule) -> Tree:
     for e in src.examples:
         expected = ", ".join(f"{x.subject}: {x.outcome or show(x.value)}" for x in e.expect)
         examples.add(escape(f"{' '.join(e.name.split())} → {expected}"))
+    return tree
+
+
+def indicator_detail(indicator: CompiledIndicator, offences: OffenceTable) -> Tree:
+    """One crime indicator in full: what raises its review (codes, qualifiers, phrases), the cues that keep a
+    phrase from counting, what answers it, the offence it suggests in each version, and its example cases."""
+    src, signals = indicator.source, indicator.source.signals
+
+    def offence(code: str | None) -> str:
+        if code is None:
+            return "none (the auditor classifies)"
+        return f"{code} {offences.lookup(code).title}" if code in offences else code
+
+    tree = _described(indicator.code, indicator.name, src)
+    tree.add(f"[bold]suggests[/]: {escape(offence(src.suggests))}")
+    raised = tree.add("[bold]raised by[/] (any one is evidence)")
+    if signals.codes:
+        fields = f" in {', '.join(signals.code_fields)}" if signals.code_fields else " in any code field"
+        raised.add(escape(f"codes meaning {', '.join(signals.codes)}{fields} (through the force mapping)"))
+    if signals.qualifiers:
+        raised.add(escape(f"incident qualifiers: {', '.join(signals.qualifiers)}"))
+    if signals.phrases:
+        raised.add(escape(f"phrases in the log: {', '.join(signals.phrases)}"))
+        ignored = tree.add("[bold]a phrase does not count when it is[/]")
+        for flag, cues_of in cues.explained().items():
+            if flag not in signals.accept:
+                ignored.add(escape(f"{flag.replace('_', ' ')}: {cues_of}"))
+        if signals.accept:
+            tree.add(escape(f"a phrase counts even when {', '.join(signals.accept)}"))
+    wanted = src.satisfied_by
+    answers = ([f"a disclosure or crime record of {', '.join(wanted.offences)}"] * bool(wanted.offences)
+               + ["any disclosure, crime record or linked crime number"] * wanted.any_record
+               + ["a recorded non-crime rationale"] * wanted.non_crime_rationale)
+    tree.add(f"[bold]answered by[/] (no review): {escape('; or '.join(answers))}")
+    versions = tree.add("[bold]versions[/]")
+    for v in indicator.versions:
+        node = versions.add(escape(f"from {v.label} [{v.grade}] {' '.join(v.note.split())}"))
+        node.add(escape(f"suggests: {offence(v.suggests or src.suggests)}" if v.in_force
+                        else "not in force: no such offence on these dates, nothing is raised"))
+    examples = tree.add(f"[bold]examples[/] ({len(src.examples)})")
+    for e in src.examples:
+        said = (f"review quoting \"{e.quote}\"" if e.quote else "review") if e.review else "no review"
+        examples.add(escape(f"{' '.join(e.name.split())} → {said}"))
     return tree
 
 

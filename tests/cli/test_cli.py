@@ -301,6 +301,30 @@ def test_rules_show_gives_one_rule_in_full(name):
     assert "hours_to_record = max(0, hours_between(clock_started_at, first_recorded_at))" in out
 
 
+def test_rules_show_gives_an_indicator_with_its_phrases_cues_and_the_offence_it_suggests():
+    result = hocr("rules", "show", "IN03")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("IN03 violence-described-in-log: The log describes violence against a person")
+    assert "suggests: 105A Assault without Injury\n" in out
+    assert "codes meaning violence in any code field (through the force mapping)" in out
+    assert "phrases in the log: punched, punching, punched her, kicked," in out
+    assert "a phrase does not count when it is" in out
+    assert "negated: up to 5 words before: no, not, nil, none, never," in out and "not a cue: no doubt" in out
+    assert "hypothetical: up to 5 words before: if, unless," in out and "question: the sentence ends in" in out
+    assert "answered by (no review): a disclosure or crime record of violence, robbery" in out
+    assert "from 2002-04-01 [V] Assault has been notifiable" in out
+    assert "A typo in a long word is still read → review quoting \"assualted\"" in out
+    assert "No injuries and a denied assault are negated and raise nothing → no review" in out
+
+
+def test_rules_show_of_an_indicator_that_accepts_a_flag_says_so():
+    out = hocr("rules", "show", "IN05").stdout  # "if you call the police I'll kill you" is the threat itself
+    assert "a phrase counts even when hypothetical" in out
+    ignored = out.split("a phrase does not count when it is")[1].split("a phrase counts even when")[0]
+    assert "negated:" in ignored and "hypothetical:" not in ignored
+
+
 def test_rules_show_marks_a_parameter_a_profile_changed(tmp_path):
     profile = tmp_path / "force.yaml"
     profile.write_text("rules:\n  TL01:\n    limit_hours: 36\n")
