@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from typing import IO, Iterable, Iterator
@@ -25,9 +26,6 @@ from hocr_rules.screening import Summary
 STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim", REVIEW: "bold magenta"}
 BATCH = 100  # incidents per printed table: tables are built whole, so long runs print in batches
 
-stderr = Console(stderr=True, highlight=False)
-
-
 def console(out: IO[str] | None = None, color: bool = True) -> Console:
     """A terminal gets its own width; a file or pipe gets a wide table rather than 80 wrapped columns. rich
     itself honours NO_COLOR; `color=False` is `--no-color`."""
@@ -36,25 +34,42 @@ def console(out: IO[str] | None = None, color: bool = True) -> Console:
     return Console(file=out, highlight=False, soft_wrap=False, width=width, no_color=not color or None)
 
 
+def error_console() -> Console:
+    """The console for this run's stderr, made as `console` makes stdout's, for the stream and environment in
+    force now. A console made once at import kept the COLUMNS of whichever run imported this module first (the
+    commands are imported lazily, inside the first run of a process), so every later run in that process, such
+    as the next test, wrapped at that width. Kept while the stream and environment stay the same, since a run
+    says each rejection through it as it happens and a new console costs about 70 us."""
+    return _console_for(sys.stderr, *(os.environ.get(name) for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR",
+                                                                         "TERM")))
+
+
+@functools.lru_cache(maxsize=1)
+def _console_for(stream: IO[str], *environment: str | None) -> Console:
+    return console(stream)
+
+
 def error(problem: HocrError) -> None:
     """One bullet per problem: where, what, how to fix."""
     if isinstance(problem, InputError):
         _input_problems(problem, "[bold red]error[/]:")
         return
     problems = [problem] + list(getattr(problem, "more", []))
-    stderr.print(f"[bold red]error[/]: {escape(str(problems[0]))}", soft_wrap=True)  # one line, however long
+    screen = error_console()
+    screen.print(f"[bold red]error[/]: {escape(str(problems[0]))}", soft_wrap=True)  # one line, however long
     for more in problems[1:]:
-        stderr.print(f"  • {escape(str(more))}")
+        screen.print(f"  • {escape(str(more))}")
 
 
 def rejection(problem: InputError) -> None:
     """A record left out of a run that goes on: said as it happens, with its fields. Coloured for a person at a
     terminal; to a file or pipe the same words as plain lines, written straight out: a run with many bad records
     must not spend its time laying out text nobody sees styled (issue 11: rich printing made rejections 2.8k/s)."""
-    if stderr.is_terminal:
+    screen = error_console()
+    if screen.is_terminal:
         _input_problems(problem, "[yellow]rejected[/]")
         return
-    file = stderr.file
+    file = screen.file
     file.write(f"rejected {_where(problem)}\n"
                + "".join(f"  \u2022 {field}: {message}\n" for field, message in problem.problems))
     file.flush()  # said as it happens, in order with the rest of stderr (Python's stderr is line-buffered anyway)
@@ -67,20 +82,22 @@ def _where(problem: InputError) -> str:
 
 
 def _input_problems(problem: InputError, label: str) -> None:
-    stderr.print(f"{label} {escape(_where(problem))}")
+    screen = error_console()
+    screen.print(f"{label} {escape(_where(problem))}")
     for field, message in problem.problems:
-        stderr.print(f"  • {escape(field)}: {escape(message)}")
+        screen.print(f"  • {escape(field)}: {escape(message)}")
 
 
 @contextlib.contextmanager
 def progress(enabled: bool = True) -> Iterator:
     """A progress bar on stderr for long runs, only when a person is watching it."""
-    if not (enabled and stderr.is_terminal):
+    screen = error_console()
+    if not (enabled and screen.is_terminal):
         yield lambda: None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # only for a person watching
     bar = Progress(TextColumn("checked {task.completed} incidents"), BarColumn(), TimeElapsedColumn(),
-                   console=stderr, transient=True)
+                   console=screen, transient=True)
     with bar:
         task = bar.add_task("check", total=None)
         yield lambda: bar.advance(task)
@@ -128,7 +145,7 @@ def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
 
 def summary(result: Summary, to_stderr: bool = False, statistics: bool = False) -> None:
     """The summary beside a machine format: the counts, and the per-rule table only with --statistics."""
-    screen = stderr if to_stderr else console()
+    screen = error_console() if to_stderr else console()
     if statistics:
         screen.print(statistics_table(result))
     summary_table(result, screen, by_rule=False)
@@ -367,11 +384,11 @@ def _audit_rows(screen: Console, title: str, columns: tuple[str, ...], rows: lis
 
 
 def wrote(path) -> None:
-    stderr.print(f"wrote {escape(str(path))}")
+    error_console().print(f"wrote {escape(str(path))}")
 
 
 def reviewed_written(path, added: int, found: int) -> None:
-    stderr.print(f"reviewed findings: {added} added to {escape(str(path))} ({found - added} were already there)")
+    error_console().print(f"reviewed findings: {added} added to {escape(str(path))} ({found - added} were already there)")
 
 
 def sample_drawn(drawn: int, evaluated: int, seed: int, by: str | None, strata: dict, paths: list) -> None:

@@ -396,8 +396,8 @@ def test_a_rules_folder_with_a_bad_key_names_the_key_and_suggests_the_right_one(
     edit(force_rules / "XX01-slow-record.yaml", "breach_when:", "breach_wen:")
     result = hocr("rules", "list", "--rules", "force")
     assert result.exit_code == 2
-    assert "XX01-slow-record.yaml:15: breach_wen: unknown key 'breach_wen'; did you mean 'breach_when'?" in (
-        " ".join(result.stderr.split()))
+    assert "XX01-slow-record.yaml:15: breach_wen: unknown key 'breach_wen'; did you mean 'breach_when'?" in \
+        result.stderr
 
 
 # ---------------------------------------------------------------- hocr schema
