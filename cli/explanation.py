@@ -162,7 +162,7 @@ class Explanation:
 
     def what_if(self, incident: str, changes: list[str], found: list[Difference]) -> Group:
         """The outcomes a change made different: before -> after, with the facts under them that changed."""
-        parts: list[RenderableType] = [Text.from_markup(
+        parts: list[RenderableType] = [_hanging(
             f"[bold]what if[/] in incident {escape(incident)}: " + escape(", ".join(changes)))]
         if not found:
             parts.append(_indented("no outcome changed"))

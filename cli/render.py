@@ -130,9 +130,13 @@ def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out
 
 
 def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
+    """The subject wraps at its space ("crime record" over the reference) and the finding keeps room for whole
+    words, so an 80-column terminal reads "professional third party" rather than "professio / nal"."""
     table = Table(show_lines=False, header_style="bold")
-    for column in ("incident", "rule", "subject", "outcome"):
+    for column in ("incident", "rule"):
         table.add_column(column, no_wrap=True)
+    table.add_column("subject", overflow="fold")
+    table.add_column("outcome", no_wrap=True)
     table.add_column("finding", overflow="fold", ratio=1)
     for incident, outcomes in batch:
         for index, o in enumerate(outcomes):

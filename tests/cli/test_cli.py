@@ -301,6 +301,21 @@ def test_rules_show_gives_one_rule_in_full(name):
     assert "hours_to_record = max(0, hours_between(clock_started_at, first_recorded_at))" in out
 
 
+def test_the_findings_table_at_80_columns_wraps_findings_at_spaces(tmp_path):
+    """A long subject wraps at its space, so the finding keeps room for whole words."""
+    record = {**CLEAN, "id": "KNT-2025-042287", "people": [{"id": "V1", "age": 30, "sex": "female"}, {"id": "O1"}],
+              "crime_records": [{**CLEAN["crime_records"][0], "reference": "KNT/25/42287/01"}]}
+    path = tmp_path / "incidents.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    out = RUNNER.invoke(app, ["check", str(path), "--select", "EQ01"], env={"COLUMNS": "80"}).stdout
+    rows = [line.split("│") for line in out.splitlines() if line.startswith("│")]
+    assert rows and max(len(line) for line in out.splitlines()) <= 80
+    finding = " ".join(cells[5].strip() for cells in rows if len(cells) > 5).split()
+    wide = RUNNER.invoke(app, ["check", str(path), "--select", "EQ01", "-f", "jsonl"], env=WIDE).stdout
+    message = next(json.loads(line)["message"] for line in wide.splitlines() if '"rule": "EQ01"' in line)
+    assert finding == message.split()  # the same words: none split across lines
+
+
 def test_rules_show_gives_an_indicator_with_its_phrases_cues_and_the_offence_it_suggests():
     result = hocr("rules", "show", "IN03")
     assert result.exit_code == 0, result.output
