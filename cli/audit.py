@@ -12,7 +12,7 @@ from cli import render
 from cli.intake import open_reads
 from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption,
                          IgnoreOption, IsolatedOption, MappingOption, ProfileOption, RulesOption, SelectOption,
-                         load_pack, reporting, settings, user_errors)
+                         load, user_errors)
 from hocr_rules.audit import html, report
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, METHODS
 from hocr_rules.audit.sampling import read_judgements
@@ -72,9 +72,8 @@ def audit(
     per_year = parse_recorded_per_year(recorded_per_year or [])
     previous = report.load_baseline(baseline) if baseline else None
     judged = _judgements(judgements) if judgements else None
-    found = settings(config, isolated)
-    pack = load_pack(rules, profile, found)
-    reported = reporting(pack, found, select, extend_select, ignore)
+    loaded = load(config, isolated, rules, profile, select, extend_select, ignore)
+    pack, reported = loaded.pack, loaded.reporting
     engine = Evaluator(pack)
     tally = Tally(engine.offences, judged, reported.codes or [rule.code for rule in pack.rules])
     summary = Summary()

@@ -13,7 +13,7 @@ from cli import reviewing
 from cli.intake import open_reads
 from cli.options import (AssumeLondonOption, BaselineOption, ConfigOption, ExitZeroOption, ExtendSelectOption,
                          FailOnOption, IgnoreOption, IsolatedOption, MappingOption, ProfileOption, QuietOption,
-                         RulesOption, SelectOption, exit_code, load_pack, reporting, settings, user_errors)
+                         RulesOption, SelectOption, exit_code, load, user_errors)
 from hocr_rules.engine.engines import build_engine
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, REVIEW
 from hocr_rules.errors import InputError
@@ -63,7 +63,8 @@ def check(
     Exit 0: no breach and no review; 1: breaches found, or incidents to review as possible unrecorded crimes (or,
     with --fail-on not_evaluable, outcomes that could not be judged); 2: usage error, or records rejected as invalid
     (the rest are still checked and reported)."""
-    found = settings(config, isolated)
+    loaded = load(config, isolated, rules, profile, select, extend_select, ignore, baseline, reviewed=True)
+    found, pack, report = loaded.settings, loaded.pack, loaded.reporting
     fmt = fmt or found.settings.format or "table"
     fail_on = fail_on or found.settings.fail_on or BREACH
     if fmt not in ("table",) + FORMATS:
@@ -71,8 +72,6 @@ def check(
     if fail_on not in (BREACH, NOT_EVALUABLE):
         raise typer.BadParameter(f"choose {BREACH} or {NOT_EVALUABLE}", param_hint="--fail-on")
     review = reviewing.Review.of(write_baseline, reviewed_by, reason)
-    pack = load_pack(rules, profile, found)
-    report = reporting(pack, found, select, extend_select, ignore, baseline, reviewed=True)
     engine = build_engine(engine_name, pack, workers)
     include = frozenset({BREACH, REVIEW, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH, REVIEW})
     summary = Summary()

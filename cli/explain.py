@@ -10,11 +10,12 @@ from cli import render
 from cli.explanation import VERDICTS, Explanation
 from cli.intake import check_files, make_intake
 from cli.options import (AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption, IsolatedOption,
-                         MappingOption, ProfileOption, RulesOption, SelectOption, load_pack, reporting, settings,
-                         user_errors)
+                         MappingOption, ProfileOption, RulesOption, SelectOption, load, user_errors)
 from hocr_rules.engine.evaluator import Evaluator
+from hocr_rules.engine.outcomes import IncidentResult
 from hocr_rules.errors import HocrError, InputError
 from hocr_rules.intake import Intake
+from hocr_rules.model.incident import Incident
 from hocr_rules.whatif import Change, changed_incident, differences
 
 
@@ -40,28 +41,35 @@ def explain(
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
-    """Show what every rule said about one incident: breaches, not evaluable and compliant first, each with the
-    facts it read; then why each other rule did not apply, naming the deciding condition."""
+    """Show what every rule said about one incident: breaches, the crime indicators' reviews (with the quoted
+    evidence), not evaluable and compliant first, each with the facts it read; then why each other rule did not
+    apply, naming the deciding condition."""
     for verdict in only or []:
         if verdict not in VERDICTS:
             raise typer.BadParameter(f"'{verdict}': choose from {', '.join(VERDICTS)}", param_hint="--only")
     wanted = [Change.parse(c) for c in changes or []]
-    settings_found = settings(config, isolated)
-    pack = load_pack(rules, profile, settings_found)
-    selected = reporting(pack, settings_found, select, extend_select, ignore)
+    loaded = load(config, isolated, rules, profile, select, extend_select, ignore)
+    pack, selected = loaded.pack, loaded.reporting
     engine = Evaluator(pack)
     check_files([file])
     intake = make_intake(engine.offences, assume_london, mapping)
     found = _find(intake, file, incident)
-    explanation, screen = Explanation(pack), render.console(color=not no_color)
-    before = selected.screened(engine.evaluate(found, keep_out_of_scope=True))
+    explanation, screen = Explanation(pack, engine.offences), render.console(color=not no_color)
+    before = selected.screened(_judged(engine, found))
     if not wanted:
-        screen.print(explanation.incident(before, only or VERDICTS))
+        screen.print(explanation.incident(before, found, only or VERDICTS))
         return
     after = selected.screened(engine.evaluate(changed_incident(found, wanted, intake, file), keep_out_of_scope=True))
     changed = [d for d in differences(before, after) if d.outcome.outcome in (only or VERDICTS)
                or (d.before is not None and d.before.outcome in (only or VERDICTS))]
     screen.print(explanation.what_if(incident, [c.written for c in wanted], changed))
+
+
+def _judged(engine: Evaluator, incident: Incident) -> IncidentResult:
+    """Every rule's outcome, those not in scope too, and the crime indicators' reviews, as `hocr check` screens."""
+    result = engine.evaluate(incident, keep_out_of_scope=True)
+    result.reviews = engine.pack.indicators.screen(incident)
+    return result
 
 
 def _find(intake: Intake, file: str, incident: str):

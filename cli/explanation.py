@@ -1,6 +1,8 @@
-"""How `hocr explain` shows one incident: the verdicts first (breaches, then not evaluable, then compliant),
-each with the facts it read; then every rule that was not in scope, one entry each, naming the condition that
-kept it out with its values; then the facts the pack derived. A what-if shows only what changed.
+"""How `hocr explain` shows one incident: the verdicts first (breaches, the crime indicators' reviews, then not
+evaluable, then compliant), each with the facts it read (a review with its evidence: the code and what it means,
+or the words quoted from the log and where they are); then every rule that was not in scope, one entry each,
+naming the condition that kept it out with its values; then the facts the pack derived. A what-if shows only
+what changed.
 
 Written for a trainer's 80-column terminal: plain indented paragraphs, which rich wraps at spaces (a tree's
 guides would take a quarter of the width), and an absent value always reads as unknown with the reason,
@@ -17,24 +19,31 @@ from rich.text import Text
 
 from cli.render import STYLE
 from hocr_rules.engine.evaluator import missing_facts
-from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, IncidentResult, Outcome
+from hocr_rules.engine.outcomes import (BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, IncidentResult,
+                                       Outcome)
+from hocr_rules.expressions import parse
 from hocr_rules.facts.vocabulary import KINDS, VOCABULARY
+from hocr_rules.indicators.review import Evidence, Review
+from hocr_rules.model.incident import Incident
+from hocr_rules.offences import OffenceTable, UnknownOffenceCode
 from hocr_rules.rulebook.messages import show
 from hocr_rules.rulebook.pack import RulePack
 from hocr_rules.whatif import Difference
-from hocr_rules.whynot import deciding_conditions
+from hocr_rules.whynot import deciding_conditions, text
 
-VERDICTS = (BREACH, NOT_EVALUABLE, COMPLIANT, NOT_IN_SCOPE)
-HEADINGS = {BREACH: "breaches", NOT_EVALUABLE: "not evaluable", COMPLIANT: "compliant",
+VERDICTS = (BREACH, REVIEW, NOT_EVALUABLE, COMPLIANT, NOT_IN_SCOPE)
+HEADINGS = {BREACH: "breaches", REVIEW: "reviews", NOT_EVALUABLE: "not evaluable", COMPLIANT: "compliant",
             NOT_IN_SCOPE: "not in scope"}
-COUNTED = {**HEADINGS, BREACH: "breach"}  # "1 breach", "2 breaches"
+COUNTED = {**HEADINGS, BREACH: "breach", REVIEW: "review"}  # "1 breach", "2 breaches"
 INDENT = 4
+CONTEXT = 6  # words of the log entry shown either side of a quoted phrase
 
 
 class Explanation:
     """Renders one evaluated incident; knows the pack, to say why a derived fact is unknown."""
 
-    def __init__(self, pack: RulePack):
+    def __init__(self, pack: RulePack, offences: OffenceTable):
+        self.offences = offences
         self.derivations = {(r.subject, r.source.derives): r for r in pack.rules if r.source.derives}
 
     # ------------------------------------------------------------ values
@@ -84,26 +93,59 @@ class Explanation:
         conditions = deciding_conditions(o)
         if not conditions:
             return o.reason
-        return "; ".join(f"`{condition}` is false" + (f" ({self.values(o.subject_kind, read, o.source)})"
-                                                      if read else "")
+        says = {text(parse(condition)): sentence for condition, sentence in o.rule.source.not_in_scope.items()}
+        return "; ".join((" ".join(says[condition].split()) if condition in says else f"`{condition}` is false")
+                         + (f" ({self.values(o.subject_kind, read, o.source)})" if read else "")
                          for condition, read in conditions)
 
     def out_of_scope(self, o: Outcome) -> RenderableType:
         return _hanging(f"{self.heading(o)}: {escape(self.why_not(o))}")
 
+    def review(self, r: Review, incident: Incident) -> list[RenderableType]:
+        """A crime indicator's review: the offence it suggests, then each piece of evidence and where it is."""
+        lines = [f"possible unrecorded crime; suggests {escape(self.offence(r.suggests))}" if r.suggests
+                 else "possible unrecorded crime; the indicator suggests no classification (the auditor classifies)"]
+        lines += ["evidence: " + escape(self.evidence(e, incident)) for e in r.evidence]
+        lines += ["hint: " + escape(" ".join(r.rule.hint.split())), f"[dim]{escape(r.rule.citation)}[/]"]
+        heading = f"[{STYLE[REVIEW]}]{r.rule.code}[/] {r.rule.name}, incident {escape(r.incident)} (from {r.version})"
+        return [_hanging(heading)] + [_indented(line) for line in lines]
+
+    def offence(self, code: str) -> str:
+        try:
+            return f"{code} {self.offences.lookup(code).title}"
+        except UnknownOffenceCode:  # a force's own indicator may suggest a code the list does not hold
+            return code
+
+    @staticmethod
+    def evidence(e: Evidence, incident: Incident) -> str:
+        """A code with what the force mapping says it means; a phrase quoted with its log entry's time and author
+        and the words around it, as an auditor would find it on the log."""
+        if e.kind != "phrase":
+            return e.describe()
+        entry = incident.log[e.entry]
+        made = ", ".join(part for part in (entry.at and entry.at.isoformat(" ", "minutes"), entry.author and
+                                           f"by {entry.author}") if part)
+        before, after = entry.text[:e.start].split(), entry.text[e.end:].split()
+        around = " ".join(["…"] * (len(before) > CONTEXT) + before[-CONTEXT:] + [e.quote] + after[:CONTEXT]
+                          + ["…"] * (len(after) > CONTEXT))
+        return (f"\"{e.quote}\" in log entry {e.entry}" + (f" ({made})" if made else "")
+                + f", characters {e.start}-{e.end}: {around}")
+
     # ------------------------------------------------------------ whole incidents
-    def incident(self, result: IncidentResult, only: Iterable[str] = VERDICTS) -> Group:
+    def incident(self, result: IncidentResult, incident: Incident, only: Iterable[str] = VERDICTS) -> Group:
         wanted = [v for v in VERDICTS if v in set(only)]
         by_verdict = {v: [o for o in result.outcomes if o.outcome == v] for v in VERDICTS}
+        by_verdict[REVIEW] = list(result.reviews)
         counts = ", ".join(f"{len(by_verdict[v])} {COUNTED[v] if len(by_verdict[v]) == 1 else HEADINGS[v]}"
                            for v in VERDICTS)
-        parts: list[RenderableType] = [Text.from_markup(f"[bold]incident {escape(result.incident)}[/]: {counts}")]
+        parts: list[RenderableType] = [_hanging(f"[bold]incident {escape(result.incident)}[/]: {counts}")]
         for v in wanted:
             if not by_verdict[v]:
                 continue
             parts.append(Text.from_markup(f"\n[bold]{HEADINGS[v]}[/]"))
             for o in by_verdict[v]:
-                parts += [self.out_of_scope(o)] if v == NOT_IN_SCOPE else self.verdict(o)
+                parts += ([self.out_of_scope(o)] if v == NOT_IN_SCOPE else self.review(o, incident) if v == REVIEW
+                          else self.verdict(o))
         parts += self.derived(result)
         return Group(*parts)
 
@@ -120,7 +162,7 @@ class Explanation:
 
     def what_if(self, incident: str, changes: list[str], found: list[Difference]) -> Group:
         """The outcomes a change made different: before -> after, with the facts under them that changed."""
-        parts: list[RenderableType] = [Text.from_markup(
+        parts: list[RenderableType] = [_hanging(
             f"[bold]what if[/] in incident {escape(incident)}: " + escape(", ".join(changes)))]
         if not found:
             parts.append(_indented("no outcome changed"))

@@ -6,6 +6,7 @@ Exit codes follow Ruff's: 0 nothing found, 1 breaches found, 2 usage, input or r
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Callable, Optional
 
@@ -86,6 +87,25 @@ def reporting(pack: RulePack, config: Config, select: list[str] | None = None,
     codes = None if selection.everything else selection.codes(rule.code for rule in pack.rules)
     baseline = (baseline or config.resolve(config.settings.baseline)) if reviewed else None
     return Reporting(codes, Reviewed.load(baseline) if baseline else None)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a command that evaluates incidents runs with: the settings in force, the rule pack, what it reports."""
+
+    settings: Config
+    pack: RulePack
+    reporting: Reporting
+
+
+def load(config: Path | None, isolated: bool, rules: list[Path] | None, profile: Path | None,
+         select: list[str] | None, extend_select: list[str] | None, ignore: list[str] | None,
+         baseline: Path | None = None, reviewed: bool = False) -> Loaded:
+    """The settings, then the pack they and the command line name, then the rules it reports (see `reporting`):
+    the one chain check, explain, audit and sample share, so their options mean the same in each."""
+    found = settings(config, isolated)
+    pack = load_pack(rules, profile, found)
+    return Loaded(found, pack, reporting(pack, found, select, extend_select, ignore, baseline, reviewed))
 
 
 def exit_code(summary, fail_on: str, exit_zero: bool, failed: bool = False) -> int:

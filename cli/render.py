@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from typing import IO, Iterable, Iterator
@@ -14,6 +15,9 @@ from rich.tree import Tree
 
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, Outcome
 from hocr_rules.errors import HocrError, InputError
+from hocr_rules.indicators.pack import CompiledIndicator
+from hocr_rules.offences import OffenceTable
+from hocr_rules.phrases import cues
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
 from hocr_rules.rulebook.pack import parameter_value
@@ -21,9 +25,6 @@ from hocr_rules.screening import Summary
 
 STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim", REVIEW: "bold magenta"}
 BATCH = 100  # incidents per printed table: tables are built whole, so long runs print in batches
-
-stderr = Console(stderr=True, highlight=False)
-
 
 def console(out: IO[str] | None = None, color: bool = True) -> Console:
     """A terminal gets its own width; a file or pipe gets a wide table rather than 80 wrapped columns. rich
@@ -33,25 +34,42 @@ def console(out: IO[str] | None = None, color: bool = True) -> Console:
     return Console(file=out, highlight=False, soft_wrap=False, width=width, no_color=not color or None)
 
 
+def error_console() -> Console:
+    """The console for this run's stderr, made as `console` makes stdout's, for the stream and environment in
+    force now. A console made once at import kept the COLUMNS of whichever run imported this module first (the
+    commands are imported lazily, inside the first run of a process), so every later run in that process, such
+    as the next test, wrapped at that width. Kept while the stream and environment stay the same, since a run
+    says each rejection through it as it happens and a new console costs about 70 us."""
+    return _console_for(sys.stderr, *(os.environ.get(name) for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR",
+                                                                         "TERM")))
+
+
+@functools.lru_cache(maxsize=1)
+def _console_for(stream: IO[str], *environment: str | None) -> Console:
+    return console(stream)
+
+
 def error(problem: HocrError) -> None:
     """One bullet per problem: where, what, how to fix."""
     if isinstance(problem, InputError):
         _input_problems(problem, "[bold red]error[/]:")
         return
     problems = [problem] + list(getattr(problem, "more", []))
-    stderr.print(f"[bold red]error[/]: {escape(str(problems[0]))}", soft_wrap=True)  # one line, however long
+    screen = error_console()
+    screen.print(f"[bold red]error[/]: {escape(str(problems[0]))}", soft_wrap=True)  # one line, however long
     for more in problems[1:]:
-        stderr.print(f"  • {escape(str(more))}")
+        screen.print(f"  • {escape(str(more))}")
 
 
 def rejection(problem: InputError) -> None:
     """A record left out of a run that goes on: said as it happens, with its fields. Coloured for a person at a
     terminal; to a file or pipe the same words as plain lines, written straight out: a run with many bad records
     must not spend its time laying out text nobody sees styled (issue 11: rich printing made rejections 2.8k/s)."""
-    if stderr.is_terminal:
+    screen = error_console()
+    if screen.is_terminal:
         _input_problems(problem, "[yellow]rejected[/]")
         return
-    file = stderr.file
+    file = screen.file
     file.write(f"rejected {_where(problem)}\n"
                + "".join(f"  \u2022 {field}: {message}\n" for field, message in problem.problems))
     file.flush()  # said as it happens, in order with the rest of stderr (Python's stderr is line-buffered anyway)
@@ -64,20 +82,22 @@ def _where(problem: InputError) -> str:
 
 
 def _input_problems(problem: InputError, label: str) -> None:
-    stderr.print(f"{label} {escape(_where(problem))}")
+    screen = error_console()
+    screen.print(f"{label} {escape(_where(problem))}")
     for field, message in problem.problems:
-        stderr.print(f"  • {escape(field)}: {escape(message)}")
+        screen.print(f"  • {escape(field)}: {escape(message)}")
 
 
 @contextlib.contextmanager
 def progress(enabled: bool = True) -> Iterator:
     """A progress bar on stderr for long runs, only when a person is watching it."""
-    if not (enabled and stderr.is_terminal):
+    screen = error_console()
+    if not (enabled and screen.is_terminal):
         yield lambda: None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # only for a person watching
     bar = Progress(TextColumn("checked {task.completed} incidents"), BarColumn(), TimeElapsedColumn(),
-                   console=stderr, transient=True)
+                   console=screen, transient=True)
     with bar:
         task = bar.add_task("check", total=None)
         yield lambda: bar.advance(task)
@@ -110,9 +130,13 @@ def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out
 
 
 def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
+    """The subject wraps at its space ("crime record" over the reference) and the finding keeps room for whole
+    words, so an 80-column terminal reads "professional third party" rather than "professio / nal"."""
     table = Table(show_lines=False, header_style="bold")
-    for column in ("incident", "rule", "subject", "outcome"):
+    for column in ("incident", "rule"):
         table.add_column(column, no_wrap=True)
+    table.add_column("subject", overflow="fold")
+    table.add_column("outcome", no_wrap=True)
     table.add_column("finding", overflow="fold", ratio=1)
     for incident, outcomes in batch:
         for index, o in enumerate(outcomes):
@@ -125,7 +149,7 @@ def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
 
 def summary(result: Summary, to_stderr: bool = False, statistics: bool = False) -> None:
     """The summary beside a machine format: the counts, and the per-rule table only with --statistics."""
-    screen = stderr if to_stderr else console()
+    screen = error_console() if to_stderr else console()
     if statistics:
         screen.print(statistics_table(result))
     summary_table(result, screen, by_rule=False)
@@ -195,9 +219,9 @@ def rules_table(rules: list[CompiledRule]) -> Table:
     return table
 
 
-def rule_detail(rule: CompiledRule) -> Tree:
-    src = rule.source
-    tree = Tree(f"[bold]{rule.code} {rule.name}[/]: {escape(src.title)}")
+def _described(code: str, name: str, src) -> Tree:
+    """What a rule and an indicator file both say: title, statement, why, known problems, hint, references."""
+    tree = Tree(f"[bold]{code} {name}[/]: {escape(src.title)}")
     for label, text in (("statement", src.statement), ("why", src.why), ("known problems", src.known_problems),
                         ("hint", src.hint)):
         if text:
@@ -206,6 +230,12 @@ def rule_detail(rule: CompiledRule) -> Tree:
     for r in src.references:
         pages = f", pp. {r.pages}" if r.pages else ""
         refs.add(escape(f"{r.document}, {r.edition}, {r.section}{pages} [{r.grade}] {r.url}"))
+    return tree
+
+
+def rule_detail(rule: CompiledRule) -> Tree:
+    src = rule.source
+    tree = _described(rule.code, rule.name, src)
     if src.let:  # the steps a version's conditions read, e.g. when TL01's 24-hour clock starts
         steps = tree.add("[bold]let[/] (worked out in this order, for every version)")
         for name, expression in src.let.items():
@@ -226,6 +256,49 @@ def rule_detail(rule: CompiledRule) -> Tree:
     for e in src.examples:
         expected = ", ".join(f"{x.subject}: {x.outcome or show(x.value)}" for x in e.expect)
         examples.add(escape(f"{' '.join(e.name.split())} → {expected}"))
+    return tree
+
+
+def indicator_detail(indicator: CompiledIndicator, offences: OffenceTable) -> Tree:
+    """One crime indicator in full: what raises its review (codes, qualifiers, phrases), the cues that keep a
+    phrase from counting, what answers it, the offence it suggests in each version, and its example cases."""
+    src, signals = indicator.source, indicator.source.signals
+
+    def offence(code: str | None) -> str:
+        if code is None:
+            return "none (the auditor classifies)"
+        return f"{code} {offences.lookup(code).title}" if code in offences else code
+
+    tree = _described(indicator.code, indicator.name, src)
+    tree.add(f"[bold]suggests[/]: {escape(offence(src.suggests))}")
+    raised = tree.add("[bold]raised by[/] (any one is evidence)")
+    if signals.codes:
+        fields = f" in {', '.join(signals.code_fields)}" if signals.code_fields else " in any code field"
+        raised.add(escape(f"codes meaning {', '.join(signals.codes)}{fields} (through the force mapping)"))
+    if signals.qualifiers:
+        raised.add(escape(f"incident qualifiers: {', '.join(signals.qualifiers)}"))
+    if signals.phrases:
+        raised.add(escape(f"phrases in the log: {', '.join(signals.phrases)}"))
+        ignored = tree.add("[bold]a phrase does not count when it is[/]")
+        for flag, cues_of in cues.explained().items():
+            if flag not in signals.accept:
+                ignored.add(escape(f"{flag.replace('_', ' ')}: {cues_of}"))
+        if signals.accept:
+            tree.add(escape(f"a phrase counts even when {', '.join(signals.accept)}"))
+    wanted = src.satisfied_by
+    answers = ([f"a disclosure or crime record of {', '.join(wanted.offences)}"] * bool(wanted.offences)
+               + ["any disclosure, crime record or linked crime number"] * wanted.any_record
+               + ["a recorded non-crime rationale"] * wanted.non_crime_rationale)
+    tree.add(f"[bold]answered by[/] (no review): {escape('; or '.join(answers))}")
+    versions = tree.add("[bold]versions[/]")
+    for v in indicator.versions:
+        node = versions.add(escape(f"from {v.label} [{v.grade}] {' '.join(v.note.split())}"))
+        node.add(escape(f"suggests: {offence(v.suggests or src.suggests)}" if v.in_force
+                        else "not in force: no such offence on these dates, nothing is raised"))
+    examples = tree.add(f"[bold]examples[/] ({len(src.examples)})")
+    for e in src.examples:
+        said = (f"review quoting \"{e.quote}\"" if e.quote else "review") if e.review else "no review"
+        examples.add(escape(f"{' '.join(e.name.split())} → {said}"))
     return tree
 
 
@@ -315,11 +388,11 @@ def _audit_rows(screen: Console, title: str, columns: tuple[str, ...], rows: lis
 
 
 def wrote(path) -> None:
-    stderr.print(f"wrote {escape(str(path))}")
+    error_console().print(f"wrote {escape(str(path))}")
 
 
 def reviewed_written(path, added: int, found: int) -> None:
-    stderr.print(f"reviewed findings: {added} added to {escape(str(path))} ({found - added} were already there)")
+    error_console().print(f"reviewed findings: {added} added to {escape(str(path))} ({found - added} were already there)")
 
 
 def sample_drawn(drawn: int, evaluated: int, seed: int, by: str | None, strata: dict, paths: list) -> None:

@@ -34,8 +34,12 @@ def list_rules(rules: RulesOption = None, profile: ProfileOption = None) -> None
 @user_errors
 def show(rule: Annotated[str, typer.Argument(help="Code, name or alias, e.g. TL01 or late-crime-record.")],
          rules: RulesOption = None, profile: ProfileOption = None) -> None:
-    """One rule in full: statement, why, known problems, references, versions and examples."""
-    render.console().print(render.rule_detail(load_pack(rules, profile).find(rule)))
+    """One rule or crime indicator in full: statement, why, known problems, references, versions and examples;
+    a rule's let steps and parameters, an indicator's signals, phrases, cues and the offence it suggests."""
+    pack = load_pack(rules, profile)
+    indicator = pack.indicators.find(rule)
+    render.console().print(render.indicator_detail(indicator, pack.indicators.offences) if indicator is not None
+                           else render.rule_detail(pack.find(rule)))
 
 
 class CaseFormat(str, Enum):

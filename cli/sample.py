@@ -11,8 +11,8 @@ import typer
 from cli import render
 from cli.intake import open_reads
 from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption,
-                         IsolatedOption, MappingOption, ProfileOption, RulesOption, SelectOption, load_pack,
-                         reporting, settings, user_errors)
+                         IsolatedOption, MappingOption, ProfileOption, RulesOption, SelectOption, load,
+                         user_errors)
 from hocr_rules.audit import sampling
 from hocr_rules.audit.sample_size import sample_size as needed
 from hocr_rules.audit.tally import AuditError, disclosure_cases, incident_category, incident_outcome, with_incidents
@@ -60,9 +60,8 @@ def sample(
         raise typer.BadParameter(f"choose {' or '.join(STRATA)}", param_hint="--by")
     if source not in SOURCES:
         raise typer.BadParameter(f"choose {' or '.join(SOURCES)}", param_hint="--from")
-    found = settings(config, isolated)
-    pack = load_pack(rules, profile, found)
-    reported = reporting(pack, found, select, extend_select, ignore)
+    loaded = load(config, isolated, rules, profile, select, extend_select, ignore)
+    pack, reported = loaded.pack, loaded.reporting
     engine = Evaluator(pack)
     summary = Summary()
     reads = open_reads(files, engine.offences, assume_london, mapping, summary)

@@ -18,9 +18,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from hocr_rules import bundled
 from hocr_rules.rulebook import cache as pack_cache
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "rules" / "offences.csv"
+DEFAULT_PATH = bundled.RULES / "offences.csv"
 
 HO_CODE = re.compile(r"\d{3}/\d{2}")
 

@@ -63,9 +63,7 @@ class Reviewed:
 
     @classmethod
     def load(cls, path: Path) -> "Reviewed":
-        if not path.is_file():
-            raise RuleFileError(path, None, None, "no such reviewed-findings file")
-        data, lines = yamlfile.read(path)
+        data, lines = yamlfile.read(path, "reviewed-findings file")  # missing, a folder, not UTF-8: one line
         document = yamlfile.validate(ReviewedFile, data, path, lines)
         keys: dict[Key, int] = {}
         for index, review in enumerate(document.reviewed):

@@ -1,10 +1,12 @@
 """Why a rule did not apply: the part of its `applies_when` that was false, with the values it read.
 
-"Conditions do not apply" tells a trainer nothing. An `applies_when` is usually a conjunction ("must_record
-and has_crime_record"), so the deciding condition is the conjunct that came out false; nested conjunctions
+"Conditions do not apply" tells a trainer nothing, and nor does the condition's text. An `applies_when` is
+usually a conjunction ("must_record and has_crime_record"), so the deciding condition is the conjunct that came out false; nested conjunctions
 are searched the same way. A false `or` is decided by all of its alternatives together, so it is named whole.
 Each part is evaluated with the version's own compiled code (hocr_rules.compiler), with the same three-valued
-logic as the rule itself, so an unknown part is never named as the reason a rule did not apply.
+logic as the rule itself, so an unknown part is never named as the reason a rule did not apply. A rule file's
+`not_in_scope` says in a sentence what each condition's being false means; `hocr explain` prints that sentence,
+then the values read.
 """
 
 from __future__ import annotations
@@ -68,6 +70,14 @@ def deciding(node: Node, version: CompiledVersion, facts: Mapping[str, Any]) -> 
         if value_of(part, version, facts) is False:
             found += deciding(part, version, facts)
     return found or [node]
+
+
+def conditions(node: Node) -> list[Node]:
+    """The parts of an `applies_when` that can be named as the reason a rule did not apply: its conjuncts,
+    searched down through nested conjunctions (what `deciding` can return), without the constant `true`."""
+    if node.op == "and":
+        return [part for arg in node.args for part in conditions(arg)]
+    return [] if node == _TRUE else [node]
 
 
 def deciding_conditions(outcome: Outcome) -> list[tuple[str, dict[str, Any]]]:

@@ -30,14 +30,15 @@ h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #1f5fa0;padding-bott
 th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}ul.phrases li{margin:3px 0}
 .note{background:#fff6e5;border-left:4px solid #c25e00;padding:6px 10px;margin:4px 0;font-size:14px}
-svg{display:block;margin:8px 0;max-width:100%;height:auto}svg text{font-family:inherit}
+svg{display:block;margin:8px 0;max-width:100%;height:auto}svg text{font-family:inherit}.chart{overflow-x:auto}
 td,li,p{overflow-wrap:anywhere}
-@media screen and (max-width:720px){main{padding:12px}.lead{font-size:18px}
+@media screen and (max-width:720px){main{padding:12px}.lead{font-size:18px}.chart svg{min-width:720px}
 table#categories,#categories tbody,#categories tr,#categories td{display:block;width:auto}
 #categories tr:first-child{display:none}#categories tr{border-bottom:1px solid #ddd;padding:6px 0}
 #categories td{border:0;padding:1px 0;text-align:left}
 #categories td.n::before{content:attr(data-label) ": ";color:#555}}
 @media print{@page{margin:12mm}body{font-size:10pt}main{max-width:none;padding:0}table{font-size:9pt}.lead{font-size:14pt}
+th.n{white-space:normal}
 h2{break-after:avoid}svg,tr,.lead,.note,li{break-inside:avoid}.provenance{break-inside:avoid}}
 .provenance td{font-size:13px}.provenance code{font-size:12px;overflow-wrap:anywhere}
 """
@@ -116,9 +117,11 @@ def _axis(top: int, bottom: int) -> str:
 
 
 def _svg(name: str, height: int, label: str, body: str) -> str:
-    return (f"<svg id='chart-{name}' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {WIDTH} {height}' "
-            f"width='{WIDTH}' height='{height}' role='img' aria-label='{escape(label)}'>"
-            f"<title>{escape(label)}</title>{body}</svg>")
+    """A chart in a box of its own that scrolls sideways on a phone, so the page does not and its labels stay
+    legible (scaled to a 390 px screen, 12-unit text would be 4 px high)."""
+    return (f"<div class='chart'><svg id='chart-{name}' xmlns='http://www.w3.org/2000/svg' "
+            f"viewBox='0 0 {WIDTH} {height}' width='{WIDTH}' height='{height}' role='img' "
+            f"aria-label='{escape(label)}'><title>{escape(label)}</title>{body}</svg></div>")
 
 
 def _label(y: float, text: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hocr_rules import bundled
 from hocr_rules.errors import RuleFileError
 from hocr_rules.phrases import PhraseMatcher
 from hocr_rules.rulebook import yamlfile
@@ -44,10 +45,9 @@ class WithdrawalPhrases(_Strict):
 
 
 def default_path() -> Path:
-    """`phrases/withdrawal.yaml` in the rule pack's default folder: `DEFAULT_RULES` is the one place that says
-    where the bundled rules are (a source tree or an installed wheel)."""
-    from hocr_rules.rulebook.pack import DEFAULT_RULES  # here: the pack imports the vocabulary, which imports us
-    return DEFAULT_RULES / FILE
+    """`phrases/withdrawal.yaml` in the rule pack's default folder: `bundled.RULES` is the one place that says
+    where the bundled rules are (a clone or an installed wheel)."""
+    return bundled.RULES / FILE
 
 
 def load(path: Path | None = None) -> WithdrawalPhrases:

@@ -50,3 +50,19 @@ OTHER_PERSON = (
     "happened to his friend")
 #: answers to a risk-script question that affirm it; any other answer (no, not known, declined) does not.
 YES = frozenset({"yes", "y", "yeah", "yep", "affirmative", "true"})
+
+
+def explained() -> dict[str, str]:
+    """What sets each flag a phrase match can carry, with its cues, in the words `hocr rules show` prints for an
+    indicator (a trainer asking why "no injuries" raised nothing). Kept beside the lists so it cannot drift."""
+    before, after = f"up to {PRE_WINDOW} words before", f"up to {POST_WINDOW} words after"
+    scope = f"in the same sentence, unless a comma or one of {', '.join(TERMINATION)} comes between"
+    return {
+        "negated": f"{before}: {', '.join(PRE_NEGATION)}; {after}: {', '.join(POST_NEGATION)}; {scope}; "
+                   f"not a cue: {', '.join(PSEUDO)}",
+        "hypothetical": f"{before}: {', '.join(HYPOTHETICAL)}",
+        "historical": f"{before}: {', '.join(HISTORICAL_PRE)}; {after}: {', '.join(HISTORICAL_POST)}",
+        "other_person": f"{before}: {', '.join(OTHER_PERSON)}",
+        "question": f"the sentence ends in a question mark (a risk-assessment script such as DASH); answered "
+                    f"other than {', '.join(sorted(YES))}, the match is negated too",
+    }

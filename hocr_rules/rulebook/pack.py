@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
+from hocr_rules import bundled, whynot
 from hocr_rules.errors import RuleFileError
 from hocr_rules.compiler import Compiler
 from hocr_rules.expressions import ExpressionError, Node, parse
@@ -24,7 +25,7 @@ from hocr_rules.rulebook import messages, yamlfile
 from hocr_rules.rulebook.compiled import CompiledRule, CompiledVersion, london_midnight
 from hocr_rules.rulebook.schema import PackParameters, Profile, RuleFile
 
-DEFAULT_RULES = Path(__file__).resolve().parent.parent.parent / "rules"
+DEFAULT_RULES = bundled.RULES
 PARAMETERS_FILE = "parameters.yaml"
 DEFAULT_DATED_BY = {"disclosure": "received_at", "crime_record": "disclosure_received_at",
                     "n100": "disclosure_received_at", "incident": "received_at"}
@@ -197,6 +198,7 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, profile: Profile, de
             applies_text=" ".join((version.applies_when or rule.applies_when).split()),
             test_text=" ".join(test_text.split())))
 
+    _check_not_in_scope(rule, versions, parse_at, fail)
     reads = set().union(*(node.names() for _, node in lets),
                         *(v.applies.names() | v.test.names() for v in versions))
     for key in ("breach", "compliant", "not_evaluable"):
@@ -223,6 +225,16 @@ def _compile(rule: RuleFile, path: Path, lines, parameters, profile: Profile, de
     return CompiledRule(rule, path, tuple(versions), dated_by, ordered,
                         {n: derived[n] for n in ordered if n in derived and n not in rule.let},
                         frozenset(ordered) - valued - set(SPECIAL_PLACEHOLDERS))
+
+
+def _check_not_in_scope(rule: RuleFile, versions, parse_at, fail) -> None:
+    """Each sentence of `not_in_scope` must belong to a condition of applies_when (of some version), written as
+    there (spacing and brackets aside), so a sentence cannot be kept for a condition that has changed."""
+    known = {whynot.text(part) for version in versions for part in whynot.conditions(version.applies)}
+    for condition in rule.not_in_scope:
+        if whynot.text(parse_at(("not_in_scope", condition), condition)) not in known:
+            raise fail(("not_in_scope", condition), f"'{condition}' is not a condition of applies_when; its "
+                                                    f"conditions: {'; '.join(sorted(known)) or 'none'}")
 
 
 def _version_start(value, parameters, fail) -> date:

@@ -111,6 +111,10 @@ class RuleFile(Strict):
     let: dict[str, str] = Field(default_factory=dict, description="Named intermediate values, in order.")
     applies_when: str = "true"
     breach_when: str | None = None
+    not_in_scope: dict[str, str] = Field(
+        default_factory=dict, description="Why the rule does not apply, for `hocr explain`: each condition of "
+        "applies_when (a part joined by `and`, as written there) -> a sentence saying what its being false means "
+        "(\"the offence is not a rape\"); the facts it read are printed after it.")
     derives: str | None = Field(default=None, description="Derivation rules: the fact they set.")
     value: str | None = Field(default=None, description="Derivation rules: the expression for that fact.")
     messages: Messages = Messages()

@@ -310,10 +310,12 @@ def test_the_html_report_renders_in_a_headless_browser(incidents, tmp_path, brow
 # What a person sees, measured in the page: a copy of the report with the measuring script below, which the
 # report's own Content-Security-Policy would (rightly) refuse to run.
 MEASURE = """<script>
-const found = {overflow: document.documentElement.scrollWidth - window.innerWidth, clipped: [], squeezed: []};
+const found = {overflow: document.documentElement.scrollWidth - window.innerWidth, clipped: [], squeezed: [],
+               tiny: []};
 for (const svg of document.querySelectorAll('svg')) {
   const box = svg.viewBox.baseVal;
   for (const t of svg.querySelectorAll('text')) {
+    if (t.getBoundingClientRect().height < 9) found.tiny.push(t.textContent);
     const b = t.getBBox();
     if (b.x < box.x - 1 || b.x + b.width > box.x + box.width + 1 || b.y < box.y - 1
         || b.y + b.height > box.y + box.height + 1) found.clipped.push(t.textContent);
@@ -354,6 +356,7 @@ def test_the_html_report_fits_desktop_and_narrow_windows(report_page, tmp_path, 
     assert found["overflow"] <= 0, f"the page scrolls sideways by {found['overflow']} px at {width} px"
     assert found["clipped"] == [], f"chart labels outside their chart: {found['clipped']}"
     assert found["squeezed"] == [], f"table cells squeezed to a word a line: {found['squeezed']}"
+    assert found["tiny"] == [], f"chart labels too small to read at {width} px: {found['tiny'][:5]}"
 
 
 def test_the_html_report_prints_on_few_pages(report_page, tmp_path, browser):

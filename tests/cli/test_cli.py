@@ -230,7 +230,7 @@ def test_explain_shows_every_rule_considered_with_versions_facts_and_citations()
     result = hocr("explain", path, "--incident", "CLEAN-1")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("incident CLEAN-1: 0 breaches, 0 not evaluable, 4 compliant")
+    assert out.startswith("incident CLEAN-1: 0 breaches, 0 reviews, 0 not evaluable, 4 compliant")
     assert "disclosure D1" in out and "crime record CR1" in out
     assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01)\n    recorded 1.0 h after the report, within 24 h" in out
     assert "\nNR01 rape-neither-crimed-nor-n100, disclosure D1" in out  # what did not apply is shown too
@@ -299,6 +299,45 @@ def test_rules_show_gives_one_rule_in_full(name):
     # where the clock starts is TL02's derivation, shared with TL03: its value is shown in full there
     assert "value: confirmed_at if recording_ground == 'victim_confirmed'" in hocr("rules", "show", "TL02").stdout
     assert "hours_to_record = max(0, hours_between(clock_started_at, first_recorded_at))" in out
+
+
+def test_the_findings_table_at_80_columns_wraps_findings_at_spaces(tmp_path):
+    """A long subject wraps at its space, so the finding keeps room for whole words."""
+    record = {**CLEAN, "id": "KNT-2025-042287", "people": [{"id": "V1", "age": 30, "sex": "female"}, {"id": "O1"}],
+              "crime_records": [{**CLEAN["crime_records"][0], "reference": "KNT/25/42287/01"}]}
+    path = tmp_path / "incidents.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    out = RUNNER.invoke(app, ["check", str(path), "--select", "EQ01"], env={"COLUMNS": "80"}).stdout
+    rows = [line.split("│") for line in out.splitlines() if line.startswith("│")]
+    assert rows and max(len(line) for line in out.splitlines()) <= 80
+    finding = " ".join(cells[5].strip() for cells in rows if len(cells) > 5).split()
+    wide = RUNNER.invoke(app, ["check", str(path), "--select", "EQ01", "-f", "jsonl"], env=WIDE).stdout
+    message = next(json.loads(line)["message"] for line in wide.splitlines() if '"rule": "EQ01"' in line)
+    assert finding == message.split()  # the same words: none split across lines
+
+
+def test_rules_show_gives_an_indicator_with_its_phrases_cues_and_the_offence_it_suggests():
+    result = hocr("rules", "show", "IN03")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("IN03 violence-described-in-log: The log describes violence against a person")
+    assert "suggests: 105A Assault without Injury\n" in out
+    assert "codes meaning violence in any code field (through the force mapping)" in out
+    assert "phrases in the log: punched, punching, punched her, kicked," in out
+    assert "a phrase does not count when it is" in out
+    assert "negated: up to 5 words before: no, not, nil, none, never," in out and "not a cue: no doubt" in out
+    assert "hypothetical: up to 5 words before: if, unless," in out and "question: the sentence ends in" in out
+    assert "answered by (no review): a disclosure or crime record of violence, robbery" in out
+    assert "from 2002-04-01 [V] Assault has been notifiable" in out
+    assert "A typo in a long word is still read → review quoting \"assualted\"" in out
+    assert "No injuries and a denied assault are negated and raise nothing → no review" in out
+
+
+def test_rules_show_of_an_indicator_that_accepts_a_flag_says_so():
+    out = hocr("rules", "show", "IN05").stdout  # "if you call the police I'll kill you" is the threat itself
+    assert "a phrase counts even when hypothetical" in out
+    ignored = out.split("a phrase does not count when it is")[1].split("a phrase counts even when")[0]
+    assert "negated:" in ignored and "hypothetical:" not in ignored
 
 
 def test_rules_show_marks_a_parameter_a_profile_changed(tmp_path):
@@ -372,8 +411,8 @@ def test_a_rules_folder_with_a_bad_key_names_the_key_and_suggests_the_right_one(
     edit(force_rules / "XX01-slow-record.yaml", "breach_when:", "breach_wen:")
     result = hocr("rules", "list", "--rules", "force")
     assert result.exit_code == 2
-    assert "XX01-slow-record.yaml:15: breach_wen: unknown key 'breach_wen'; did you mean 'breach_when'?" in (
-        " ".join(result.stderr.split()))
+    assert "XX01-slow-record.yaml:15: breach_wen: unknown key 'breach_wen'; did you mean 'breach_when'?" in \
+        result.stderr
 
 
 # ---------------------------------------------------------------- hocr schema

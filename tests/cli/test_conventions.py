@@ -215,9 +215,18 @@ def test_a_reviewed_findings_typo_gets_file_line_and_did_you_mean(incidents):
                                      "    reasn: checked\n", encoding="utf-8")
     result = hocr("check", incidents, "--baseline", "reviewed.yaml")
     assert result.exit_code == 2
-    # whitespace-blind: in a worker process an earlier test's console width may wrap the line
-    assert "reviewed.yaml:6: reviewed.0.reasn: unknown key 'reasn'; did you mean 'reason'?" in (
-        " ".join(result.stderr.split()))
+    assert "reviewed.yaml:6: reviewed.0.reasn: unknown key 'reasn'; did you mean 'reason'?" in result.stderr
+
+
+def test_each_run_wraps_its_errors_at_its_own_width_whatever_ran_before(incidents):
+    """The width of stderr is the run's own (COLUMNS for a pipe), not that of the first run in the process."""
+    Path("reviewed.yaml").write_text("reviewed:\n  - incident: MISSED-1\n    rule: RC01\n"
+                                     "    subject: {kind: disclosure, id: D1}\n    by: A. Auditor\n"
+                                     "    reasn: checked\n", encoding="utf-8")
+    said = {columns: RUNNER.invoke(app, ["check", incidents, "--baseline", "reviewed.yaml"],
+                                   env={"COLUMNS": columns}).stderr for columns in ("40", "1000", "40")}
+    assert "reviewed.0.reasn: unknown key 'reasn'; did you mean 'reason'?" in said["1000"]
+    assert max(map(len, said["40"].splitlines()[1:])) <= 40  # the first line is never wrapped (render.error)
 
 
 # ---------------------------------------------------------------- exit codes, quiet, statistics, version

@@ -32,7 +32,7 @@ def test_verdicts_come_first_and_each_rule_not_in_scope_is_one_entry(tmp_path):
     result = explain(tmp_path)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("incident PARENT-1: 1 breach, 0 not evaluable, ")
+    assert out.startswith("incident PARENT-1: 1 breach, 0 reviews, 0 not evaluable, ")
     headings = [line for line in out.splitlines() if line in ("breaches", "not evaluable", "compliant",
                                                                 "not in scope", "derived facts")]
     assert headings == ["breaches", "not in scope", "derived facts"]
@@ -40,13 +40,13 @@ def test_verdicts_come_first_and_each_rule_not_in_scope_is_one_entry(tmp_path):
     assert all(re.match(r"[A-Z]{2}\d\d ", line) for line in scope)  # one line per rule at this width
 
 
-def test_why_not_names_the_deciding_condition_with_its_values(tmp_path):
+def test_why_not_says_the_deciding_condition_in_a_sentence_with_its_values(tmp_path):
     out = explain(tmp_path).stdout
-    assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01): `has_crime_record` is false " \
+    assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01): no crime record is linked " \
            "(has_crime_record = no)" in out
-    assert "NR01 rape-neither-crimed-nor-n100, disclosure D1 (from 2015-04-01): `'rape' in families` is false " \
+    assert "NR01 rape-neither-crimed-nor-n100, disclosure D1 (from 2015-04-01): the offence is not a rape " \
            "(families = assault without injury, c5_self_defence, violence)" in out
-    assert "conditions do not apply" not in out
+    assert "conditions do not apply" not in out and "` is false" not in out
 
 
 def test_an_unknown_derived_fact_says_why_and_never_reads_as_not_recorded(tmp_path):
@@ -65,13 +65,37 @@ def test_only_shows_the_outcomes_asked_for(tmp_path):
     assert result.exit_code == 2 and "choose from breach" in result.output
 
 
+# Nothing coded; the call handler's words describe an assault: IN03 raises a review quoting them.
+PUNCHED = {
+    "id": "LOG-1", "received_at": "2026-05-10T22:05:00+01:00", "channel": "emergency_call",
+    "log": [{"at": "2026-05-10T22:05:00+01:00", "author": "CH101", "text": "Caller says she is fine"},
+            {"at": "2026-05-10T22:09:00+01:00", "author": "CH101",
+             "text": "Caller now states her partner PUNCHED her in the face and left the address on foot"}],
+}
+
+
+def test_a_review_is_explained_with_the_offence_it_suggests_and_its_quoted_evidence_and_where(tmp_path):
+    result = explain(tmp_path, record=PUNCHED)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("incident LOG-1: 0 breaches, 1 review, ")
+    review = out.split("\nreviews\n")[1]
+    assert review.startswith("IN03 violence-described-in-log, incident LOG-1 (from 2002-04-01)\n")
+    assert "possible unrecorded crime; suggests 105A Assault without Injury" in review
+    assert ('evidence: "PUNCHED her" in log entry 1 (2026-05-10 22:09+01:00, by CH101), characters 30-41: '
+            "Caller now states her partner PUNCHED her in the face and left the …") in review
+    assert "hint: Read the quoted entries" in review and "pp. 43, 45 [V]" in review
+    only = explain(tmp_path, "--only", "review", record=PUNCHED).stdout
+    assert "\nreviews\n" in only and "\nnot in scope\n" not in only
+
+
 def test_what_if_shows_the_outcomes_that_change_and_why(tmp_path):
     result = explain(tmp_path, "--set", "disclosures.D1.reported_by=witness")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("what if in incident PARENT-1: disclosures.D1.reported_by=witness")
     assert "RC01 missed-crime, disclosure D1 (from 2002-04-01): breach → not in scope" in out
-    assert "now: `must_record` is false (must_record = no)" in out
+    assert "now: the disclosure need not be recorded as a crime (must_record = no)" in out
     assert "because: must_record: yes → no; recording_ground: parent or carer → unconfirmed third party; " \
            "reported_by: parent or carer → witness" in out
     assert "TL01" not in out  # unchanged outcomes are not shown

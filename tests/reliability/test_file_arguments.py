@@ -1,5 +1,6 @@
-"""Every file a user names (incidents, rules folder, profile, baseline, auditors' worksheet) that is missing, a
-folder, or not text we can read is reported naming the file, with exit 2: no traceback, never exit 1."""
+"""Every file a user names (incidents, rules folder, profile, audit baseline, reviewed findings, auditors'
+worksheet) that is missing, a folder, or not text we can read is reported naming the file, with exit 2: no
+traceback, never exit 1."""
 
 import json
 
@@ -21,6 +22,7 @@ ARGUMENTS = {
     "rules folder": ["check", "in.jsonl", "--rules", "{}"],
     "profile": ["check", "in.jsonl", "--profile", "{}"],
     "baseline": ["audit", "in.jsonl", "--baseline", "{}"],
+    "reviewed findings": ["check", "in.jsonl", "--baseline", "{}"],
     "worksheet": ["audit", "in.jsonl", "--judgements", "{}"],
 }
 #: problem -> how to make the file
@@ -48,6 +50,8 @@ def test_a_file_argument_that_cannot_be_used_is_reported_by_name_with_exit_2(in_
     assert result.exit_code == 2, (result.output, result.exception)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output and "the-file" in result.output, result.output
+    if problem == "a folder":
+        assert "is a folder" in result.output, result.output
 
 
 def test_a_worksheet_saved_by_excel_in_windows_1252_is_read(in_tmp):

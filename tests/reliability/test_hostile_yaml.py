@@ -1,4 +1,4 @@
-"""Rule files, profiles (and, as they land, force mapping files) come from forces: untrusted. Every hostile
+"""Rule files, crime indicator files, profiles and force mapping files come from forces: untrusted. Every hostile
 document is refused with its file (and line where there is one) before anything in it can run.
 
 A new kind of YAML file is one entry in KINDS: a valid document of that kind and the function that loads it."""
@@ -14,6 +14,7 @@ from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack, load_profile
 
 RULE = (DEFAULT_RULES / "TL01-late-crime-record.yaml").read_text(encoding="utf-8")
 MAPPING = (DEFAULT_RULES.parent / "examples" / "exports" / "exampleshire.mapping.yaml").read_text(encoding="utf-8")
+INDICATOR = (DEFAULT_RULES / "indicators" / "IN03-violence-described-in-log.yaml").read_text(encoding="utf-8")
 PROFILE = "name: Example Constabulary\nparameters:\n  n100_from: 2015-04-01\ndisabled: [EQ01]\n"
 
 
@@ -22,9 +23,15 @@ def load_rule_file(path: Path) -> None:
     RulePack.load([DEFAULT_RULES, folder])
 
 
+def load_indicator_file(path: Path) -> None:
+    """An indicator file is read from the indicators/ folder of a rule folder."""
+    RulePack.load([DEFAULT_RULES, path.parent.parent])
+
+
 #: kind -> (file name, a valid document, loader)
 KINDS = {
     "rule file": ("TL01-late-crime-record.yaml", RULE, load_rule_file),
+    "indicator file": ("indicators/IN03-violence-described-in-log.yaml", INDICATOR, load_indicator_file),
     "profile": ("profile.yaml", PROFILE, load_profile),
     "mapping file": ("force.mapping.yaml", MAPPING, load_mapping),
 }
@@ -62,6 +69,7 @@ def test_a_hostile_document_is_refused_naming_the_file_and_line_and_nothing_runs
     marker = tmp_path / "pwned"
     extra, has_line, says = hostile(marker)[case]
     path = tmp_path / name
+    path.parent.mkdir(exist_ok=True)
     path.write_text(valid + extra, encoding="utf-8")
     with pytest.raises(RuleFileError) as caught:
         load(path)
@@ -75,13 +83,15 @@ def test_a_hostile_document_is_refused_naming_the_file_and_line_and_nothing_runs
 UNREADABLE = {"missing": "no such", "a folder": "is a folder", "Windows-1252": "is not UTF-8 text (byte 0xe9 on line"}
 
 
-# a rule file is found by listing its folder, so it cannot be missing (a missing folder: test_loader.py)
+# rule and indicator files are found by listing their folder, so they cannot be missing (a missing folder:
+# test_loader.py)
 @pytest.mark.parametrize("kind, problem", [(kind, problem) for kind in KINDS for problem in UNREADABLE
-                                           if (kind, problem) != ("rule file", "missing")])
+                                           if problem != "missing" or kind not in ("rule file", "indicator file")])
 def test_a_file_that_cannot_be_read_is_one_error_naming_it(tmp_path, kind, problem):
     says = UNREADABLE[problem]
     name, valid, load = KINDS[kind]
     path = tmp_path / name
+    path.parent.mkdir(exist_ok=True)
     if problem == "a folder":
         path.mkdir()
     elif problem == "Windows-1252":
@@ -94,5 +104,6 @@ def test_a_file_that_cannot_be_read_is_one_error_naming_it(tmp_path, kind, probl
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_valid_document_of_each_kind_loads(tmp_path, kind):
     name, valid, load = KINDS[kind]
+    (tmp_path / name).parent.mkdir(exist_ok=True)
     (tmp_path / name).write_text(valid, encoding="utf-8")
     load(tmp_path / name)
