@@ -13,7 +13,7 @@ from html import escape
 
 from hocr_rules.audit.proportions import high_percent, low_percent, percent
 
-WIDTH, LABEL, VALUE = 1000, 250, 150
+WIDTH, LABEL, VALUE = 1000, 250, 190
 PLOT = WIDTH - LABEL - VALUE
 ROW, BAR = 40, 18
 BLUE, ORANGE, GREEN, RED, GREY, INK = "#1f5fa0", "#c25e00", "#2e7d32", "#c62828", "#9e9e9e", "#222"
@@ -169,11 +169,13 @@ def _rate_chart(categories: list[dict]) -> str:
 
 
 def _rate_text(c: dict) -> str:
-    """The rate beside its bar, as short as the phrase allows; its interval is in the table beneath."""
+    """The rate beside its bar with its interval, as short as the phrase allows and with the same rounded bounds as
+    the table beneath (never the rate alone: a reader of the chart would take it for a certain figure)."""
     if c["one_sided"]:
         return f"> {low_percent(c['ci_low'])}"
     if abs((c["ci_high"] - c["rate"]) - (c["rate"] - c["ci_low"])) > 1e-9:  # clipped at 0 or 100 %, or not Wald
-        return percent(c["rate"])
+        low, high = (bound.removesuffix(" %") for bound in (low_percent(c["ci_low"]), high_percent(c["ci_high"])))
+        return f"{percent(c['rate'])} ({low}–{high})"
     return f"{percent(c['rate'])} ± {(c['ci_high'] - c['ci_low']) * 50:.2f}"
 
 

@@ -11,6 +11,7 @@ from scipy.stats import binomtest, norm
 
 from hocr_rules.audit import html, report
 from hocr_rules.audit.estimates import implied_recorded_per_year
+from hocr_rules.audit.proportions import high_percent, low_percent
 from hocr_rules.audit.tally import (CANCELLATION_GROUPS, CATEGORIES, TIMELINESS_GROUPS, AuditError, Cancellations,
                                     Recording, Tally, Timeliness)
 from hocr_rules.offences import OffenceTable
@@ -268,6 +269,16 @@ def test_the_html_page_is_self_contained_and_shows_the_figures():
                  "19 of 19 rape cancellations were correct", "Compared with the previous audit"):
         assert text in page, text
     assert page.count("<svg") == 5  # rates, baseline, timeliness, N100, cancellations
+
+
+def test_the_chart_gives_an_interval_clipped_at_100_percent_with_the_bounds_the_table_prints():
+    # 13 of 15: the interval reaches 100 %, so "± x" would misstate it, and the rate alone would hide it
+    doc = report.build(tally(recording={"all": (13, 15)}), min_cases=10)
+    page, c = html.render(doc), category(doc, "all")
+    assert c["ci_high"] == 1.0 and not c["one_sided"]
+    low, high = (f(c[key]).removesuffix(" %") for f, key in ((low_percent, "ci_low"), (high_percent, "ci_high")))
+    assert f">86.7 % ({low}–{high})</text>" in page
+    assert f"{low} % to {high} %</td>" in page
 
 
 def test_the_html_page_leaves_out_the_comparison_without_a_baseline():
