@@ -331,6 +331,16 @@ def _worst_injury(v: IncidentView, c) -> str | None:
     return worst if len(known) == len(injuries) or worst == INJURY_LADDER[-1] else None
 
 
+def _threat(attribute: str, unknown: tuple = ()) -> Callable[[IncidentView, Any], Any]:
+    """A reader: what the linked disclosures that report a threat say of it, where they agree; unknown if one of
+    them does not say, or says one of `unknown` (a judgement recorded as not made), or they disagree."""
+    def read(v: IncidentView, c) -> Any:
+        values = {getattr(d, attribute) for d in _linked(v, c) if d.threat_of is not None}
+        value = values.pop() if len(values) == 1 else None
+        return None if value in unknown else value
+    return read
+
+
 def _victim(v: IncidentView, c):
     return v.people.get(c.victim) if c.victim else None
 
@@ -391,6 +401,17 @@ fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linke
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
 fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
      read=lambda v, c: any(d.threat_of_immediate_violence for d in _linked(v, c)))
+fact(C, "threat_reported", "flag", "a linked disclosure is a threat (records what it threatened)",
+     read=lambda v, c: any(d.threat_of is not None for d in _linked(v, c)))
+fact(C, "threat_of", "code", "what the threat on the linked disclosures threatened: death, serious_harm, violence or "
+     "other", "the linked disclosures do not agree on what the threat threatened", read=_threat("threat_of"))
+fact(C, "threat_conveyed", "code", "how that threat reached the victim: in_person or message",
+     "not recorded (or not agreed) how the threat was made", read=_threat("threat_conveyed"))
+fact(C, "threat_in_dwelling", "flag", "a threat made in person reached the victim inside a dwelling",
+     "not recorded whether the victim was inside a dwelling", read=_threat("threat_in_dwelling"))
+fact(C, "threat_intent", "code", "the recorded judgement of the offender's intent that the victim fear the threat "
+     "would be carried out: intended, reckless or neither", "no judgement of the offender's intent recorded",
+     read=_threat("threat_intent", unknown=("not_known",)))
 fact(C, "listed_occasions", "count", "most occasions of conduct listed in a linked disclosure (absent if none listed)",
      "no occasions listed in the linked disclosures",
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0) or None)

@@ -312,6 +312,37 @@ register("rape-recorded-under-the-other-sex", "CL02", "crime_record", ["rape_vic
          and _person(i, c["victim"]).get("sex") in ("female", "male"),
          _other_sex, "The victim of a rape is recorded as of the other sex from the one the classification names.")
 
+def _threat_recorded_as_public_order(disclosed: str, **threat: object) -> Callable[[dict, dict], None]:
+    """A change: the disclosure becomes this threat, and its crime record s4 public order (125/11)."""
+    def change(incident: dict, d: dict) -> None:
+        d.update(offence=disclosed, **threat)
+        for c in _own_crimes(incident, d):
+            c["offence"] = "125/11"
+    return change
+
+
+def _lone_recorded_victim_report(i: dict, d: dict) -> bool:
+    return (_must_record(i, d) and not _companions(i, d) and len(d.get("victims", ())) == 1
+            and len(_own_crimes(i, d)) == 1 and _recorded(_own_crimes(i, d)))
+
+
+register("threat-to-kill-recorded-as-public-order", "CL03", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _threat_recorded_as_public_order("3B", threat_of="death", threat_conveyed="in_person",
+                                          threat_in_dwelling=False, threat_intent="intended"),
+         "A threat to kill made face to face with the intent that it be feared is recorded as s4 public order.")
+register("threatening-message-recorded-as-public-order", "CL04", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _threat_recorded_as_public_order("8R", threat_of="serious_harm", threat_conveyed="message",
+                                          threat_intent="intended"),
+         "A text threatening serious harm, sent with intent, is recorded as s4 public order, not a communications "
+         "offence.")
+register("threat-in-dwelling-recorded-as-public-order", "CL05", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _threat_recorded_as_public_order("105A", threat_of="violence", threat_conveyed="in_person",
+                                          threat_in_dwelling=True, threat_intent="intended"),
+         "A threat of violence to a victim inside her home is recorded as s4 public order, not common assault.")
+
 # domestic abuse, equality data, harassment and stalking
 register("domestic-abuse-flag-dropped", "DA01", "crime_record", ["domestic_abuse"],
          lambda i, c: _live(c) and "domestic_abuse" in c.get("flags", []) and _adult_parties(i, c)
