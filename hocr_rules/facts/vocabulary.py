@@ -13,7 +13,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any, Callable
 
-from hocr_rules.facts import principal, withdrawal
+from hocr_rules.facts import continuation, principal, withdrawal
 from hocr_rules.facts.attributes import Attribute
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
@@ -251,6 +251,27 @@ fact(D, "injury", "code", "the worst injury to the victim of an assault: none, a
 fact(D, "case_to_answer", "flag", "for an allegation against police on duty: the appropriate authority found a "
      "possible criminal case to answer, decided a charge or disposal, or found a misconduct case amounting to a "
      "notifiable offence", "no appropriate authority decision recorded", read=of_record("case_to_answer"))
+fact(D, "reported_after_companion", "flag", "another offence here between the same victim and offender was "
+     "reported before this one", read=lambda v, d: bool(v.companions(d)) and bool(principal.earlier_companions(v, d)))
+fact(D, "resumed_after_notice", "flag", "committed after the police were told of an earlier offence here between "
+     "the same victim and offender (the finished incident rule)", "no time of commission",
+     read=lambda v, d: bool(v.companions(d)) and principal.resumed_after_notice(v, d))
+fact(D, "own_crime_record", "flag", "a crime record for it records none of the offences reported before it",
+     read=lambda v, d: principal.has_own_record(v, d))
+fact(D, "continues_crime", "code", "the reference of a conduct crime already recorded (usually on an earlier "
+     "incident) that this conduct continues", "no earlier conduct crime linked", read=of_record("continues_crime"))
+fact(D, "conduct_break_months", "count", "whole calendar months from the last incident recorded on the continued "
+     "crime to this conduct resuming (facts/continuation.py)",
+     "no time of the continued crime's last incident, or of this conduct resuming",
+     read=lambda v, d: continuation.break_months(d))
+fact(D, "offender_dealt_with", "flag", "the police dealt with the offender (charge, summons, caution) between the "
+     "continued crime and this conduct", "not recorded whether the offender was dealt with in between",
+     read=lambda v, d: None if d.offender_dealt_with in (None, "not_known") else d.offender_dealt_with == "yes")
+fact(D, "continuation_exception", "text", "the recorded exceptional circumstances (an anniversary) for adding "
+     "conduct after a longer break to the continued crime", "no exceptional circumstances recorded",
+     read=of_record("continuation_exception"))
+fact(D, "new_crime_records", "count", "crime records linked to this disclosure other than the crime it continues",
+     read=lambda v, d: sum(c.reference != d.continues_crime for c in v.crimes_by_disclosure.get(d.id, ())))
 
 
 def _units(view: IncidentView, disclosure, attribute: str) -> int | None:

@@ -223,6 +223,21 @@ class Disclosure(Record):
         default=None, description="The recorded judgement of the offender's intent that the victim fear the threat "
                                   "would be carried out: intended, reckless, neither or not_known. Absent: not "
                                   "exported.")
+    continues_crime: str | None = Field(
+        default=None, description="The reference of a conduct crime already recorded (stalking, harassment, "
+                                  "controlling or coercive behaviour), usually on an earlier incident, by the same "
+                                  "offender against the same victim, that this disclosure's conduct continues "
+                                  "(2026/27 p. 58). Absent: no earlier conduct crime known.")
+    continues_crime_last_at: Timestamp | None = Field(
+        default=None, description="When the last incident recorded on that earlier crime happened: the three "
+                                  "months of p. 58 run from it. Absent: not exported.")
+    offender_dealt_with: Recorded | None = Field(
+        default=None, description="Whether the police dealt with the offender (charge, summons, caution or the "
+                                  "like) between that earlier crime and this conduct: yes, no or not_known. "
+                                  "Absent: not exported.")
+    continuation_exception: str | None = Field(
+        default=None, description="The recorded exceptional circumstances (such as an anniversary) for adding "
+                                  "conduct after a break of more than three months to the earlier crime (p. 58).")
 
 
 class Cancellation(Record):
