@@ -2,9 +2,10 @@
 
 The principal crime rule (2026/27 pp. 12-13) records only the most serious of a sequence of crimes by one
 offender against one victim reported at once. The rules then carve out pairs that are each recorded (modern
-slavery, breaches of orders, a threatening message beside a course of conduct), a pair where the offence with
-the lower rank wins (aggravated burglary over an assault below section 20), offending resumed after the police
-were told, and a ladder of conduct crimes each of which folds only a listed set of other offences (pp. 56-57).
+slavery, breaches of orders, a threatening message beside a course of conduct, any offence beside conduct that
+continues a conduct crime already recorded), a pair where the offence with the lower rank wins (aggravated
+burglary over an assault below section 20), offending resumed after the police were told, and a ladder of
+conduct crimes each of which folds only a listed set of other offences (pp. 56-57).
 Each is a question about a pair of offences, which a rule (one subject at a time) cannot ask, so it is answered
 here and PC01 reads the answers as facts.
 """
@@ -49,6 +50,27 @@ def _after_notice(view: IncidentView, d: Disclosure, notice: float) -> bool:
     return d.committed_at is not None and epoch(d.committed_at) > notice
 
 
+def earlier_companions(view: IncidentView, d: Disclosure) -> list[Disclosure]:
+    """Companions the police were told of before this offence was reported: the incident it may have resumed."""
+    reported = view.received_at(d)
+    return [c for c in view.companions(d) if view.received_at(c) < reported]
+
+
+def resumed_after_notice(view: IncidentView, d: Disclosure) -> bool | None:
+    """Committed after the police were told of an earlier companion (the finished incident rule, p. 12); unknown
+    when such a companion exists and the offence has no time of commission."""
+    earlier = earlier_companions(view, d)
+    if not earlier:
+        return False
+    return None if d.committed_at is None else _after_notice(view, d, min(map(view.received_at, earlier)))
+
+
+def has_own_record(view: IncidentView, d: Disclosure) -> bool:
+    """A crime record for this offence that records none of the companions reported before it."""
+    earlier = {c.id for c in earlier_companions(view, d)}
+    return any(earlier.isdisjoint(c.disclosures) for c in view.crimes_by_disclosure.get(d.id, ()))
+
+
 def _reported_separately(view: IncidentView, a: Disclosure, b: Disclosure) -> bool:
     """A further offence disclosed later, on a crime record of its own, was not reported 'all at once' (p. 12):
     it is judged for itself (RC01, TL01), not folded into what was recorded before it was known."""
@@ -62,6 +84,8 @@ def _competing(view: IncidentView, a: Disclosure, b: Disclosure) -> bool:
     offence_a, offence_b = view.offence(a.offence), view.offence(b.offence)
     if (offence_a.families | offence_b.families) & IN_ADDITION:
         return False
+    if a.continues_crime or b.continues_crime:
+        return False  # offences in conduct that continues a recorded conduct crime are recorded in addition (p. 58)
     for conduct, other in ((a, offence_b), (b, offence_a)):
         if "threatening_message" in other.families and course_of_conduct(view, conduct):
             return False  # 005/28 is recorded in addition to a course of conduct (pp. 57-58)

@@ -13,7 +13,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any, Callable
 
-from hocr_rules.facts import principal, withdrawal
+from hocr_rules.facts import continuation, principal, withdrawal
 from hocr_rules.facts.attributes import Attribute
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
@@ -251,6 +251,27 @@ fact(D, "injury", "code", "the worst injury to the victim of an assault: none, a
 fact(D, "case_to_answer", "flag", "for an allegation against police on duty: the appropriate authority found a "
      "possible criminal case to answer, decided a charge or disposal, or found a misconduct case amounting to a "
      "notifiable offence", "no appropriate authority decision recorded", read=of_record("case_to_answer"))
+fact(D, "reported_after_companion", "flag", "another offence here between the same victim and offender was "
+     "reported before this one", read=lambda v, d: bool(v.companions(d)) and bool(principal.earlier_companions(v, d)))
+fact(D, "resumed_after_notice", "flag", "committed after the police were told of an earlier offence here between "
+     "the same victim and offender (the finished incident rule)", "no time of commission",
+     read=lambda v, d: bool(v.companions(d)) and principal.resumed_after_notice(v, d))
+fact(D, "own_crime_record", "flag", "a crime record for it records none of the offences reported before it",
+     read=lambda v, d: principal.has_own_record(v, d))
+fact(D, "continues_crime", "code", "the reference of a conduct crime already recorded (usually on an earlier "
+     "incident) that this conduct continues", "no earlier conduct crime linked", read=of_record("continues_crime"))
+fact(D, "conduct_break_months", "count", "whole calendar months from the last incident recorded on the continued "
+     "crime to this conduct resuming (facts/continuation.py)",
+     "no time of the continued crime's last incident, or of this conduct resuming",
+     read=lambda v, d: continuation.break_months(d))
+fact(D, "offender_dealt_with", "flag", "the police dealt with the offender (charge, summons, caution) between the "
+     "continued crime and this conduct", "not recorded whether the offender was dealt with in between",
+     read=lambda v, d: None if d.offender_dealt_with in (None, "not_known") else d.offender_dealt_with == "yes")
+fact(D, "continuation_exception", "text", "the recorded exceptional circumstances (an anniversary) for adding "
+     "conduct after a longer break to the continued crime", "no exceptional circumstances recorded",
+     read=of_record("continuation_exception"))
+fact(D, "new_crime_records", "count", "crime records linked to this disclosure other than the crime it continues",
+     read=lambda v, d: sum(c.reference != d.continues_crime for c in v.crimes_by_disclosure.get(d.id, ())))
 
 
 def _units(view: IncidentView, disclosure, attribute: str) -> int | None:
@@ -331,6 +352,16 @@ def _worst_injury(v: IncidentView, c) -> str | None:
     return worst if len(known) == len(injuries) or worst == INJURY_LADDER[-1] else None
 
 
+def _threat(attribute: str, unknown: tuple = ()) -> Callable[[IncidentView, Any], Any]:
+    """A reader: what the linked disclosures that report a threat say of it, where they agree; unknown if one of
+    them does not say, or says one of `unknown` (a judgement recorded as not made), or they disagree."""
+    def read(v: IncidentView, c) -> Any:
+        values = {getattr(d, attribute) for d in _linked(v, c) if d.threat_of is not None}
+        value = values.pop() if len(values) == 1 else None
+        return None if value in unknown else value
+    return read
+
+
 def _victim(v: IncidentView, c):
     return v.people.get(c.victim) if c.victim else None
 
@@ -391,6 +422,17 @@ fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linke
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
 fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
      read=lambda v, c: any(d.threat_of_immediate_violence for d in _linked(v, c)))
+fact(C, "threat_reported", "flag", "a linked disclosure is a threat (records what it threatened)",
+     read=lambda v, c: any(d.threat_of is not None for d in _linked(v, c)))
+fact(C, "threat_of", "code", "what the threat on the linked disclosures threatened: death, serious_harm, violence or "
+     "other", "the linked disclosures do not agree on what the threat threatened", read=_threat("threat_of"))
+fact(C, "threat_conveyed", "code", "how that threat reached the victim: in_person or message",
+     "not recorded (or not agreed) how the threat was made", read=_threat("threat_conveyed"))
+fact(C, "threat_in_dwelling", "flag", "a threat made in person reached the victim inside a dwelling",
+     "not recorded whether the victim was inside a dwelling", read=_threat("threat_in_dwelling"))
+fact(C, "threat_intent", "code", "the recorded judgement of the offender's intent that the victim fear the threat "
+     "would be carried out: intended, reckless or neither", "no judgement of the offender's intent recorded",
+     read=_threat("threat_intent", unknown=("not_known",)))
 fact(C, "listed_occasions", "count", "most occasions of conduct listed in a linked disclosure (absent if none listed)",
      "no occasions listed in the linked disclosures",
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0) or None)

@@ -67,6 +67,18 @@ RiskLevel = Literal["standard", "medium", "high", "not_known"]
 HateStrand = Literal["disability", "transgender", "race", "religion", "sexual_orientation"]
 #: The steps of the assault ladder by injury (2026/27 pp. 42-45): 105A without injury, s47 ABH, s20/s18 serious harm.
 Injury = Literal["none", "actual_bodily_harm", "serious_harm"]
+#: What a threat threatened, in the terms that decide its offence (2026/27 pp. 38, 45, 59-61): 'death' (threats to
+#: kill, or a threatening communication); 'serious_harm', grievous bodily harm, rape, assault by penetration or
+#: serious financial loss (a threatening communication, 005/28); 'violence', lesser violence to the person,
+#: putting the victim in fear of it; 'other', anything else (damage, disclosure, a vague threat).
+ThreatOf = Literal["death", "serious_harm", "violence", "other"]
+#: How the threat reached the victim: face to face, or as a message (a call, letter, email, text or social media
+#: post; 2026/27 pp. 38, 61).
+ThreatConveyed = Literal["in_person", "message"]
+#: The recording decision maker's judgement of the offender's intent (2026/27 p. 38: threats to kill need the
+#: intent that the victim fear it would be carried out; p. 60: a threatening communication, intent or
+#: recklessness).
+ThreatIntent = Literal["intended", "reckless", "neither", "not_known"]
 
 
 class Record(BaseModel):
@@ -198,6 +210,36 @@ class Disclosure(Record):
                                   "charge, summons or out-of-court disposal, or found a misconduct case amounting "
                                   "to a notifiable offence: the point at which it is recorded (2026/27 p. 17). "
                                   "Absent: not known.")
+    threat_of: ThreatOf | None = Field(
+        default=None, description="Where the offence disclosed is a threat (not an assault with words): what it "
+                                  "threatened (death, serious_harm, violence, other). Absent: not a threat, or not "
+                                  "recorded.")
+    threat_conveyed: ThreatConveyed | None = Field(
+        default=None, description="How the threat reached the victim: in_person, or as a message (call, letter, "
+                                  "email, text, social media). Absent: not recorded.")
+    threat_in_dwelling: bool | None = Field(
+        default=None, description="A threat made in person: whether the victim was inside a dwelling, where a "
+                                  "threat putting them in fear of violence is common assault, not public order "
+                                  "(2026/27 p. 45). Absent: not recorded.")
+    threat_intent: ThreatIntent | None = Field(
+        default=None, description="The recorded judgement of the offender's intent that the victim fear the threat "
+                                  "would be carried out: intended, reckless, neither or not_known. Absent: not "
+                                  "exported.")
+    continues_crime: str | None = Field(
+        default=None, description="The reference of a conduct crime already recorded (stalking, harassment, "
+                                  "controlling or coercive behaviour), usually on an earlier incident, by the same "
+                                  "offender against the same victim, that this disclosure's conduct continues "
+                                  "(2026/27 p. 58). Absent: no earlier conduct crime known.")
+    continues_crime_last_at: Timestamp | None = Field(
+        default=None, description="When the last incident recorded on that earlier crime happened: the three "
+                                  "months of p. 58 run from it. Absent: not exported.")
+    offender_dealt_with: Recorded | None = Field(
+        default=None, description="Whether the police dealt with the offender (charge, summons, caution or the "
+                                  "like) between that earlier crime and this conduct: yes, no or not_known. "
+                                  "Absent: not exported.")
+    continuation_exception: str | None = Field(
+        default=None, description="The recorded exceptional circumstances (such as an anniversary) for adding "
+                                  "conduct after a break of more than three months to the earlier crime (p. 58).")
 
 
 class Cancellation(Record):

@@ -312,6 +312,37 @@ register("rape-recorded-under-the-other-sex", "CL02", "crime_record", ["rape_vic
          and _person(i, c["victim"]).get("sex") in ("female", "male"),
          _other_sex, "The victim of a rape is recorded as of the other sex from the one the classification names.")
 
+def _threat_recorded_as_public_order(disclosed: str, **threat: object) -> Callable[[dict, dict], None]:
+    """A change: the disclosure becomes this threat, and its crime record s4 public order (125/11)."""
+    def change(incident: dict, d: dict) -> None:
+        d.update(offence=disclosed, **threat)
+        for c in _own_crimes(incident, d):
+            c["offence"] = "125/11"
+    return change
+
+
+def _lone_recorded_victim_report(i: dict, d: dict) -> bool:
+    return (_must_record(i, d) and not _companions(i, d) and len(d.get("victims", ())) == 1
+            and len(_own_crimes(i, d)) == 1 and _recorded(_own_crimes(i, d)))
+
+
+register("threat-to-kill-recorded-as-public-order", "CL03", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _threat_recorded_as_public_order("3B", threat_of="death", threat_conveyed="in_person",
+                                          threat_in_dwelling=False, threat_intent="intended"),
+         "A threat to kill made face to face with the intent that it be feared is recorded as s4 public order.")
+register("threatening-message-recorded-as-public-order", "CL04", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _threat_recorded_as_public_order("8R", threat_of="serious_harm", threat_conveyed="message",
+                                          threat_intent="intended"),
+         "A text threatening serious harm, sent with intent, is recorded as s4 public order, not a communications "
+         "offence.")
+register("threat-in-dwelling-recorded-as-public-order", "CL05", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _threat_recorded_as_public_order("105A", threat_of="violence", threat_conveyed="in_person",
+                                          threat_in_dwelling=True, threat_intent="intended"),
+         "A threat of violence to a victim inside her home is recorded as s4 public order, not common assault.")
+
 # domestic abuse, equality data, harassment and stalking
 register("domestic-abuse-flag-dropped", "DA01", "crime_record", ["domestic_abuse"],
          lambda i, c: _live(c) and "domestic_abuse" in c.get("flags", []) and _adult_parties(i, c)
@@ -321,6 +352,34 @@ register("domestic-abuse-flag-dropped", "DA01", "crime_record", ["domestic_abuse
 register("victim-ethnicity-not-recorded", "EQ01", "crime_record", ["victim_report", "professional_report"],
          lambda i, c: _live(c) and bool(_person(i, c.get("victim")).get("ethnicity")),
          lambda i, c: _person(i, c["victim"]).pop("ethnicity"), "The victim's ethnicity is left out of the export.")
+def _continues_recorded_conduct(incident: dict, d: dict) -> None:
+    """The conduct continues a conduct crime recorded on an earlier incident, whose last incident was 20 days
+    before its first occasion here, the offender not dealt with: it belongs on that crime (p. 58)."""
+    first = min(map(seconds_of, d["occasions"]))
+    d.update(continues_crime="CR/EARLIER/1", continues_crime_last_at=write(first - 20 * 24 * HOUR),
+             offender_dealt_with="no")
+
+
+def _resumed_on_same_record(incident: dict, d: dict) -> None:
+    """The same offence again, committed half a minute after the report and disclosed on the same log a minute
+    after it, added to the first crime record."""
+    reported = _received(incident, d)
+    later = copy.deepcopy(d)
+    later.update(id=f"{d['id']}-again", disclosed_at=write(reported + 60), committed_at=write(reported + 30))
+    later.pop("log_span", None)
+    incident["disclosures"].append(later)
+    for c in _own_crimes(incident, d):
+        c["disclosures"].append(later["id"])
+
+
+register("conduct-continuation-recorded-as-new-crime", "HF04", "disclosure", ["course_of_conduct"],
+         lambda i, d: _conduct(d) and _must_record(i, d) and _recorded(_own_crimes(i, d)),
+         _continues_recorded_conduct,
+         "A course of conduct that continues a conduct crime already recorded, within three months and before the "
+         "offender was dealt with, is recorded as a new crime.")
+register("resumed-offending-added-to-earlier-crime", "PC02", "disclosure", ["victim_report"],
+         lambda i, d: _lone_recorded_victim_report(i, d) and bool(d.get("offenders")), _resumed_on_same_record,
+         "The offence is committed again after the police were told of it and added to the first crime record.")
 register("conduct-recorded-as-single-act", "HF01", "disclosure", ["course_of_conduct"],
          lambda i, d: _conduct(d) and _must_record(i, d) and _recorded(_own_crimes(i, d)),
          lambda i, d: [c.update(offence="8R") for c in _own_crimes(i, d)],

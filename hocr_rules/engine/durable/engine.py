@@ -1,11 +1,12 @@
 """`--engine durable`: the compiled rule pack evaluated by durable-rules (a Rete network), with the same outcomes
 as our own evaluator on any input.
 
-The pack is translated once (`pack.translate`) into a durable ruleset. Each incident is one durable session:
-every subject (the incident, its disclosures, crime records and N100s) is asserted as one fact without its
-absent fields, plus the pre-evaluated terms the translation asked for; the Rete network does the rest, and its
-actions record which outcome each rule reached and assert the derived facts the next rules match. The session is
-deleted at once (durable holds at most 1,024).
+The pack is translated once (`pack.translate`) into durable rulesets, one per subject kind (a ruleset holds at
+most 4,096 rules). Each incident is one durable session in each: every subject (the incident, its disclosures,
+crime records and N100s) is asserted as one fact without its absent fields, plus the pre-evaluated terms the
+translation asked for; the Rete network does the rest, and its actions record which outcome each rule reached
+and assert the derived facts the next rules match. The sessions are deleted at once (durable holds at most
+1,024).
 
 What is not durable's: outcomes are turned into `Outcome` objects by our evaluator's own functions (messages,
 the trace of facts, overrides between rules); a finding for which neither breach, compliant nor not-in-scope
@@ -86,7 +87,7 @@ class DurableEngine:
         # tests only: a worker kills itself with SIGSEGV on these incidents, or sleeps for an hour
         self.simulate_crash_on, self.simulate_hang_on = frozenset(simulate_crash_on), frozenset(simulate_hang_on)
         self.notes: list[str] = []
-        self._handle: int | None = None
+        self._handles: dict[str, int] = {}  # subject kind -> durable ruleset, created on first use
         self._sessions = itertools.count()
 
     # ---------------------------------------------------------------- one incident, in this process
@@ -96,26 +97,29 @@ class DurableEngine:
     def run(self, incident: Incident) -> list[tuple]:
         """Durable's verdicts for one incident: per subject (position, [(rule, version, applies, verdict)],
         {derived name: value}); small and picklable, so workers send these back."""
-        if self._handle is None:
-            rules = json.dumps(self.translation.rules, ensure_ascii=False)
-            self._handle = _durable.create_ruleset(f"hocr-{uuid.uuid4().hex}", rules)
+        if not self._handles:
+            self._handles = {kind: _durable.create_ruleset(f"hocr-{kind}-{uuid.uuid4().hex}",
+                                                           json.dumps(rules, ensure_ascii=False))
+                             for kind, rules in self.translation.rulesets().items()}
         view = IncidentView(incident, self.offences)
         sid = str(next(self._sessions))
-        facts, sent = [], {}
+        facts: dict[str, list[dict]] = {}
+        sent = {}
         for position, (kind, _, record) in enumerate(subjects(incident)):
             plan = self.translation.plans.get(kind)
             if plan is not None:
                 fact = _encode(plan, self.default.facts(view, kind, record), str(position))
                 fact.update({KIND: kind, STAGE: 0, "sid": sid})
-                facts.append(fact)
+                facts.setdefault(kind, []).append(fact)
                 sent[str(position)] = fact
         if not facts:
             return []
         session = _Session(self, sid)
-        try:
-            session.assert_facts(facts)
-        finally:
-            _durable.delete_state(self._handle, sid)
+        for kind, of_kind in facts.items():
+            try:
+                session.assert_facts(self._handles[kind], of_kind)
+            finally:
+                _durable.delete_state(self._handles[kind], sid)
         return [self._verdicts(session, ref, fact) for ref, fact in sent.items()]
 
     def _verdicts(self, session: "_Session", ref: str, fact: dict) -> tuple:
@@ -192,10 +196,11 @@ class DurableEngine:
             return self.default.evaluate(incident, keep_out_of_scope=keep_out_of_scope)
 
     def close(self) -> None:
-        """Free durable's ruleset in this process (workers free theirs when they stop)."""
-        if self._handle is not None and _durable is not None:
-            _durable.delete_ruleset(self._handle)
-            self._handle = None
+        """Free durable's rulesets in this process (workers free theirs when they stop)."""
+        if _durable is not None:
+            for handle in self._handles.values():
+                _durable.delete_ruleset(handle)
+        self._handles = {}
 
     def __del__(self) -> None:
         try:
@@ -257,12 +262,15 @@ class _Session:
     """One incident's durable session: runs the actions and keeps what they say."""
 
     def __init__(self, engine: DurableEngine, sid: str):
-        self.handle, self.actions, self.sid = engine._handle, engine.translation.actions, sid
+        self.actions, self.sid = engine.translation.actions, sid
+        self.handle: int | None = None  # the ruleset of the kind being asserted; derived facts go back to it
         self.judged: dict[tuple[str, int], tuple] = {}
         self.derived: dict[tuple[str, str], Any] = {}
 
-    def assert_facts(self, facts: list[dict]) -> None:
-        code, state = _durable.assert_facts(self.handle, json.dumps(facts, ensure_ascii=False))
+    def assert_facts(self, handle: int, facts: list[dict]) -> None:
+        """Facts of one subject kind, into that kind's ruleset; the derived facts its actions assert go there too."""
+        self.handle = handle
+        code, state = _durable.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
         if code != 0:
             raise DurableMismatch(f"durable did not accept the facts (code {code})")
         started = _durable.start_action_for_state(self.handle, state)

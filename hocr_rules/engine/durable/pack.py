@@ -45,6 +45,16 @@ class Translation:
     reads: dict[str, set[str]] = field(default_factory=dict)   # subject kind -> fields its rules test
     explicit_unknown: bool = False  # also emit 'not evaluable' rules (to check the translation is complete)
 
+    def rulesets(self) -> dict[str, dict]:
+        """The durable rules of each subject kind, as a ruleset of its own. Durable holds at most 4,096 rules in
+        a ruleset (MAX_ACTIONS in its rete.c; more fail with error 106) and the pack translates to more than that
+        with `explicit_unknown`; a fact is only ever matched by rules of its own kind, so splitting by kind
+        changes no match."""
+        found: dict[str, dict] = {}
+        for name, action in self.actions.items():
+            found.setdefault(action[1], {"handled": self.rules["handled"]})[name] = self.rules[name]
+        return found
+
     def fingerprint(self) -> str:
         text = repr(sorted((n, repr(r), self.actions[n]) for n, r in self.rules.items() if n in self.actions))
         text += repr([(k, p.fields, {n: term_key(t) for n, t in p.terms.items()}) for k, p in self.plans.items()])
