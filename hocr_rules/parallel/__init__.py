@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from hocr_rules.errors import InputError
 from hocr_rules.intake import Intake
-from hocr_rules.parallel.blocks import Block, blocks
+from hocr_rules.parallel.blocks import Block, in_blocks
 from hocr_rules.parallel.pool import Pool, can_fork
 from hocr_rules.parallel.work import Checked, Fragment, Job, Listed
 from hocr_rules.screening import Summary
@@ -54,7 +54,7 @@ def screen_in_workers(job: Job, intake: Intake, names: list[str], summary: Summa
     """The run's output pieces in input order, with `summary` added up as they come (as `screen` counts). The
     workers are started now, before the caller starts anything else (a progress bar's thread)."""
     pool = Pool(job.check, workers, _lost)
-    return _answers(pool, blocks(intake, names), intake, summary, strict, job)
+    return _answers(pool, in_blocks(intake, names), intake, summary, strict, job)
 
 
 def _answers(pool: Pool, pending: Iterator[Block], intake: Intake, summary: Summary, strict: bool,

@@ -54,7 +54,7 @@ class Block:
         return f"lines {self.start}-{self.start + len(self.lines) - 1} of {self.source}"
 
 
-def blocks(intake: Intake, names: list[str], block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
+def in_blocks(intake: Intake, names: list[str]) -> Iterator[Block]:
     """The blocks of `names` in the order `Intake.read` reads them (the files of a tabular export together, at
     the place of the first)."""
     tabular = [name for name in names if is_tabular(name)]
@@ -63,12 +63,12 @@ def blocks(intake: Intake, names: list[str], block_bytes: int = BLOCK_BYTES) -> 
             if name == tabular[0]:
                 yield from _record_blocks(intake.read(tabular), name)
         elif name != "-" and name.lower().endswith(JSON_LINES):
-            yield from _line_blocks(intake, name, block_bytes)
+            yield from _line_blocks(intake, name)
         else:
             yield from _record_blocks(intake.read_one(name), name)
 
 
-def _line_blocks(intake: Intake, name: str, block_bytes: int) -> Iterator[Block]:
+def _line_blocks(intake: Intake, name: str) -> Iterator[Block]:
     try:
         handle = Path(name).open("rb")
     except OSError:   # the intake words the problem, as for one process
@@ -76,7 +76,7 @@ def _line_blocks(intake: Intake, name: str, block_bytes: int) -> Iterator[Block]
         return
     with handle:
         start = 1
-        while lines := handle.readlines(block_bytes):
+        while lines := handle.readlines(BLOCK_BYTES):
             yield Block(name, start, lines=lines)
             start += len(lines)
 
