@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from run import _maxrss_mib, _own_high_water_mib, _pin  # noqa: E402  (one way to pin and measure)
+from run import _maxrss_mib, _own_high_water_mib, _pin, _top, _write_profile  # noqa: E402  (one way to pin and measure)
 
 MAPPING = REPO / "examples" / "exports" / "exampleshire.mapping.yaml"
 TARGET_RATE = 10_000
@@ -112,7 +112,7 @@ SHAPES = {"tables": write_tables, "storm": write_storm}
 
 
 # ---------------------------------------------------------------- the child: one run, one process, one core
-def child(files: list[str], target: str) -> None:
+def child(files: list[str], target: str, profile_to: str | None = None) -> None:
     started = time.perf_counter()
     cpu = _pin()
     import resource
@@ -130,12 +130,20 @@ def child(files: list[str], target: str) -> None:
     loaded = time.perf_counter()
     summary = Summary()
     intake = Intake(engine.offences, None, load_mapping(MAPPING))
+    profiler = None
+    if profile_to:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
     with open(target, "w", encoding="utf-8", newline="") as out:
         writer = FindingsWriter(out, "jsonl")
         for item in screen(intake.read(files), engine, summary):
             writer.write(item, frozenset({BREACH}))
         writer.close(summary.as_record())
     finished = time.perf_counter()
+    if profiler:
+        profiler.disable()
+        _write_profile(profiler, profile_to)
     record = summary.as_record()
     print(json.dumps({"cpu": cpu, "pack_s": loaded - started, "screen_s": finished - loaded,
                       "maxrss_mib": _maxrss_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
@@ -144,8 +152,10 @@ def child(files: list[str], target: str) -> None:
                       "tables": intake.table_counts()}))
 
 
-def run_child(files: list[Path], target: Path) -> dict:
+def run_child(files: list[Path], target: Path, profile_to: Path | None = None) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(target)] + [str(f) for f in files]
+    if profile_to:
+        command[2:2] = ["--profile-to", str(profile_to)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     if done.returncode != 0:
         sys.exit(f"the benchmark run failed:\n{done.stderr.strip()}")
@@ -158,11 +168,16 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", choices=sorted(SHAPES), default=["tables", "storm"])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is reported")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cprofile", type=int, default=0, metavar="TOP",
+                        help="also profile the smallest size of each shape (a separate, slower run) and print the "
+                             "TOP functions by own time")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-to", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[1:], args.child[0])
+        child(args.child[1:], args.child[0], args.profile_to)
         return
+    profiles = []
     results = []
     with tempfile.TemporaryDirectory(prefix="hocr-exports-") as tmp:
         for shape in args.shapes:
@@ -177,9 +192,15 @@ def main() -> None:
                 results.append(result)
                 print(f"  {shape} {size:,}: {', '.join(f'{r:,.0f}' for r in result['rates'])} incidents/s",
                       file=sys.stderr, flush=True)
+                if args.cprofile and size == min(args.sizes):
+                    run_child(files, folder / "findings-profiled.jsonl", folder / "profile.txt")
+                    profiles.append(f"{shape}, {size:,} incidents, by own time (profiled, so slower; read the "
+                                    f"shares):\n{_top((folder / 'profile.txt').read_text(encoding='utf-8'), args.cprofile)}")
                 for path in files:
                     path.unlink()
     print(report(results))
+    for profile in profiles:
+        print("\n" + profile)
 
 
 def report(results: list[dict]) -> str:

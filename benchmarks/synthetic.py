@@ -81,14 +81,39 @@ def generate(n: int, seed: int = 1) -> Iterator[dict]:
         yield incident
 
 
-def write_jsonl(path: str | Path, n: int, seed: int = 1) -> Counter:
-    """Write `n` incidents as JSON Lines; returns how many carry each defect (None: recorded correctly)."""
+def write_jsonl(path: str | Path, n: int, seed: int = 1, malformed: float = 0.0) -> Counter:
+    """Write `n` incidents as JSON Lines; returns how many carry each defect (None: recorded correctly).
+
+    With `malformed` (a share from 0 to 1), that share of the records, spread evenly, is damaged so that the
+    intake must reject it, in turn in each of the ways of `MALFORMED` (counted as "malformed: <way>")."""
     mix: Counter = Counter()
+    damaged = 0
     with Path(path).open("w", encoding="utf-8", newline="\n") as out:
-        for defect, incident in generate_labelled(n, seed):
+        for number, (defect, incident) in enumerate(generate_labelled(n, seed), 1):
+            line = json.dumps(incident, ensure_ascii=False, separators=(",", ":"))
+            if int(number * malformed) > damaged:  # evenly spread: the k-th damaged record at about k / share
+                way = list(MALFORMED)[damaged % len(MALFORMED)]
+                line, defect = MALFORMED[way](incident, line), f"malformed: {way}"
+                damaged += 1
             mix[defect] += 1
-            out.write(json.dumps(incident, ensure_ascii=False, separators=(",", ":")) + "\n")
+            out.write(line + "\n")
     return mix
+
+
+def _damaged(change: Callable[[dict], None]) -> Callable[[dict, str], str]:
+    def damage(incident: dict, line: str) -> str:
+        change(incident)
+        return json.dumps(incident, ensure_ascii=False, separators=(",", ":"))
+    return damage
+
+
+#: Ways a force export goes wrong, each one the intake must reject with the record and field named.
+MALFORMED: dict[str, Callable[[dict, str], str]] = {
+    "naive timestamp": _damaged(lambda i: i.update(received_at=i["received_at"][:19])),
+    "unknown offence code": _damaged(lambda i: i["disclosures"][0].update(offence="999/99")),
+    "wrong type": _damaged(lambda i: i["people"][0].update(age="forty")),
+    "broken JSON": lambda incident, line: line[: len(line) // 2],
+}
 
 
 class _Incident:

@@ -1,26 +1,46 @@
-"""The `hocr` command: only assembles the commands, which live in their own modules."""
+"""The `hocr` command: only assembles the commands, which live in their own modules (imported when named)."""
 
 from typing import Annotated
 
 import typer
 
-from cli import audit, check, explain, mapping, render, rules, sample, schema
-from cli.options import load_pack, user_errors
-from hocr_rules.provenance import pack_digest, tool_version
+from cli import lazy
+
+#: Each command's name, in the order `hocr --help` lists them, and where it lives ("module:attribute"): a
+#: command function or a Typer app of subcommands. Only the command that runs is imported (cli/lazy.py).
+COMMANDS = {
+    "check": "cli.check:check",
+    "explain": "cli.explain:explain",
+    "schema": "cli.schema:schema",
+    "audit": "cli.audit:audit",
+    "sample": "cli.sample:sample",
+    "sample-size": "cli.sample:sample_size",
+    "rules": "cli.rules:app",
+    "mapping": "cli.mapping:app",
+}
 
 app = typer.Typer(name="hocr", help="Check police crime recording against the Home Office Crime Recording Rules.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  cls=lazy.group(COMMANDS))
 
 
-@user_errors
 def _version(asked: bool) -> None:
-    """The package version and the digest of the rule pack a run here would use (settings file included), so
-    a result can be tied to the rules that made it."""
     if asked:
-        pack = load_pack(None, None)
-        render.console().print(f"hocr {tool_version()} (rule pack sha256:{pack_digest(pack)}, "
-                               f"{len(pack.rules)} rules, profile {pack.profile.name})")
+        from cli.options import user_errors  # here, not above: `hocr check` need not import it before its own
+        user_errors(_print_version)()
         raise typer.Exit()
+
+
+def _print_version() -> None:
+    """The package version and the digest of the rule pack a run here would use (settings file included), so
+    a result can be tied to the rules that made it; and which YAML parser read the rule files."""
+    from cli import render
+    from cli.options import load_pack
+    from hocr_rules.provenance import pack_digest, tool_version
+    from hocr_rules.rulebook.yamlfile import PARSER
+    pack = load_pack(None, None)
+    render.console().print(f"hocr {tool_version()} (rule pack sha256:{pack_digest(pack)}, "
+                           f"{len(pack.rules)} rules, profile {pack.profile.name}; YAML read by {PARSER})")
 
 
 @app.callback()
@@ -28,14 +48,7 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
                                                help="Show the version and the rule pack's digest, and exit.")]
          = False) -> None:
     """Check police crime recording against the Home Office Crime Recording Rules."""
-app.command()(check.check)
-app.command()(explain.explain)
-app.add_typer(rules.app, name="rules")
-app.add_typer(mapping.app, name="mapping")
-app.command()(schema.schema)
-app.command()(audit.audit)
-app.command()(sample.sample)
-app.command("sample-size")(sample.sample_size)
+
 
 if __name__ == "__main__":
     app()

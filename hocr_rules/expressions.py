@@ -18,6 +18,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from hocr_rules.phrases import PhraseMatcher
+from hocr_rules.phrases.tokens import words
+
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
 
@@ -144,7 +147,10 @@ def _normalise(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
-_CONNECTIVES = frozenset({"and", "or", "also", "so", "the"})
+#: Words that add nothing to a note made of listed phrases: connectives, pronouns, auxiliaries, and "victim",
+#: the subject of most of them ("victim has withdrawn her complaint" says no more than "withdrawn").
+_FILLER = frozenset({"and", "or", "also", "so", "the", "a", "an", "she", "he", "they", "her", "his", "their",
+                     "has", "have", "had", "is", "was", "now", "victim", "ip"})
 
 
 @functools.lru_cache(maxsize=64)
@@ -153,12 +159,27 @@ def _prepared(phrases: frozenset) -> tuple[str, ...]:
     return tuple(f" {p} " for p in sorted((_normalise(p) for p in phrases), key=len, reverse=True))
 
 
+def _content(text: str) -> str:
+    """The words of a text or phrase without filler, for comparing notes with phrases whatever their filler."""
+    return " ".join(word for word in words(text) if word not in _FILLER)
+
+
+@functools.lru_cache(maxsize=64)
+def _matcher(phrases: frozenset) -> PhraseMatcher | None:
+    contents = sorted({content for content in map(_content, phrases) if content})
+    return PhraseMatcher(contents) if contents else None
+
+
 def _only_phrases(text: str, phrases: frozenset) -> bool:
-    """True when the text says nothing beyond the listed phrases (e.g. an AVI that is only 'victim withdrew')."""
-    rest = f" {_normalise(text)} "
-    for phrase in _prepared(phrases):
-        rest = rest.replace(phrase, " ")
-    return not [word for word in rest.split() if word not in _CONNECTIVES]
+    """True when the text says nothing beyond the listed phrases (e.g. an AVI that is only 'victim withdrew').
+    Filler words are dropped from both first ("victim has withdrawn her complaint" is "withdrawn complaint"),
+    and the phrases are found by the phrase layer, so a typo in a long word ("withdrwe", "independant") does
+    not pass for information."""
+    rest = list(_content(text))
+    matcher = _matcher(phrases)
+    for match in matcher.matches("".join(rest)) if matcher else ():
+        rest[match.start:match.end] = " " * (match.end - match.start)
+    return not words("".join(rest))
 
 
 def _contains_any(text: str, phrases: frozenset) -> bool:

@@ -104,8 +104,11 @@ def split_category(category: str) -> tuple[str, str]:
     return re.sub(r"\s+", "", match[1]).upper(), match[2]
 
 
-def families_of(classification: str, ho_code: str, group: str) -> set[str]:
+def families_of(classification: str, ho_code: str, group: str, mode: str = "") -> set[str]:
+    """The rule families of one row of the list; `mode` is its mode of trial (I, E or S)."""
     families = {name for name, codes in CLASSIFICATION_FAMILIES.items() if classification in codes}
+    if mode == "I":
+        families.add("indictable_only")
     if group == "sexual_offences":
         families.add("sexual")
     if group == "violence_against_the_person":
@@ -195,7 +198,7 @@ def _parse_offence(line: int, raw: dict[str, str], classification: str, ho_code:
     commenced, ceased = (_dated(line, ho_code, raw.get(column, ""), warnings) for column in DATE_COLUMNS)
     return {"title": clean(raw["Offence"]), "group": group, "max_sentence": clean(raw["Max Sentence"]),
             "months": parse_max_sentence(raw["Max Sentence"]), "victim": victim or {"S"},
-            "current": clean(raw["Current"]).upper(), "families": families_of(classification, ho_code, group),
+            "current": clean(raw["Current"]).upper(), "families": families_of(classification, ho_code, group, clean(raw.get("Mode", "")).upper()),
             "commenced": commenced, "ceased": ceased}
 
 
@@ -211,6 +214,13 @@ def _span(dates: list[date | None], pick) -> str:
     return "" if not dates or None in dates else pick(dates).isoformat()
 
 
+def _families(rows: list[dict]) -> set[str]:
+    """The families of any of the source rows of one code, except that a code is indictable only if every row
+    of it is (one row triable either way makes the offence as recorded triable either way)."""
+    families = set().union(*(row["families"] for row in rows))
+    return families if all("indictable_only" in row["families"] for row in rows) else families - {"indictable_only"}
+
+
 def _table_row(key: tuple[str, str], rows: list[dict], classification_title: str) -> dict[str, str]:
     worst = max(rows, key=lambda row: row["months"] or 0)
     group = worst["group"]
@@ -218,7 +228,7 @@ def _table_row(key: tuple[str, str], rows: list[dict], classification_title: str
     return {
         "classification": key[0], "ho_code": key[1], "title": rows[0]["title"],
         "classification_title": classification_title, "group": group,
-        "families": " ".join(sorted(set().union(*(row["families"] for row in rows)))),
+        "families": " ".join(sorted(_families(rows))),
         "victim_based": "/".join(sorted(victim)), "max_sentence": worst["max_sentence"],
         "max_sentence_months": str(worst["months"] or 0),
         "seriousness": str((100_000 if group in VIOLENT_GROUPS else 0) + (worst["months"] or 0)),

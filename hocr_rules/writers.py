@@ -11,9 +11,7 @@ from typing import IO, Callable, Protocol
 
 from hocr_rules.annotations import GitHubWriter
 from hocr_rules.findings import FindingsWriter
-from hocr_rules.junit import JUnitWriter
 from hocr_rules.rulebook.pack import RulePack
-from hocr_rules.sarif import SarifWriter
 
 
 class Writer(Protocol):
@@ -22,12 +20,24 @@ class Writer(Protocol):
     def close(self, summary: dict) -> None: ...
 
 
+def _sarif(out: IO[str], pack: RulePack) -> Writer:
+    """Imported when asked for: sarif_pydantic's models take longer to build than a whole small `hocr check`."""
+    from hocr_rules.sarif import SarifWriter
+    return SarifWriter(out, pack)
+
+
+def _junit(out: IO[str], pack: RulePack) -> Writer:
+    """Imported when asked for: junitparser brings in xml.sax, urllib and ssl."""
+    from hocr_rules.junit import JUnitWriter
+    return JUnitWriter(out)
+
+
 WRITERS: dict[str, Callable[[IO[str], RulePack], Writer]] = {
     "json": lambda out, pack: FindingsWriter(out, "json"),
     "jsonl": lambda out, pack: FindingsWriter(out, "jsonl"),
     "csv": lambda out, pack: FindingsWriter(out, "csv"),
-    "sarif": SarifWriter,
-    "junit": lambda out, pack: JUnitWriter(out),
+    "sarif": _sarif,
+    "junit": _junit,
     "github": lambda out, pack: GitHubWriter(out),
 }
 FORMATS = tuple(WRITERS)

@@ -24,6 +24,7 @@ OWNERS: dict[str, tuple[str, bool]] = {
     "incident": ("v.incident", False),
     "offence": ("v.offence(r.offence)", False),       # as looked up in the offence table
     "cancellation": ("r.cancellation", True),
+    "outcome": ("r.outcome", True),                 # a crime record's outcome, absent while it is open
     "disclosure": ("v.disclosures[r.disclosure]", False),  # an N100's disclosure
 }
 

@@ -13,7 +13,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any, Callable
 
-from hocr_rules.facts import principal
+from hocr_rules.facts import principal, withdrawal
 from hocr_rules.facts.attributes import Attribute
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
@@ -52,8 +52,8 @@ def fact(subjects: str, name: str, kind: str, about: str, absent: str = "",
 
 # Where an attribute fact lives: on the subject's own record, its incident, its offence, its cancellation, or
 # an N100's disclosure (an N100 is judged with what its disclosure says: who reported it, where, what evidence).
-of_record, of_incident, of_offence, of_cancellation, of_disclosure = (
-    partial(Attribute, owner) for owner in ("record", "incident", "offence", "cancellation", "disclosure"))
+of_record, of_incident, of_offence, of_cancellation, of_disclosure, of_outcome = (
+    partial(Attribute, owner) for owner in ("record", "incident", "offence", "cancellation", "disclosure", "outcome"))
 
 
 def _under(view: IncidentView, ids: list[str], limit: int) -> bool | None:
@@ -113,6 +113,18 @@ def _tied_with_earlier(v: IncidentView, d) -> bool:
         return False
     seriousness, key = v.offence(d.offence).seriousness, v.tie_key(d)
     return any(v.offence(c.offence).seriousness == seriousness and v.tie_key(c) < key for c in companions)
+
+
+def _first_record(view: IncidentView, disclosure):
+    """The first crime record made for it (the one a delay is measured to); None if a record has no time."""
+    crimes = view.crimes_by_disclosure.get(disclosure.id, ())
+    if not crimes or any(c.recorded_at is None for c in crimes):
+        return None
+    return min(crimes, key=lambda c: epoch(c.recorded_at))
+
+
+def _of_first_record(attribute: str) -> Callable[[IncidentView, Any], Any]:
+    return lambda v, d: getattr(_first_record(v, d), attribute, None)
 
 
 # ---------------------------------------------------------------- about the incident (every subject)
@@ -230,6 +242,15 @@ fact(D, "fraud_call_for_service", "flag", "a fraud with a call for service or a 
      "not known whether the fraud had a call for service", read=of_record("fraud_call_for_service"))
 fact(D, "committed_at", "time", "when the offence was committed (a course of conduct: its last occasion)",
      "no time of commission", read=of_record("committed_at"))
+fact(D, "delay_rationale", "text", "the reason for the delay its first crime record gives",
+     "no rationale for the delay on the first crime record", read=_of_first_record("delay_rationale"))
+fact(D, "delay_overseen_by", "code", "the role that oversaw the delay of its first crime record",
+     "no oversight of the delay recorded on the first crime record", read=_of_first_record("delay_overseen_by"))
+fact(D, "injury", "code", "the worst injury to the victim of an assault: none, actual_bodily_harm or serious_harm",
+     "no injury level recorded", read=of_record("injury"))
+fact(D, "case_to_answer", "flag", "for an allegation against police on duty: the appropriate authority found a "
+     "possible criminal case to answer, decided a charge or disposal, or found a misconduct case amounting to a "
+     "notifiable offence", "no appropriate authority decision recorded", read=of_record("case_to_answer"))
 
 
 def _units(view: IncidentView, disclosure, attribute: str) -> int | None:
@@ -284,8 +305,8 @@ def _parties_under(limit: int, negated: bool = False) -> Callable[[IncidentView,
 
 
 def _withdrawal_text(cancellation) -> str | None:
-    """Everything the cancellation says that may record why the victim withdrew. Rules match phrases in it
-    (CA02: fear or pressure); the crime indicators' phrase layer, with negation, is meant to read the same text."""
+    """Everything the cancellation says that may record why the victim withdrew; `withdrawal_grounds` reads it
+    with the phrase layer (facts/withdrawal.py)."""
     if cancellation is None:
         return None
     parts = (cancellation.withdrawal_reasons, cancellation.additional_verifiable_information, cancellation.rationale)
@@ -294,6 +315,33 @@ def _withdrawal_text(cancellation) -> str | None:
 
 def _linked(v: IncidentView, c):
     return [v.disclosures[i] for i in c.disclosures]
+
+
+INJURY_LADDER = ("none", "actual_bodily_harm", "serious_harm")
+
+
+def _worst_injury(v: IncidentView, c) -> str | None:
+    """The worst injury its linked disclosures record; unknown if one records none, unless the worst known is
+    already the top of the ladder (nothing unrecorded could make it worse)."""
+    injuries = [d.injury for d in _linked(v, c)]
+    known = [i for i in injuries if i is not None]
+    if not known:
+        return None
+    worst = max(known, key=INJURY_LADDER.index)
+    return worst if len(known) == len(injuries) or worst == INJURY_LADDER[-1] else None
+
+
+def _victim(v: IncidentView, c):
+    return v.people.get(c.victim) if c.victim else None
+
+
+def _years_since_committed(v: IncidentView, c) -> float | None:
+    """Years from the earliest time of commission its linked disclosures record to the first report of them."""
+    linked = _linked(v, c)
+    times = [d.committed_at for d in linked]
+    if not linked or None in times:
+        return None
+    return max(0.0, (min(map(v.received_at, linked)) - min(map(epoch, times))) / (365.25 * 24 * 3600))
 
 
 fact(C, "reference", "code", "the crime reference", read=of_record("reference"))
@@ -325,6 +373,18 @@ fact(C, "classification_rationale", "text", "why this classification was chosen"
      read=of_record("classification_rationale"))
 fact(C, "rationale_approved_by", "code", "role that approved the classification rationale", "no approver recorded",
      read=of_record("rationale_approved_by"))
+fact(C, "injury", "code", "the worst injury the linked disclosures record: none, actual_bodily_harm or serious_harm",
+     "no injury level recorded on a linked disclosure", read=_worst_injury)
+fact(C, "victim_age", "number", "the victim's age in years when the offence was reported", "victim's age not recorded",
+     read=lambda v, c: getattr(_victim(v, c), "age", None))
+fact(C, "victim_sex", "code", "the victim's sex: female or male", "victim's sex not recorded",
+     read=lambda v, c: None if getattr(_victim(v, c), "sex", "unknown") in (None, "unknown") else _victim(v, c).sex)
+fact(C, "years_since_committed", "number", "years from when the offence recorded was committed to its first report",
+     "no time of commission", read=_years_since_committed)
+fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report",
+     "no rationale for the delay", read=of_record("delay_rationale"))
+fact(C, "delay_overseen_by", "code", "the role that oversaw a delayed record", "no oversight of the delay recorded",
+     read=of_record("delay_overseen_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
      read=lambda v, c: min(map(v.received_at, _linked(v, c))) if c.disclosures else v.incident_received_at)
 fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",
@@ -367,6 +427,54 @@ fact(C, "nrm_decision", "code", "the NRM decision a cancellation relies on as AV
 fact(C, "withdrawal_reasons", "text",
      "what the cancellation records of the victim withdrawing: their stated reasons, the AVI and the rationale",
      "nothing recorded about a withdrawal", read=lambda v, c: _withdrawal_text(c.cancellation))
+fact(C, "withdrawal_grounds", "codes",
+     "grounds of the victim's withdrawal the cancellation's text gives, read with negation and typos "
+     "(rules/phrases/withdrawal.yaml): fear_or_pressure", "nothing recorded about a withdrawal",
+     read=lambda v, c: withdrawal.grounds(_withdrawal_text(c.cancellation)))
+
+#: An inspector's authority, as the outcomes framework asks it for some outcomes: an inspector or above, or police
+#: staff of that grade (OFG pp. 15, 23). For outcomes 15 and 16 on rape and high-risk domestic abuse the FCR unit's
+#: independent decision makers also qualify (2026/27 pp. 22-23); that rule says so itself.
+INSPECTOR_OR_EQUIVALENT = frozenset({"inspector", "chief_inspector", "superintendent_or_above",
+                                     "police_staff_inspector_equivalent"})
+
+
+def _inspector_authority(v: IncidentView, c) -> bool | None:
+    """Whether the outcome was authorised at inspector level; a rank recorded as not known is not authority."""
+    rank = None if c.outcome is None else c.outcome.authoriser_rank
+    return None if rank is None else rank in INSPECTOR_OR_EQUIVALENT
+
+
+fact(C, "outcome_type", "code", "the outcome type the crime was finalised with: 1 to 24, 1A, 2A or 3A",
+     "no outcome recorded", read=of_outcome("type"))
+fact(C, "outcome_decided_at", "time", "when the outcome was applied", "no time the outcome was applied",
+     read=of_outcome("decided_at"))
+fact(C, "outcome_authoriser_rank", "code", "the rank (or police staff equivalent) of who authorised the outcome",
+     "no rank recorded for who authorised the outcome", read=of_outcome("authoriser_rank"))
+fact(C, "outcome_inspector_authority", "flag", "the outcome was authorised by an inspector or above, or police "
+     "staff of that grade", "no rank recorded for who authorised the outcome",
+     read=_inspector_authority)
+fact(C, "named_suspect", "code", "whether the outcome's record identifies a named suspect: yes, no or not_known",
+     "the export does not say whether a named suspect was identified", read=of_outcome("named_suspect"))
+fact(C, "victim_view_recorded", "code", "whether there is an auditable record of the victim's view on police "
+     "action: yes, no or not_known", "the export does not say whether the victim's view was recorded",
+     read=of_outcome("victim_view_recorded"))
+fact(C, "outcome_rationale", "text", "the rationale recorded for the outcome", "no outcome rationale",
+     read=of_outcome("rationale"))
+fact(C, "victim_wishes", "code", "what the victim wants done: supports_action, does_not_support_action, "
+     "not_contactable or not_known", "the victim's wishes not recorded", read=of_record("victim_wishes"))
+fact(C, "domestic_abuse_risk", "code", "the force's domestic abuse risk assessment: standard, medium, high or "
+     "not_known", "no domestic abuse risk assessment recorded", read=of_record("domestic_abuse_risk"))
+fact(C, "hate_perceived", "codes", "hate crime strands the victim or anyone else perceived as the motive: race, "
+     "religion, sexual_orientation, disability, transgender", "the export does not say whether hate was perceived",
+     read=lambda v, c: None if c.hate_perceived is None else frozenset(c.hate_perceived))
+fact(C, "hate_perceived_by_anyone", "flag", "the victim or someone else perceived the offence as motivated by "
+     "hostility or prejudice on a monitored strand", "the export does not say whether hate was perceived",
+     read=lambda v, c: None if c.hate_perceived is None else bool(c.hate_perceived))
+fact(C, "hate_strands", "codes", "hate crime strand flags applied", "the export does not give hate crime strand flags",
+     read=lambda v, c: None if c.hate_strands is None else frozenset(c.hate_strands))
+fact(C, "intimate_partner", "flag", "the victim is the offender's partner or former partner",
+     "relationship not recorded", read=_victim_relationship_in("partner", "ex_partner"))
 
 # ---------------------------------------------------------------- N100 records
 N = "n100"

@@ -113,6 +113,9 @@ class IndicatorSet:
             for phrase in signals.phrases:
                 self._by_phrase.setdefault(words(phrase), []).append(indicator)
         self.matcher = PhraseMatcher(" ".join(seq) for seq in self._by_phrase) if self._by_phrase else None
+        # by the phrase as the matcher reports it, with the flags each indicator accepts: read for every match
+        self._by_match = {" ".join(seq): [(indicator, frozenset(indicator.source.signals.accept))
+                                          for indicator in found] for seq, found in self._by_phrase.items()}
 
     def find(self, code: str) -> CompiledIndicator | None:
         return next((i for i in self.indicators if code in (i.code, i.name, i.source.stem)), None)
@@ -155,8 +158,8 @@ class IndicatorSet:
             entry = log[index]
             for match in matcher.matches(entry.text):
                 flags = match.flags
-                for indicator in self._by_phrase[words(match.phrase)]:
-                    if flags <= frozenset(indicator.source.signals.accept):
+                for indicator, accepted in self._by_match[match.phrase]:
+                    if flags <= accepted:
                         found = evidence.setdefault(indicator.code, [])
                         if sum(e.kind == "phrase" for e in found) < MAX_PHRASE_EVIDENCE:
                             found.append(Evidence("phrase", "log", match.phrase, entry=index, start=match.start,

@@ -32,7 +32,7 @@ TABLES: dict[str, tuple[type[BaseModel], str]] = {
     "cancellations": (Cancellation, "crime")}
 #: Fields that hold records of their own (read from their own tables) or are made by the mapping, not by a column.
 _NOT_COLUMNS = {"log", "people", "disclosures", "crime_records", "n100s", "code_readings", "cancellation",
-                "log_span", "sampling_weight"}
+                "log_span", "sampling_weight", "outcome"}
 
 
 def mappable_fields(table: str) -> list[str]:

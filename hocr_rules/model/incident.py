@@ -52,6 +52,21 @@ NrmDecision = Literal["negative_reasonable_grounds", "negative_conclusive_ground
 #: What a record says about a yes/no question, kept apart from the export not saying (the field absent):
 #: "not_known" is the force recording that it does not know, which is a finding; an absent field is not.
 Recorded = Literal["yes", "no", "not_known"]
+#: Who authorised an outcome, by rank or its police staff equivalent, as the outcomes framework weighs it: an
+#: inspector or above, police staff of that grade, or a member of an independent decision-making team working to
+#: the Force Crime Registrar unit (2026/27 pp. 22-23; OFG pp. 15, 23).
+AuthoriserRank = Literal["constable", "sergeant", "inspector", "chief_inspector", "superintendent_or_above",
+                         "police_staff", "police_staff_inspector_equivalent", "fcr_decision_team", "not_known"]
+#: What the victim wants done about the crime, as recorded: the victim's view decides between outcomes 15 and 16
+#: (and 14 and 18), and police being unable to reach the victim is not the victim declining (OFG pp. 17-19).
+VictimWishes = Literal["supports_action", "does_not_support_action", "not_contactable", "not_known"]
+#: The force's domestic abuse risk assessment of the crime (DASH or its successor): high-risk domestic abuse
+#: needs an inspector's authority for outcomes 15 and 16 (2026/27 pp. 22-23).
+RiskLevel = Literal["standard", "medium", "high", "not_known"]
+#: The five monitored strands of hate crime (2026/27 p. 26).
+HateStrand = Literal["disability", "transgender", "race", "religion", "sexual_orientation"]
+#: The steps of the assault ladder by injury (2026/27 pp. 42-45): 105A without injury, s47 ABH, s20/s18 serious harm.
+Injury = Literal["none", "actual_bodily_harm", "serious_harm"]
 
 
 class Record(BaseModel):
@@ -168,6 +183,19 @@ class Disclosure(Record):
                                   "PNC-registered item, so that police record it locally as well as reporting it to "
                                   "Report Fraud (2026/27 p. 97). False: reported to Report Fraud only. Absent: not "
                                   "known.")
+    injury: Injury | None = Field(
+        default=None, description="The worst injury the victim of an assault suffered, in the rules' terms (2026/27 "
+                                  "pp. 42-45): 'none', no injury (a touch or a passing moment of pain; no bruise, "
+                                  "reddening, lasting pain or soreness); 'actual_bodily_harm', grazes, scratches, "
+                                  "minor bruising, swelling, reddening, superficial cuts, a broken nose, a black eye "
+                                  "or lasting pain; 'serious_harm', a wound beyond a superficial cut or grievous "
+                                  "(really serious) bodily harm. Absent: not recorded.")
+    case_to_answer: bool | None = Field(
+        default=None, description="For an allegation against police on duty: whether the appropriate authority has "
+                                  "determined a possible criminal case to answer (CPS advice sought), decided a "
+                                  "charge, summons or out-of-court disposal, or found a misconduct case amounting "
+                                  "to a notifiable offence: the point at which it is recorded (2026/27 p. 17). "
+                                  "Absent: not known.")
 
 
 class Cancellation(Record):
@@ -195,6 +223,30 @@ class Cancellation(Record):
                                   "(OFG p. 28: the record says when, where from and how it was verified).")
 
 
+class Outcome(Record):
+    """The outcome a crime record was finalised with (2026/27 p. 24; the outcomes framework guidance, OFG).
+
+    Every field may be absent: absent means the export does not give it, which makes a rule that needs it not
+    evaluable; "not_known" is the force recording that it does not know, which the rules judge.
+    """
+
+    type: str | None = Field(
+        default=None, description="The outcome type as the force recorded it: 1 to 24, or 1A, 2A, 3A (the "
+                                  "alternate offence outcomes). Plain text: a wrong type is for the rules.")
+    decided_at: Timestamp | None = Field(default=None, description="When the outcome was applied.")
+    authorised_by: str | None = Field(default=None, description="Who authorised it, as the export names them.")
+    authoriser_rank: AuthoriserRank | None = Field(
+        default=None, description="The authoriser's rank or police staff equivalent.")
+    named_suspect: Recorded | None = Field(
+        default=None, description="Whether the record identifies a named suspect (for outcomes 15 and 16 one "
+                                  "whose true identity is established, 2026/27 pp. 22-23).")
+    victim_view_recorded: Recorded | None = Field(
+        default=None, description="Whether there is an auditable record of the victim's view on police action "
+                                  "(outcomes 14 and 16 need one showing the victim could not support it, OFG "
+                                  "pp. 17, 19).")
+    rationale: str | None = Field(default=None, description="The rationale recorded for the outcome.")
+
+
 class CrimeRecord(Record):
     reference: str = Field(min_length=1)
     offence: str = Field(min_length=1)
@@ -208,6 +260,28 @@ class CrimeRecord(Record):
     classification_rationale: str | None = Field(
         default=None, description="Why this classification, e.g. why a course of conduct is harassment only.")
     rationale_approved_by: Role | None = None
+    outcome: Outcome | None = Field(
+        default=None, description="The outcome the crime was finalised with; absent while it is open or when the "
+                                  "export does not give outcomes.")
+    victim_wishes: VictimWishes | None = Field(
+        default=None, description="What the victim wants done about the crime, as recorded; absent when the "
+                                  "export does not say.")
+    hate_perceived: list[HateStrand] | None = Field(
+        default=None, description="The strands of hostility or prejudice the victim or any other person perceived "
+                                  "as motivating this offence, as recorded (2026/27 p. 26): empty, recorded that "
+                                  "no one perceived any; absent, the export does not say.")
+    hate_strands: list[HateStrand] | None = Field(
+        default=None, description="The hate crime strand flags applied to the crime (with the hate_crime flag): "
+                                  "one for each strand perceived; absent, the export does not give them.")
+    domestic_abuse_risk: RiskLevel | None = Field(
+        default=None, description="The force's domestic abuse risk assessment for the crime; absent when not "
+                                  "exported or not assessed.")
+    delay_rationale: str | None = Field(
+        default=None, description="Why the record was made more than 24 hours after the report: the NCRS-compliant "
+                                  "rationale every delayed record must carry (2026/27 p. 10).")
+    delay_overseen_by: Role | None = Field(
+        default=None, description="Who oversaw the delayed record (the rules ask for the force crime registrar's "
+                                  "oversight, 2026/27 p. 10).")
 
 
 class N100Record(Record):

@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from hocr_rules.phrases import cues
-from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, Token, tokens, words
+from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, folded, spans, words
 
 FUZZY_MIN_LENGTH = 7
 _CACHE_LIMIT = 100_000
@@ -68,17 +68,21 @@ def _index(sequences: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, lis
 
 def _find(table: dict, text: list[str]) -> list[tuple[int, int, object]]:
     """(first token, one past the last, value) of the sequences in `text`, leftmost-longest and not overlapping
-    ("he will kill her" is one match of "will kill her", not also one of "kill her")."""
+    ("he will kill her" is one match of "will kill her", not also one of "kill her"). Only the positions of
+    words that start a sequence are visited; most texts have none, found by one set intersection."""
+    starting = table.keys() & set(text)
+    if not starting:
+        return []
     found = []
-    i, n = 0, len(text)
-    while i < n:
-        for seq, value in table.get(text[i], ()):
-            if tuple(text[i:i + len(seq)]) == seq:
+    after = 0
+    for i in [i for i, word in enumerate(text) if word in starting]:
+        if i < after:
+            continue
+        for seq, value in table[text[i]]:
+            if len(seq) == 1 or tuple(text[i:i + len(seq)]) == seq:
                 found.append((i, i + len(seq), value))
-                i += len(seq)
+                after = i + len(seq)
                 break
-        else:
-            i += 1
     return found
 
 
@@ -181,38 +185,51 @@ class PhraseMatcher:
                 if not (text.isascii() and self._ascii_only) or self.screen([text])]
 
     def matches(self, text: str) -> list[Match]:
-        toks = tokens(text)
-        raw = [t.text for t in toks]
-        text_words = [w if w in BREAKS else (self.canonical(w) or w) for w in raw]
-        found = _find(self._phrases, text_words)
+        raw = folded(text)
+        found = _find(self._phrases, self._as_phrase_words(raw))
         if not found:
             return []
+        where = spans(text)  # the character spans, only for a text with a match
         found_cues = _find(_CUES, raw)
-        return [_read_cues(phrase, i, j, toks, raw, found_cues) for i, j, phrase in found]
+        return [_read_cues(phrase, i, j, where, raw, found_cues) for i, j, phrase in found]
+
+    def _as_phrase_words(self, raw: list[str]) -> list[str]:
+        """`raw` with each typo of a phrase word replaced by that word; `raw` itself when it has none (words
+        too short to be a typo, and words of the phrases, are not looked at)."""
+        typos = {}
+        for word in set(raw).difference(self.words):
+            if len(word) >= FUZZY_MIN_LENGTH - 1:
+                meant = self.canonical(word)
+                if meant is not None:
+                    typos[word] = meant
+        return [typos.get(word, word) for word in raw] if typos else raw
 
 
-def _read_cues(phrase: str, i: int, j: int, toks: list[Token], raw: list[str], found_cues: list) -> Match:
-    """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows)."""
+def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_cues: list) -> Match:
+    """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows); `where` holds the
+    tokens' character spans."""
     start = i
     while start > 0 and raw[start - 1] not in SENTENCE_BREAKS:
         start -= 1
     end = j
     while end < len(raw) and raw[end] not in SENTENCE_BREAKS:
         end += 1
-    pseudo = {k for a, b, kinds in found_cues if "pseudo" in kinds for k in range(a, b)}
-    stops = [a for a, _, kinds in found_cues if "termination" in kinds] + [k for k in range(start, end)
-                                                                           if raw[k] == ","]
     flags = set()
-    for a, b, kinds in found_cues:
-        if a in pseudo or a < start or b > end:
-            continue
-        if b <= i and i - b <= cues.PRE_WINDOW and not any(b <= s < i for s in stops):
-            flags.update(_PRE[kind] for kind in kinds if kind in _PRE)
-        elif a >= j and a - j <= cues.POST_WINDOW and not any(j <= s < a for s in stops):
-            flags.update(_POST[kind] for kind in kinds if kind in _POST)
+    in_sentence = [cue for cue in found_cues if cue[0] >= start and cue[1] <= end]
+    if in_sentence:
+        pseudo = {k for a, b, kinds in found_cues if "pseudo" in kinds for k in range(a, b)}
+        stops = [a for a, _, kinds in found_cues if "termination" in kinds] + [k for k in range(start, end)
+                                                                               if raw[k] == ","]
+        for a, b, kinds in in_sentence:
+            if a in pseudo:
+                continue
+            if b <= i and i - b <= cues.PRE_WINDOW and not any(b <= s < i for s in stops):
+                flags.update(_PRE[kind] for kind in kinds if kind in _PRE)
+            elif a >= j and a - j <= cues.POST_WINDOW and not any(j <= s < a for s in stops):
+                flags.update(_POST[kind] for kind in kinds if kind in _POST)
     question = end < len(raw) and raw[end] == QUESTION
     if question:
         answer = next((w for w in raw[end + 1:] if w not in BREAKS), None)
         if answer not in cues.YES:
             flags.add("negated")  # "No", "not known", or no answer: the script asked, nobody alleged it
-    return Match(phrase, toks[i].start, toks[j - 1].end, question=question, **{f: True for f in flags})
+    return Match(phrase, where[i].start(), where[j - 1].end(), question=question, **{f: True for f in flags})

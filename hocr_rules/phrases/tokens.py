@@ -31,6 +31,23 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.group().casefold().translate(_APOSTROPHES), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+def spans(text: str) -> list[re.Match]:
+    """The pattern's matches in `text`, one for each of `tokens(text)`, for their character spans: made in C,
+    with nothing folded, for the few texts where a phrase was found."""
+    return list(_TOKEN.finditer(text))
+
+
+def folded(text: str) -> list[str]:
+    """The `text` of each of `tokens(text)`, without the spans: what a matcher compares, made for every log
+    entry it reads. ASCII text (nearly every log) is folded whole and split by the pattern in C, with no Python
+    work per word; for ASCII, `lower` is `casefold`, and the pattern splits the folded text where it splits the
+    original."""
+    if text.isascii():
+        found = _TOKEN.findall(text.lower())
+        return [word.replace("'", "") for word in found] if "'" in text else found
+    return [m.group().casefold().translate(_APOSTROPHES) for m in _TOKEN.finditer(text)]
+
+
 def words(phrase: str) -> tuple[str, ...]:
     """A phrase as written in a file, as the words the matcher compares (breaks dropped)."""
     return tuple(t.text for t in tokens(phrase) if t.text not in BREAKS)

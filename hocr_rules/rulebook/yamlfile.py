@@ -1,11 +1,12 @@
 """Reading rule files: safe YAML that remembers the line of every key, and errors that point at it.
 
-Rule files come from forces and authors we do not control, so the reader is deliberately narrow: the safe
-loader with no tags at all (no Python tags, and no !!binary or !!set either: our formats need none), no anchors
-or aliases (they allow exponential "billion laughs" documents), a size limit, a nesting limit (deep nesting
-would exhaust Python's recursion before any error could name a line), and timestamps left as text for pydantic
-to parse with time zones. Profiles (and force mapping files, as they land) are read the same way: they come from
-the same places.
+Rule files come from forces and authors we do not control, so the reader is deliberately narrow: safe
+construction with no tags at all (no Python tags, and no !!binary or !!set either: our formats need none), no
+anchors or aliases (they allow exponential "billion laughs" documents), a size limit, a nesting limit (deep
+nesting would exhaust Python's recursion before any error could name a line), and timestamps left as text for
+pydantic to parse with time zones. libyaml's C parser gives the events where PyYAML has it, and our own composer
+turns them into nodes, so every refusal is the same with either parser. Profiles and force mapping files are
+read the same way: they come from the same places.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 
 
-class _Loader(yaml.SafeLoader):
+class _Refusals(yaml.composer.Composer):
+    """What we refuse, whichever parser gives the events: this composer builds the nodes from them."""
+
+    depth = 0
+
     def construct_mapping(self, node, deep=False):
         """A key given twice is an error: YAML would silently keep the last, hiding the first."""
         seen: set = set()
@@ -36,8 +41,6 @@ class _Loader(yaml.SafeLoader):
                                                         key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
-
-    depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -55,12 +58,37 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    # Keep timestamps as text: YAML would otherwise build naive datetimes that lose the time zone question.
+    yaml_implicit_resolvers = {
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
-# Keep timestamps as text: YAML would otherwise build naive datetimes that lose the time zone question.
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+
+class _PythonLoader(_Refusals, yaml.SafeLoader):
+    """The pure-Python scanner and parser: the reference, whose error messages and lines users see."""
+
+
+if yaml.__with_libyaml__:
+    class _CLoader(_Refusals, yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """libyaml's scanner and parser in C with our composer on top: `get_single_node` and `compose_node`
+        come from `_Refusals`, ahead of the C ones in the method order, so every refusal above applies to the
+        same events. (The C composer is never used: it recurses in C with no depth bound, and its nodes keep
+        no trace of anchors.) Scanning and parsing were most of the cost of loading the pack."""
+
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _LOADER: type = _CLoader
+else:
+    _LOADER = _PythonLoader
+
+#: Which parser reads our YAML: libyaml where PyYAML was built with it (its Linux, macOS and Windows wheels
+#: are), else the pure-Python one. `hocr --version` names it.
+PARSER = "libyaml" if _LOADER is not _PythonLoader else "pure Python"
 
 
 def read(path: Path, what: str = "rule file") -> tuple[Any, dict[tuple, int]]:
@@ -69,21 +97,35 @@ def read(path: Path, what: str = "rule file") -> tuple[Any, dict[tuple, int]]:
         text = textfiles.read_text(path, what, limit=MAX_BYTES)
     except FileError as error:
         raise RuleFileError(path, None, None, error.message) from None
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise RuleFileError(path, 1, None, "the file is empty")
-        data = loader.construct_document(node)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise RuleFileError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {problem}") from None
-    finally:
-        loader.dispose()
+    node, data = _parse(path, text)
+    if node is None:
+        raise RuleFileError(path, 1, None, "the file is empty")
     lines: dict[tuple, int] = {}
     _record_lines(node, (), lines)
     return data, lines
+
+
+def _parse(path: Path, text: str):
+    """The root node and the document. libyaml words its errors differently from the pure-Python parser (and
+    may notice a problem on another line), so a document it refuses is read again by the pure-Python parser,
+    whose messages and lines are the documented ones: only ever for a broken file."""
+    for loader_class in dict.fromkeys((_LOADER, _PythonLoader)):
+        try:
+            return _load(loader_class, text)
+        except yaml.YAMLError as error:
+            problem = error
+    mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
+    message = getattr(problem, "problem", None) or str(problem)
+    raise RuleFileError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {message}") from None
+
+
+def _load(loader_class: type, text: str):
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (None if node is None else loader.construct_document(node))
+    finally:
+        loader.dispose()
 
 
 def _record_lines(node, path: tuple, lines: dict[tuple, int]) -> None:

@@ -52,9 +52,24 @@ RATIONALES = ("Victim traced and spoken to; does not confirm that an offence occ
               "Keeper not traced after house-to-house enquiries; crime-related incident until the owner is found")
 HARASSMENT_ONLY = "Messages about child contact only; no fixation or fear of violence: harassment, not stalking"
 
+#: The injury an assault recorded at this classification or HO code has (2026/27 pp. 42-45, rule CL01).
+INJURY = {"105A": "none", "105B": "none", "104": "none", "008/06": "actual_bodily_harm",
+          "008/60": "actual_bodily_harm", "008/01": "serious_harm", "008/59": "serious_harm",
+          **dict.fromkeys(("8N", "8P", "8S", "8T"), "actual_bodily_harm")}
 ON_TIME = st.integers(0, 23 * HOUR + 59 * 60)  # seconds from the clock start to the record
 LATER_IN_CALL = st.one_of(st.just(0), st.integers(1, 2 * HOUR))
-ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True)
+#: Rape and sexual assault are classified by the victim's sex and age band (2026/27 pp. 62, 64; rule CL02):
+#: (sex, lowest age of the band, classifications), highest band first.
+BANDS = (("female", 16, ("19C", "19J")), ("female", 13, ("19D", "19J", "20A")), ("female", 0, ("19E", "19J", "20B")),
+         ("male", 16, ("19F", "19K")), ("male", 13, ("19G", "19K", "17A")), ("male", 0, ("19H", "19K", "17B")))
+BANDED = frozenset().union(*(classes for _, _, classes in BANDS))
+ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True,
+                    where=lambda offence: offence.classification not in BANDED)
+#: Offences counted one per victim: several victims of one of these are several crimes (OV01); the offences
+#: counted per household, business or offender are not (2026/27 pp. 69, 72-73, 79).
+ONE_PER_VICTIM = offences(excluding=("rape", "conduct_crime", "homicide", "per_household", "per_business",
+                                     "per_offender"), victim_based=True,
+                          where=lambda offence: offence.classification not in BANDED)
 CONDUCT = offences(families=("conduct_crime",), victim_based=True)
 HARASSMENT = offences(victim_based=True, where=lambda offence: offence.classification == "8L")
 
@@ -102,8 +117,12 @@ class _Draft:
                  **more) -> str:
         record = {"id": self.next_id("D"), "offence": offence, "victims": victims, "offenders": offenders,
                   "reported_by": reported_by, **more}
-        if OffenceTable.load().lookup(offence).group == "fraud":
+        found = OffenceTable.load().lookup(offence)
+        if found.group == "fraud":
             record.setdefault("fraud_call_for_service", True)  # a fraud is recorded locally only with one (p. 97)
+        injury = INJURY.get(found.ho_code) or INJURY.get(found.classification)
+        if injury:
+            record.setdefault("injury", injury)  # the step of the assault ladder it is recorded at (pp. 42-45)
         if at:
             record["disclosed_at"] = self.ts(at)
         self.disclosures.append(record)
@@ -131,7 +150,7 @@ class _Draft:
 
 def victim_report(draw, d: _Draft, victims: int = 1, domestic: bool = False) -> None:
     """`domestic`: between partners, ex-partners or family, all 16 or over (domestic abuse by definition)."""
-    at, offence = draw(LATER_IN_CALL), draw(ORDINARY)
+    at, offence = draw(LATER_IN_CALL), draw(ORDINARY if victims == 1 else ONE_PER_VICTIM)
     relationship = draw(st.sampled_from(DOMESTIC if domestic else RELATIONSHIPS))
     people = [d.victim(draw, age=(16, 95) if domestic else (0, 95), relationship=relationship) for _ in range(victims)]
     if victims > 1:  # each in a household and business of their own, so every counting unit is one per victim
@@ -221,11 +240,24 @@ def course_of_conduct(draw, d: _Draft, ex_partner_harassment: bool = False) -> N
     d.crime(draw, offence, victim, offenders, linked, at + draw(ON_TIME), **more)
 
 
+def _rape_in(classes: frozenset[str]) -> st.SearchStrategy[str]:
+    return offences(families=("rape",), where=lambda offence: offence.classification in classes)
+
+
+RAPE_FITTING = {frozenset(classes): _rape_in(frozenset(classes)) for _, _, classes in BANDS}
+
+
+def fitting(person: dict) -> frozenset[str]:
+    """The rape and sexual assault classifications the victim's sex and age (taken as at the offence) allow."""
+    return next(frozenset(classes) for sex, lowest, classes in BANDS
+                if person["sex"] == sex and person["age"] >= lowest)
+
+
 def rape_crimed(draw, d: _Draft, reporters: tuple[str, ...], later: bool = False) -> None:
     """One crime per offender; `later`: a friend's report held as N100/01 until the victim confirmed."""
-    at, offence = draw(LATER_IN_CALL), draw(offences(families=("rape",)))
     reporter = draw(st.sampled_from(reporters))
     victim = d.victim(draw, age=(4, 17) if reporter == "parent_or_carer" else (13, 90))
+    at, offence = draw(LATER_IN_CALL), draw(RAPE_FITTING[fitting(d.people[-1])])
     offenders = d.offenders(draw, count=st.integers(1, 2) if later else st.integers(0, 2))
     start, more = at, {}
     if later:
@@ -340,6 +372,8 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
         victim = people.get(crime.get("victim"), {})
         if victim.get("relationship_to_offender") in DOMESTIC or "domestic_abuse" in qualifiers:
             crime["flags"] = ["domestic_abuse", *crime["flags"]]
+        if "hate_crime" in qualifiers and "hate_crime" not in crime["flags"]:  # perceived as hate: flagged (p. 26)
+            crime["flags"] = [*crime["flags"], "hate_crime"]
     incident = {"id": f"INC-{draw(st.integers(1, 999999))}", "received_at": d.ts(0),
                 "channel": draw(st.sampled_from(choices(Incident, "channel"))), "qualifiers": qualifiers,
                 "people": d.people, "disclosures": d.disclosures, "crime_records": d.crimes, "n100s": d.n100s}

@@ -116,6 +116,9 @@ def _date(incident: dict, on: str, record: dict, dated_by: str) -> float | None:
     if on == "crime_record" and dated_by == "cancelled_at":
         decided = (record.get("cancellation") or {}).get("decided_at")
         return seconds_of(decided) if decided else None
+    if on == "crime_record" and dated_by == "outcome_decided_at":  # the outcome mutations add is dated then
+        decided = (record.get("outcome") or {}).get("decided_at") or record.get("recorded_at")
+        return seconds_of(decided) if decided else None
     linked = {"disclosure": [record["id"]] if on == "disclosure" else [], "n100": [record.get("disclosure")],
               "crime_record": record.get("disclosures", [])}.get(on) or []
     if not linked:
@@ -221,10 +224,16 @@ def _limit(rule: str, seconds: float) -> float:
 
 # ---------------------------------------------------------------- the registry
 
-def _late(incident: dict, d: dict) -> None:
+#: What a delayed record carries so that only its lateness is the defect (TL03: a rationale and the registrar).
+DOCUMENTED_DELAY = {"delay_rationale": "Crime recording system outage; recorded on restoration",
+                    "delay_overseen_by": "force_crime_registrar"}
+
+
+def _late(incident: dict, d: dict, documented: bool = True) -> None:
     delay = _limit("TL01", _received(incident, d)) * HOUR + 60
     for c in _own_crimes(incident, d):
         c["recorded_at"] = write(seconds_of(c["recorded_at"]) + delay)
+        c.update(DOCUMENTED_DELAY if documented else {})
 
 
 def _waited(incident: dict, d: dict) -> None:
@@ -232,6 +241,7 @@ def _waited(incident: dict, d: dict) -> None:
     d.update(victim_confirmed="yes", confirmed_at=write(confirmed))
     for c in _own_crimes(incident, d):
         c["recorded_at"] = write(confirmed + HOUR / 2)
+        c.update(DOCUMENTED_DELAY)
 
 
 def _held_as_n100(incident: dict, d: dict) -> None:
@@ -260,7 +270,14 @@ register("crime-not-recorded", "RC01", "disclosure", ["victim_report", "confirme
 register("crime-recorded-late", "TL01", "disclosure", ["victim_report", "confirmed_third_party", "rape_victim_report"],
          lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d))
          and min(seconds_of(c["recorded_at"]) for c in _own_crimes(i, d)) >= _clock(i, d),
-         _late, "Every crime record of the disclosure is made one minute more than the time limit later.")
+         _late, "Every crime record of the disclosure is made one minute more than the time limit later, with a "
+         "rationale for the delay and the registrar's oversight.")
+register("delayed-record-without-rationale", "TL03", "disclosure", ["victim_report", "confirmed_third_party"],
+         lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d)) and not _rape(d)
+         and min(seconds_of(c["recorded_at"]) for c in _own_crimes(i, d)) >= _clock(i, d),
+         lambda i, d: _late(i, d, documented=False),
+         "Every crime record of the disclosure is made late with no rationale for the delay (TL01 reports the "
+         "same record as late).", also=["TL01"])
 register("third-party-report-waited-for-victim", "TP01", "disclosure", ["professional_report", "parent_report"],
          lambda i, d: _third_party(i, d) and _recorded(_own_crimes(i, d)) and not _n100s_of(i, d), _waited,
          "A professional's or parent's report is recorded only after the victim confirmed, past the limit "
@@ -272,6 +289,28 @@ register("victims-merged-into-one-crime", "OV01", "disclosure", ["several_victim
          lambda i, d: _must_record(i, d) and _recorded(_own_crimes(i, d)) and len(_own_crimes(i, d)) >= 2,
          lambda i, d: _drop(i, _own_crimes(i, d)[-1:]),
          "Two victims (or, for rape, two offenders) share one crime record: the last record is dropped.")
+
+# classification
+def _as_common_assault_with_injury(incident: dict, d: dict) -> None:
+    d.update(offence="105A", injury="actual_bodily_harm")
+    for c in _own_crimes(incident, d):
+        c["offence"] = "105A"
+
+
+def _other_sex(incident: dict, c: dict) -> None:
+    person = _person(incident, c["victim"])
+    person["sex"] = {"female": "male", "male": "female"}[person["sex"]]
+
+
+register("injury-recorded-as-common-assault", "CL01", "disclosure", ["victim_report"],
+         lambda i, d: _must_record(i, d) and not _companions(i, d) and len(d.get("victims", ())) == 1
+         and len(_own_crimes(i, d)) == 1 and _recorded(_own_crimes(i, d)),
+         _as_common_assault_with_injury,
+         "A victim's assault that left an injury of actual bodily harm is recorded as common assault (105A).")
+register("rape-recorded-under-the-other-sex", "CL02", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "rape" in _offence(c["offence"]).families and bool(c.get("victim"))
+         and _person(i, c["victim"]).get("sex") in ("female", "male"),
+         _other_sex, "The victim of a rape is recorded as of the other sex from the one the classification names.")
 
 # domestic abuse, equality data, harassment and stalking
 register("domestic-abuse-flag-dropped", "DA01", "crime_record", ["domestic_abuse"],
@@ -377,3 +416,53 @@ register("victim-not-informed", "CA09", "crime_record", ["transferred", "cancell
          and _offence(c["offence"]).victim_based,
          lambda i, c: _not_informed(c["cancellation"]),
          "The record says the victim was not told of the transfer or cancellation.")
+
+
+# outcomes (OFG April 2026) and hate crime flags (2026/27 p. 26): each mutation finalises or flags one live crime
+def _families(c: dict) -> frozenset[str]:
+    return OffenceTable.load().lookup(c["offence"]).families
+
+
+def _outcome(**fields) -> Callable[[dict, dict], object]:
+    """A change giving the crime an outcome with these fields, applied when it was recorded."""
+    return lambda i, c: c.update(outcome={"decided_at": c["recorded_at"], **fields})
+
+
+def _ordinary(c: dict) -> bool:
+    """A live crime that is neither rape nor domestic abuse, which outcome rules single out."""
+    return _live(c) and "rape" not in _families(c) and "domestic_abuse" not in c.get("flags", [])
+
+
+register("community-resolution-for-rape", "OC01", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "indictable_only" in _families(c),
+         _outcome(type="8", authoriser_rank="inspector", rationale="Exceptional: offender's remorse."),
+         "An indictable-only crime is finalised with a community resolution.")
+register("community-resolution-for-hate-crime-by-sergeant", "OC02", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and "hate_crime" in c.get("flags", []) and "indictable_only" not in _families(c),
+         _outcome(type="8", authoriser_rank="sergeant", rationale="Victim content."),
+         "A hate crime gets a community resolution authorised below inspector.")
+register("rape-closed-by-sergeant", "OC03", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "rape" in _families(c),
+         _outcome(type="15", authoriser_rank="sergeant", named_suspect="yes"),
+         "A rape is closed with outcome 15 by a sergeant.")
+register("no-suspect-outcome-with-suspect", "OC04", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _outcome(type="18", named_suspect="yes"), "A crime with a named suspect is closed as outcome 18.")
+register("suspect-outcome-without-suspect", "OC05", "crime_record", ["victim_report"], lambda i, c: _ordinary(c),
+         _outcome(type="15", named_suspect="no"), "A crime with no named suspect is closed as outcome 15.")
+register("victim-support-outcome-without-view", "OC06", "crime_record", ["victim_report"], lambda i, c: _ordinary(c),
+         _outcome(type="16", named_suspect="yes", victim_view_recorded="no"),
+         "A crime is closed as outcome 16 with no record of the victim's view.")
+register("transferred-crime-given-outcome-20", "OC07", "crime_record", ["transferred"],
+         lambda i, c: c.get("status") == "transferred", _outcome(type="20"),
+         "A crime transferred to another force is also finalised as outcome 20.")
+register("domestic-abuse-diversion-by-sergeant", "OC08", "crime_record", ["domestic_abuse"],
+         lambda i, c: _live(c) and "domestic_abuse" in c.get("flags", []),
+         _outcome(type="22", authoriser_rank="sergeant", rationale="Completed a course."),
+         "A domestic abuse crime gets outcome 22 authorised below inspector.")
+register("hate-perceived-not-flagged", "HC01", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "hate_crime" not in c.get("flags", []) and "hate_crime" not in i.get("qualifiers", []),
+         lambda i, c: c.update(hate_perceived=["race"]), "The victim's perception of racism is recorded; no flag.")
+register("hate-strand-not-flagged", "HC02", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "hate_crime" in c.get("flags", []),
+         lambda i, c: c.update(hate_perceived=["race", "religion"], hate_strands=["race"]),
+         "A hate crime perceived as racist and religious is flagged for race only.")

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from hocr_rules.model.incident import (Cancellation, CodeReading, CrimeRecord, Disclosure, Incident, LogEntry,
-                                       N100Record, Person)
+                                       N100Record, Outcome, Person)
 from hocr_rules.model.timestamps import LONDON
 from hocr_rules.offences import Offence, OffenceTable
 from hocr_rules.testing.assertions import default_pack
@@ -309,6 +309,18 @@ def cancellations(draw, near: float | None = None) -> dict:
     return _record(draw, Cancellation, times_near(near), {"code": st.none() | codes})
 
 
+#: Outcome types as the framework lists them (2026/27 p. 24), and as forces mistype them.
+OUTCOME_TYPES = (*map(str, range(1, 25)), "1A", "2A", "3A")
+MISTYPED_OUTCOME_TYPES = ("0", "25", "16A", "O8", "08")
+
+
+@st.composite
+def outcomes(draw, near: float | None = None) -> dict:
+    """How a crime was finalised: any mix of type, time, authoriser, named suspect and victim's view."""
+    types = st.sampled_from(OUTCOME_TYPES) | st.sampled_from(MISTYPED_OUTCOME_TYPES)
+    return _record(draw, Outcome, times_near(near), {"type": st.none() | types})
+
+
 @st.composite
 def crime_records(draw, reference: str | None = None, person_ids: Iterable[str] = (),
                   disclosure_ids: Iterable[str] = (), near: float | None = None) -> dict:
@@ -320,7 +332,8 @@ def crime_records(draw, reference: str | None = None, person_ids: Iterable[str] 
     return _record(draw, CrimeRecord, times_near(near), {
         "reference": reference or identifiers("CR/"), "offence": offences(),
         "victim": st.sampled_from(ids) | st.none() if ids else OMIT, "offenders": _some(ids),
-        "disclosures": _some(linked), "status": status, "cancellation": cancellation})
+        "disclosures": _some(linked), "status": status, "cancellation": cancellation,
+        "outcome": st.just(OMIT) | st.none() | outcomes(near)})
 
 
 N100_REASONS = ("N100/01", "N100/02", "N100/03", "100/01", "N100/1", "N100/04", "N101/01", "NFA")

@@ -15,9 +15,9 @@ from hocr_rules.intake import Accepted
 from hocr_rules.model.incident import Incident
 from hocr_rules.rulebook.pack import RulePack
 from hocr_rules.screening import Summary
+from makers import RECEIVED, crime_record
 
 ENGINE = Evaluator(RulePack.load())
-RECEIVED = "2025-05-01T10:00:00+01:00"
 
 
 def incident(number, offence="105A", *, reported_by="victim", recorded_as=None, hours=2, channel="emergency_call",
@@ -32,11 +32,7 @@ def incident(number, offence="105A", *, reported_by="victim", recorded_as=None, 
     if weight is not None:
         data["sampling_weight"] = weight
     if crime:
-        day, hour = divmod(10 + hours, 24)
-        data["crime_records"] = [{"reference": f"CR{number}", "offence": recorded_as or offence, "victim": "V1",
-                                  "offenders": ["O1"], "disclosures": ["D1"],
-                                  "recorded_at": f"{received[:8]}{int(received[8:10]) + day:02d}T{hour:02d}:00:00"
-                                                 "+01:00"}]
+        data["crime_records"] = [crime_record(number, recorded_as or offence, hours, received)]
     if n100:
         data["n100s"] = [{"id": "N1", "disclosure": "D1", "created_at": received, "reason": n100}]
     return Incident.model_validate(data)

@@ -17,9 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from makers import RECEIVED, crime_record
 
 RUNNER = CliRunner()
-RECEIVED = "2025-05-01T10:00:00+01:00"
 
 
 def incident(number, offence="8N", *, reported_by="victim", recorded=True, hours=2, channel="emergency_call",
@@ -31,9 +31,7 @@ def incident(number, offence="8N", *, reported_by="victim", recorded=True, hours
     if weight is not None:
         data["sampling_weight"] = weight
     if recorded:
-        day, hour = divmod(10 + hours, 24)
-        crime = {"reference": f"CR{number}", "offence": offence, "victim": "V1", "offenders": ["O1"],
-                 "disclosures": ["D1"], "recorded_at": f"2025-05-{1 + day:02d}T{hour:02d}:00:00+01:00"}
+        crime = crime_record(number, offence, hours)
         if cancellation:
             crime.update(status="cancelled", cancellation=cancellation)
         data["crime_records"] = [crime]

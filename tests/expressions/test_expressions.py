@@ -458,3 +458,15 @@ def test_a_constant_operand_decides_or_drops_out_of_and_and_or():
     assert run("true or a", a=None) is True
     assert run("true and a", a="text") is True   # still a truth value, as `and` gives
     assert run("false or a", a=None) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Victim withdrwe", True),                               # a typo in a long word is still the phrase
+    ("Victim has withdrawn her complaint", True),            # filler words add nothing
+    ("victim retracted allegation", True),                   # "victim retracted" does not hide the longer phrase
+    ("Victim did not withdraw; bank letter shows card used", False),
+])
+def test_only_phrases_reads_phrases_through_typos_and_filler(text, expected):
+    phrases = "['victim withdrew', 'withdrawn', 'victim has withdrawn', 'withdrawn her complaint', " \
+              "'victim retracted', 'retracted allegation']"
+    assert run(f"only_phrases(avi, {phrases})", avi=text) is expected

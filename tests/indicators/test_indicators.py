@@ -30,7 +30,7 @@ QUIET = {"id": "Q1", "received_at": "2026-06-14T01:20:00+01:00", "channel": "non
 
 
 def test_the_bundled_indicators_load():
-    assert [i.code for i in PACK.indicators.indicators] == [f"IN0{n}" for n in range(1, 10)]
+    assert [i.code for i in PACK.indicators.indicators] == [f"IN{n:02d}" for n in range(1, 11)]
 
 
 def test_the_shipped_schema_is_current_and_draft_07():

@@ -60,6 +60,22 @@ def test_the_log_joins_its_incident_whatever_the_row_order(tmp_path):
     assert "log_entries: 3 rows read = 3 used + 0 rejected" in intake.table_counts()
 
 
+@pytest.mark.parametrize("order", ["ascending", "descending", "mixed"])
+def test_incidents_in_any_order_get_their_own_rows(tmp_path, order):
+    """Related rows are merged in key order while the incidents ascend, and looked up when one does not: either
+    way each incident gets its rows, in file order, and keys between them (joining nothing) are skipped."""
+    keys = {"ascending": ["A", "C", "E", "G"], "descending": ["G", "E", "C", "A"], "mixed": ["C", "A", "G", "E"]}[order]
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident(key) for key in keys])
+    log = table(tmp_path / "log-entries.csv", LOG, [
+        [key, f"14/03/2025 23:{minute:02d}:00", "CH1", f"{key} {minute}", "RMK", str(minute)]
+        for minute, key in enumerate("GAEBCAGFCE", start=13)])
+    items, intake = read(incidents, log)
+    found = accepted(items)
+    assert {key: [e.text for e in found[key].log] for key in keys} == {
+        "A": ["A 14", "A 18"], "C": ["C 17", "C 21"], "E": ["E 15", "E 22"], "G": ["G 13", "G 19"]}
+    assert "log_entries: 10 rows read = 8 used + 2 rejected, 2 of them joining no record" in intake.table_counts()
+
+
 def test_a_code_means_what_it_meant_on_the_incidents_date(tmp_path):
     """Exampleshire's DOM was a crime-related incident until March 2025, and 'domestic - no crime' after."""
     items, _ = read(table(tmp_path / "incidents.csv", INCIDENTS, [

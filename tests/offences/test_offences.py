@@ -134,3 +134,9 @@ def test_an_offence_exists_from_its_commencement_up_to_the_day_before_its_cessat
 def test_a_classification_exists_whenever_any_of_its_offences_does(table):
     assert table.lookup("8R").commenced == date(2015, 4, 13)  # 008/72's date, not 005/28's 2024
     assert table.lookup("8N").commenced is None and table.lookup("8N").ceased is None
+
+
+@pytest.mark.parametrize(("code", "indictable"), [("34B", True), ("19C", True), ("001/01", True), ("8N", False),
+                                                   ("105A", False), ("46", False)])
+def test_an_offence_is_indictable_only_when_every_row_of_it_is_triable_only_on_indictment(code, indictable):
+    assert ("indictable_only" in OffenceTable.load().lookup(code).families) is indictable

@@ -94,3 +94,11 @@ def test_the_screen_names_every_text_with_a_match(texts):
 
 def test_the_screen_names_texts_side_by_side():
     assert MATCHER.screen(["he punched", "kicked", "nothing", "caf\u00e9 talk", "no injuries"]) == [0, 1, 3, 4]
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9 '\u2019.,;?!\n_-ßİé"), max_size=40) | st.text(max_size=40))
+def test_the_folded_words_and_spans_are_the_tokens(text):
+    """The matcher's fast forms (every word folded at once; spans without folding) are `tokens` exactly."""
+    from hocr_rules.phrases.tokens import folded, spans
+    assert folded(text) == [t.text for t in tokens(text)]
+    assert [m.span() for m in spans(text)] == [(t.start, t.end) for t in tokens(text)]

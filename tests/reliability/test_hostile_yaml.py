@@ -50,9 +50,14 @@ def hostile(marker: Path) -> dict[str, tuple[str, int | None, str]]:
 CASES = sorted(hostile(Path("/nonexistent")))
 
 
+@pytest.mark.parametrize("parser", ["libyaml", "pure Python"])
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("case", CASES)
-def test_a_hostile_document_is_refused_naming_the_file_and_line_and_nothing_runs(tmp_path, kind, case):
+def test_a_hostile_document_is_refused_naming_the_file_and_line_and_nothing_runs(tmp_path, monkeypatch, kind, case,
+                                                                                 parser):
+    """Where PyYAML was built without libyaml, the pure-Python parser reads the files: the same refusals hold."""
+    if parser == "pure Python":
+        monkeypatch.setattr(yamlfile, "_LOADER", yamlfile._PythonLoader)
     name, valid, load = KINDS[kind]
     marker = tmp_path / "pwned"
     extra, has_line, says = hostile(marker)[case]

@@ -12,6 +12,7 @@ from hocr_rules.model.incident import Incident
 from hocr_rules.rulebook.examples import run_all
 from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack, load_profile
 from hocr_rules.rulebook.schema import Profile
+from makers import examples
 
 PARAMETERS = """\
 parameters:
@@ -52,26 +53,7 @@ breach_when: hours > limit_hours
 messages:
   breach: "recorded {hours:.1f} h after the report, limit {limit_hours} h"
   compliant: "recorded {hours:.1f} h after the report, within {limit_hours} h"
-examples:
-  - name: A crime recorded 25 h after the report is late
-    incident:
-      id: X-1
-      received_at: "2025-05-01T10:00:00+01:00"
-      channel: emergency_call
-      disclosures: [{id: D1, offence: 105A, reported_by: victim}]
-      crime_records:
-        - {reference: CR1, offence: 105A, disclosures: [D1], recorded_at: "2025-05-02T11:00:00+01:00"}
-    expect: [{subject: D1, outcome: breach}]
-  - name: A crime recorded 1 h after the report is on time
-    incident:
-      id: X-2
-      received_at: "2025-05-01T10:00:00+01:00"
-      channel: emergency_call
-      disclosures: [{id: D1, offence: 105A, reported_by: victim}]
-      crime_records:
-        - {reference: CR1, offence: 105A, disclosures: [D1], recorded_at: "2025-05-01T11:00:00+01:00"}
-    expect: [{subject: D1, outcome: compliant}]
-"""
+""" + examples()
 
 
 def late_incident(hours_after: int, received_at: str = "2025-05-01T10:00:00+01:00") -> Incident:

@@ -177,7 +177,9 @@ LATE = {"id": "INC-1", "received_at": "2025-05-01T10:00:00+01:00", "channel": "e
                     "relationship_to_offender": "stranger"}],
         "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "reported_by": "victim"}],
         "crime_records": [{"reference": "CR-1", "offence": "105A", "victim": "V1", "disclosures": ["D1"],
-                           "recorded_at": "2025-05-02T11:00:00+01:00"}]}
+                           "recorded_at": "2025-05-02T11:00:00+01:00",  # late, though the delay is documented
+                           "delay_rationale": "Crime recording system outage",
+                           "delay_overseen_by": "force_crime_registrar"}]}
 
 
 def test_assert_breaches_passes_on_the_right_codes_and_subjects():

@@ -1,0 +1,57 @@
+"""A crime record's outcome, the victim's wishes and the hate crime perception: optional, with "not known"
+kept apart from "not exported", so inputs written before these fields stay valid."""
+
+import pytest
+from pydantic import ValidationError
+
+from hocr_rules.facts.vocabulary import VOCABULARY
+from hocr_rules.facts.view import IncidentView
+from hocr_rules.model.incident import Incident
+from hocr_rules.offences import OffenceTable
+
+BASE = {"id": "INC-1", "received_at": "2026-05-01T10:00:00+01:00", "channel": "emergency_call",
+        "people": [{"id": "V1"}],
+        "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1",
+                           "recorded_at": "2026-05-01T12:00:00+01:00"}]}
+
+
+def facts(**crime) -> dict:
+    data = {**BASE, "crime_records": [{**BASE["crime_records"][0], **crime}]}
+    incident = Incident.model_validate(data)
+    view = IncidentView(incident, OffenceTable.load())
+    record = incident.crime_records[0]
+    return {name: fact.read(view, record) for name, fact in VOCABULARY["crime_record"].items()}
+
+
+def test_an_incident_written_before_outcomes_is_still_valid_and_its_outcome_facts_are_absent():
+    found = facts()
+    for name in ("outcome_type", "named_suspect", "victim_view_recorded", "victim_wishes", "hate_perceived",
+                 "hate_perceived_by_anyone", "outcome_inspector_authority", "domestic_abuse_risk"):
+        assert found[name] is None, name
+
+
+def test_not_known_is_a_value_the_rules_judge_and_absent_is_not():
+    recorded = facts(outcome={"type": "16", "named_suspect": "not_known", "authoriser_rank": "not_known"})
+    assert recorded["named_suspect"] == "not_known"
+    assert recorded["outcome_inspector_authority"] is False   # a rank not known is no inspector's authority
+    assert facts(outcome={"type": "16"})["named_suspect"] is None
+
+
+def test_perceived_by_no_one_is_distinct_from_not_exported():
+    assert facts(hate_perceived=[])["hate_perceived_by_anyone"] is False
+    assert facts(hate_perceived=["race"])["hate_perceived_by_anyone"] is True
+    assert facts()["hate_perceived_by_anyone"] is None
+
+
+@pytest.mark.parametrize(("field", "value"), [("victim_wishes", "declined"), ("hate_perceived", ["gender"]),
+                                              ("domestic_abuse_risk", "very_high")])
+def test_a_value_outside_the_closed_lists_is_an_error_naming_the_field(field, value):
+    with pytest.raises(ValidationError) as caught:
+        Incident.model_validate({**BASE, "crime_records": [{**BASE["crime_records"][0], field: value}]})
+    assert any(error["loc"][:3] == ("crime_records", 0, field) for error in caught.value.errors())
+
+
+def test_a_misspelt_outcome_field_is_an_error():
+    with pytest.raises(ValidationError):
+        Incident.model_validate({**BASE, "crime_records": [{**BASE["crime_records"][0],
+                                                             "outcome": {"type": "8", "authorizer_rank": "inspector"}}]})
