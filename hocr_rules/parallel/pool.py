@@ -7,7 +7,7 @@ C state is why its own workers are spawned, `hocr_rules.engine.durable.workers`)
 
 Neither `multiprocessing.Pool` nor `concurrent.futures` fits: both read their whole input ahead (memory grows
 with the file) and a worker killed by the system leaves them hanging or breaks every pending task without
-saying which block was lost. Here at most `2 * workers` blocks are held, and a worker that dies has its block
+saying which block was lost. Here at most `3 * workers` blocks are held, and a worker that dies has its block
 answered by `lost(block, why)` (reported, never dropped) and is replaced.
 
 Fault injection, to show a real kill loses nothing: a worker that is about to judge an incident whose id is in
@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import traceback
+from collections import deque
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterator
 
@@ -76,12 +77,15 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, work), daemon=True)
         self.process.start()
         child.close()
-        self.number: int | None = None   # the block it is working on
+        self.numbers: deque[int] = deque()   # the blocks sent to it and not answered, the first being worked on
 
 
 class Pool:
     """`map(blocks)` answers each block with `work(block)` in a worker, in order; a block whose worker died is
-    answered with `lost(block, why)`."""
+    answered with `lost(block, why)`, and the blocks queued behind it go to its replacement. Each worker has
+    `QUEUED` blocks sent ahead, so that it starts the next one without waiting for the parent to be scheduled."""
+
+    QUEUED = 2
 
     def __init__(self, work: Callable[[Any], Any], workers: int, lost: Callable[[Any, str], Any]):
         self.work, self.lost = work, lost
@@ -90,12 +94,12 @@ class Pool:
 
     def map(self, blocks: Iterator[Any]) -> Iterator[Any]:
         held: dict[int, Any] = {}   # blocks read and not yet answered in order, by number
-        unsent: list[int] = []
+        unsent: deque[int] = deque()
         done: dict[int, Any] = {}
         read = following = 0
         exhausted = False
         while True:
-            while not exhausted and len(held) < 2 * len(self.workers):
+            while not exhausted and len(held) < (self.QUEUED + 1) * len(self.workers):
                 block = next(blocks, None)
                 if block is None:
                     exhausted = True
@@ -104,24 +108,24 @@ class Pool:
                     unsent.append(read)
                     read += 1
             for worker in self.workers:
-                if worker.number is None and unsent:
-                    worker.number = unsent.pop(0)
-                    worker.connection.send(held[worker.number])
+                while unsent and len(worker.numbers) < self.QUEUED:
+                    worker.numbers.append(unsent.popleft())
+                    worker.connection.send(held[worker.numbers[-1]])
             while following in done:
                 held.pop(following)
                 yield done.pop(following)
                 following += 1
             if exhausted and not held:
                 return
-            self._collect(done, held)
+            self._collect(done, held, unsent)
 
-    def _collect(self, done: dict[int, Any], held: dict[int, Any]) -> None:
-        busy = [w for w in self.workers if w.number is not None]
+    def _collect(self, done: dict[int, Any], held: dict[int, Any], unsent: deque[int]) -> None:
+        busy = [w for w in self.workers if w.numbers]
         watched = {w.connection: w for w in busy} | {w.process.sentinel: w for w in busy}
         for ready in wait(list(watched)):
             worker = watched[ready]
-            if worker.number is None:
-                continue   # answered through its other handle in this round
+            if not worker.numbers:
+                continue   # replaced through its other handle in this round
             try:
                 message = worker.connection.recv() if worker.connection.poll() else None
             except (EOFError, OSError):
@@ -130,12 +134,15 @@ class Pool:
                 status, answer = message
                 if status == "error":
                     raise answer
-                done[worker.number], worker.number = answer, None
+                done[worker.numbers.popleft()] = answer
             elif not worker.process.is_alive() or ready is worker.process.sentinel:
                 worker.process.join(timeout=5)
                 code = worker.process.exitcode
                 why = f"was killed (signal {-code})" if code is not None and code < 0 else f"stopped (exit code {code})"
-                done[worker.number] = self.lost(held[worker.number], why)
+                number = worker.numbers.popleft()
+                done[number] = self.lost(held[number], why)
+                unsent.extendleft(reversed(worker.numbers))
+                worker.numbers.clear()
                 worker.connection.close()
                 self.workers[self.workers.index(worker)] = _Worker(self.context, self.work)
 
