@@ -33,9 +33,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _serve(connection, work: Callable[[Any], Any]) -> None:  # pragma: no cover - runs in the worker
+def _serve(connection, work: Callable[[Any], Any], parents_end) -> None:  # pragma: no cover - in the worker
     """A worker: answer blocks until told to stop. It ends with os._exit, so it never flushes or closes what it
-    inherited from the parent (the report being written, the parent's buffered standard output)."""
+    inherited from the parent (the report being written, the parent's buffered standard output). It closes its
+    copy of the parent's end of the pipe first: else, the parent killed, it would wait for a block forever."""
+    parents_end.close()
     code = 0
     try:
         while (block := connection.recv()) is not None:
@@ -74,7 +76,7 @@ class _Worker:
         sys.stdout.flush()   # a forked child holds a copy of anything still buffered
         sys.stderr.flush()
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, work), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, work, self.connection), daemon=True)
         self.process.start()
         child.close()
         self.numbers: deque[int] = deque()   # the blocks sent to it and not answered, the first being worked on

@@ -6,7 +6,12 @@ tiny: each run is cut into many blocks over two forked workers."""
 
 import dataclasses
 import json
+import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +190,38 @@ def test_merging_summaries_adds_every_count():
         elif f.name not in ("rule_names", "notes"):
             assert value == {k: 2 * v for k, v in getattr(part, f.name).items()}, f.name
     assert total.notes == ["n"] and total.rule_names == {"TL01": "late"}
+
+
+ORPHANED = """\
+import os, signal, sys
+from hocr_rules.parallel.pool import Pool
+pool = Pool(len, 2, None)
+print(" ".join(str(worker.process.pid) for worker in pool.workers), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_stop_when_their_parent_is_killed():
+    """A parent killed outright (the OOM killer, kill -9) leaves no worker waiting for blocks forever."""
+    parent = subprocess.Popen([sys.executable, "-c", ORPHANED], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    with parent.stdout:
+        pids = [int(pid) for pid in parent.stdout.readline().split()]
+    parent.wait()
+    assert len(pids) == 2
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in pids)
+    finally:
+        for pid in filter(_alive, pids):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:   # a zombie has stopped; only its parent, gone, could reap it
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
