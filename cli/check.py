@@ -10,7 +10,7 @@ import typer
 
 from cli import render
 from cli import reviewing
-from cli.intake import open_reads
+from cli.intake import open_in_workers, open_reads
 from cli.options import (AssumeLondonOption, BaselineOption, ConfigOption, ExitZeroOption, ExtendSelectOption,
                          FailOnOption, IgnoreOption, IsolatedOption, MappingOption, ProfileOption, QuietOption,
                          RulesOption, SelectOption, exit_code, load, user_errors)
@@ -18,6 +18,7 @@ from hocr_rules.engine.engines import build_engine
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, REVIEW
 from hocr_rules.errors import InputError
 from hocr_rules.outputs import report_file
+from hocr_rules.parallel import Spliced, worker_count
 from hocr_rules.screening import Summary, screen
 from hocr_rules.writers import FORMATS, open_writer
 
@@ -41,7 +42,8 @@ def check(
         "--engine", help="default (our evaluator), durable (durable-rules, in worker processes), or both "
                          "(compare them; any disagreement is an error).")] = "default",
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Worker processes for --engine durable/both (0: in this process). Default: one per core.")]
+        "--workers", help="Worker processes (default engine: 1 or 0 checks in this process, as do inputs under 2 "
+                          "MiB; durable/both: 0 does). Default: one per core available.")]
     = None,
     select: SelectOption = None,
     extend_select: ExtendSelectOption = None,
@@ -75,13 +77,17 @@ def check(
     engine = build_engine(engine_name, pack, workers)
     include = frozenset({BREACH, REVIEW, COMPLIANT, NOT_EVALUABLE} if all_outcomes else {BREACH, REVIEW})
     summary = Summary()
-    reads = review.watch(screen(open_reads(files, engine.offences, assume_london, mapping, summary), engine, summary,
-                                strict, report))
+    spread = worker_count(workers, files) if engine_name == "default" and review.path is None else 0
+    if spread:
+        reads = open_in_workers(files, engine, report, assume_london, mapping, summary, strict, fmt, include, spread)
+    else:
+        reads = review.watch(screen(open_reads(files, engine.offences, assume_london, mapping, summary), engine,
+                                    summary, strict, report))
     with report_file(output, line_buffered=fmt == "jsonl") as out:
         if fmt == "table":
             render.check_table(reads, include, summary, out, statistics=statistics, quiet=quiet)
         else:
-            writer = open_writer(fmt, out, pack)
+            writer = Spliced(open_writer(fmt, out, pack), out)
             with render.progress(enabled=not quiet and (out is not sys.stdout or not sys.stdout.isatty())) as tick:
                 for item in reads:
                     writer.write(item, include)

@@ -13,6 +13,8 @@ from cli.options import naive_zone
 from hocr_rules.errors import FileError
 from hocr_rules.intake import Intake, Read
 from hocr_rules.offences import OffenceTable
+from hocr_rules.parallel import Job, screen_in_workers
+from hocr_rules.reporting import Reporting
 from hocr_rules.screening import Summary
 
 
@@ -22,6 +24,14 @@ def open_reads(files: list[str], offences: OffenceTable, assume_london: bool, ma
     file that is not there stops the command at once, before any figure is printed."""
     check_files(files)
     return _reads(make_intake(offences, assume_london, mapping), files, summary)
+
+
+def open_in_workers(files: list[str], engine, reporting: Reporting, assume_london: bool, mapping: Path | None,
+                    summary: Summary, strict: bool, fmt: str, include: frozenset[str], workers: int) -> Iterator:
+    """`hocr check` spread over `workers` processes (hocr_rules.parallel): the output pieces in input order."""
+    check_files(files)
+    intake = make_intake(engine.offences, assume_london, mapping)
+    return screen_in_workers(Job(engine, reporting, intake, fmt, include), intake, files, summary, workers, strict)
 
 
 def check_files(files: list[str]) -> None:

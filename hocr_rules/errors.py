@@ -32,6 +32,10 @@ class InputError(HocrError):
         self.source, self.line, self.record, self.problems = source, line, record, problems
         super().__init__(str(self))
 
+    def __reduce__(self):
+        """Picklable, so that a worker process (hocr_rules.parallel) can hand a rejection back."""
+        return InputError, (self.source, self.line, self.record, self.problems)
+
     def __str__(self) -> str:
         where = self.source + (f":{self.line}" if self.line else "")
         who = f" incident {self.record}" if self.record else ""

@@ -89,6 +89,17 @@ class Summary:
                 self.reviews_by_indicator[review.rule.code] += 1
                 self.rule_names[review.rule.code] = review.rule.name
 
+    def merge(self, part: "Summary") -> None:
+        """Add the counts of another part of the same run (a worker's block, a Dask partition): counts add up,
+        names and notes are kept."""
+        for name in ("read", "evaluated", "rejected", "incidents_with_breaches", "suppressed",
+                     "incidents_for_review", "incidents_for_review_only"):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        for name in ("breaches_by_rule", "not_evaluable_by_rule", "reviews_by_indicator"):
+            getattr(self, name).update(getattr(part, name))
+        self.rule_names.update(part.rule_names)
+        self.notes.extend(note for note in part.notes if note not in self.notes)
+
     def as_record(self) -> dict:
         """Evaluated incidents reconcile as incidents_with_breaches + incidents_for_review_only +
         incidents_clean."""

@@ -9,7 +9,7 @@ export are read together, as one export, since its tables join on keys; they nee
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from hocr_rules.errors import InputError
@@ -39,7 +39,7 @@ class Intake:
         self.readers: list = []   # the STORM and export readers used, for their counts and coverage
 
     def read(self, names: list[str]) -> Iterator[Read]:
-        tabular = [name for name in names if _is_tabular(name)]
+        tabular = [name for name in names if is_tabular(name)]
         for name in names:
             if name in tabular:
                 if name == tabular[0]:
@@ -50,7 +50,7 @@ class Intake:
     def read_one(self, name: str) -> Iterator[Read]:
         if name == "-" or name.lower().endswith(_JSON):
             yield from self._json.read_one(name)
-        elif _is_tabular(name):
+        elif is_tabular(name):
             yield from self._export([name])
         else:
             from hocr_rules.intake.storm import StormReader, is_storm
@@ -61,6 +61,10 @@ class Intake:
                 yield from reader.read_one(path)
             else:
                 yield from self._json.read_one(name)
+
+    def json_lines(self, lines: Iterable[bytes], source: str, start: int = 1) -> Iterator[Read]:
+        """Lines of a JSON Lines file from line number `start`: a block of one, in a worker process."""
+        return self._json.json_lines(lines, source, start)
 
     def validate(self, item: Any, source: str, line: int) -> Read:
         """One record already decoded (a JSON object as a dict), e.g. an incident changed by `hocr explain --set`."""
@@ -83,5 +87,5 @@ class Intake:
         return [count.line(table) for reader in self.readers for table, count in getattr(reader, "counts", {}).items()]
 
 
-def _is_tabular(name: str) -> bool:
+def is_tabular(name: str) -> bool:
     return name.lower().endswith(_TABULAR)

@@ -60,7 +60,7 @@ class JsonReader:
         if first == b"":
             return
         if json_lines:
-            yield from self._json_lines(handle, source)
+            yield from self.json_lines(handle, source)
         elif first == b"[":
             try:
                 yield from self._array(io.TextIOWrapper(handle, encoding="utf-8-sig"), source)
@@ -70,13 +70,15 @@ class JsonReader:
         else:
             head = handle.readline()
             if _is_object(head):
-                yield from self._json_lines(itertools.chain([head], handle), source)
+                yield from self.json_lines(itertools.chain([head], handle), source)
             else:
                 yield from self._document(head + handle.read(), source)
 
-    def _json_lines(self, lines: Iterable[bytes], source: str) -> Iterator[Read]:
-        """Line by line, as bytes: a line that is not UTF-8 is one rejected record, not a lost file."""
-        for number, text in enumerate(lines, start=1):
+    def json_lines(self, lines: Iterable[bytes], source: str, start: int = 1) -> Iterator[Read]:
+        """Line by line, as bytes: a line that is not UTF-8 is one rejected record, not a lost file. `start` is
+        the number of the first line given: worker processes are given a file in blocks of lines
+        (hocr_rules.parallel)."""
+        for number, text in enumerate(lines, start=start):
             if number == 1:
                 text = text.removeprefix(_BOM)
             if text and not text.isspace():
@@ -94,7 +96,7 @@ class JsonReader:
             if sum(1 for line in lines if line.strip()) > 1 and all(
                     line.lstrip().startswith((b"{", _BOM)) for line in lines if line.strip()):
                 # one object a line with a broken line among them: JSON Lines under another name
-                yield from self._json_lines(lines, source)
+                yield from self.json_lines(lines, source)
                 return
             yield InputError(source, error.lineno, None, [("json", error.msg)])
             return
