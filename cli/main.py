@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cli import audit, check, explain, mapping, render, rules, sample, schema
+from cli import audit, check, distributed, explain, mapping, render, rules, sample, schema
 from cli.options import load_pack, user_errors
 from hocr_rules.provenance import pack_digest, tool_version
 
@@ -36,6 +36,7 @@ app.command()(schema.schema)
 app.command()(audit.audit)
 app.command()(sample.sample)
 app.command("sample-size")(sample.sample_size)
+app.command()(distributed.distributed)
 
 if __name__ == "__main__":
     app()
