@@ -80,6 +80,9 @@ def distributed(
                                  param_hint="--format")
     if parts is not None and output is not None:
         raise typer.BadParameter("--parts and --output both say where findings go; give one", param_hint="--parts")
+    if workers is not None and scheduler != "local":
+        raise typer.BadParameter("the scheduler's own workers check; --workers is for --scheduler local",
+                                 param_hint="--workers")
     if fail_on not in (BREACH, NOT_EVALUABLE):
         raise typer.BadParameter(f"choose {BREACH} or {NOT_EVALUABLE}", param_hint="--fail-on")
     partitions = partitions_of(inputs, _size(blocksize))

@@ -104,7 +104,7 @@ def connect(address: str, workers: int | None = None) -> Iterator[Any]:
             yield client
         return
     with dask.LocalCluster(n_workers=workers or cores(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, dask.Client(cluster) as client:
+                           dashboard_address=None) as cluster, dask.Client(cluster) as client:
         yield client
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from hocr_rules.errors import FileError
+from hocr_rules.errors import FileError, HocrError
 from hocr_rules.parallel.blocks import BLOCK_BYTES, JSON_LINES, Block
 
 
@@ -38,9 +38,9 @@ class Partition:
         worker holds one block of input at a time."""
         try:
             handle = Path(self.path).open("rb")
-        except OSError as error:
-            raise FileError(self.source, f"cannot be read on this worker ({error.strerror}): partitions must be "
-                                         "on a filesystem every Dask worker shares, under the same path") from None
+        except OSError as error:   # a plain HocrError: it crosses back to the client by pickle, as FileError cannot
+            raise HocrError(f"{self.source}: cannot be read on a Dask worker ({error.strerror}): partitions must "
+                            "be on a filesystem every worker shares, under the same path") from None
         with handle:
             handle.seek(self.start)
             number, left = self.line, (self.end if self.end is not None else os.fstat(handle.fileno()).st_size)

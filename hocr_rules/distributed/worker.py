@@ -112,7 +112,10 @@ def _pack(recipe: Recipe) -> RulePack:
     key = (recipe.folders, recipe.digest)
     with _lock:
         if key not in _packs:
-            pack = _load(recipe.folders, recipe.profile)
+            try:
+                pack = _load(recipe.folders, recipe.profile)
+            except HocrError as error:   # e.g. a rule folder not mounted here; RuleFileError does not pickle
+                raise HocrError(f"on a Dask worker: {error}") from None
             if tool_version() != recipe.version or pack_digest(pack) != recipe.digest:
                 raise HocrError(
                     f"this Dask worker has hocr-rules {tool_version()} with rule pack sha256:{pack_digest(pack)}, "

@@ -166,6 +166,14 @@ def test_a_worker_with_another_rule_pack_refuses_to_check(client, pack, audit):
         list(check_partitions(client, other, partitions_of([audit])[:1], Summary()))
 
 
+def test_a_partition_a_worker_cannot_read_stops_the_run_naming_it(client, pack, audit):
+    partitions = partitions_of([audit])
+    Path(partitions[0].path).unlink()
+    recipe = Recipe.of([DEFAULT_RULES], None, pack, Reporting(), False, "jsonl", INCLUDE)
+    with pytest.raises(HocrError, match="01-force-a.jsonl: cannot be read on a Dask worker"):
+        list(check_partitions(client, recipe, partitions[:1], Summary()))
+
+
 def test_the_command_refuses_formats_it_cannot_split(audit, tmp_path):
     result = runner.invoke(app, ["distributed", str(audit), "--parts", str(tmp_path / "p"), "--format", "csv"])
     assert result.exit_code == 2 and "choose jsonl" in result.stderr
@@ -173,3 +181,5 @@ def test_the_command_refuses_formats_it_cannot_split(audit, tmp_path):
     assert result.exit_code == 2
     result = runner.invoke(app, ["distributed", str(audit), "--blocksize", "lots"])
     assert result.exit_code == 2 and "64MiB" in result.stderr
+    result = runner.invoke(app, ["distributed", str(audit), "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"])
+    assert result.exit_code == 2 and "--scheduler local" in result.stderr
