@@ -17,6 +17,7 @@ COMMANDS = {
     "sample-size": "cli.sample:sample_size",
     "rules": "cli.rules:app",
     "mapping": "cli.mapping:app",
+    "distributed": "cli.distributed:distributed",
 }
 
 app = typer.Typer(name="hocr", help="Check police crime recording against the Home Office Crime Recording Rules.",

@@ -71,10 +71,16 @@ def settings(config: Path | None = None, isolated: bool = False) -> Config:
 def load_pack(rules: list[Path] | None, profile: Path | None, config: Config | None = None) -> RulePack:
     """The bundled pack, then each rule folder on top of it: --rules, or else the settings file's `rules`; the
     profile is --profile or else the settings file's. Without `config`, the settings file found from here."""
+    folders, profile = pack_sources(rules, profile, config)
+    return RulePack.load(folders, load_profile(profile) if profile else None)
+
+
+def pack_sources(rules: list[Path] | None, profile: Path | None,
+                 config: Config | None = None) -> tuple[list[Path], Path | None]:
+    """The rule folders and the profile file `load_pack` loads (a Dask run's workers load the same)."""
     config = settings() if config is None else config
     profile = profile or config.resolve(config.settings.profile)
-    folders = [DEFAULT_RULES] + [f for f in (rules or config.rule_folders) if f.resolve() != DEFAULT_RULES]
-    return RulePack.load(folders, load_profile(profile) if profile else None)
+    return [DEFAULT_RULES] + [f for f in (rules or config.rule_folders) if f.resolve() != DEFAULT_RULES], profile
 
 
 def reporting(pack: RulePack, config: Config, select: list[str] | None = None,
