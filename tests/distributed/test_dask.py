@@ -74,6 +74,15 @@ def on_cluster(client, pack, partitions, fmt: str = "jsonl", window: int | None 
     return out.getvalue(), summary
 
 
+def broken_line(audit) -> int:
+    """The line of the broken JSON the `audit` fixture ends its last partition with."""
+    return (audit / "03-force-b.jsonl").read_text(encoding="utf-8").splitlines().index("{broken") + 1
+
+
+def examples_count() -> int:
+    return len((EXAMPLES / "incidents.jsonl").read_text(encoding="utf-8").splitlines())
+
+
 def records(text: str | bytes) -> list[dict]:
     return [json.loads(line) for line in text.splitlines()]
 
@@ -111,8 +120,8 @@ def test_findings_and_summary_are_a_local_runs(client, pack, audit, tmp_path, bl
     assert text.encode("utf-8") == expected
     assert summary.reconciles and summary.rejected and {"type": "summary", **summary.as_record()} == records(
         expected)[-1]
-    assert ("03-force-b.jsonl", 26) in [(Path(r["source"]).name, r["line"]) for r in records(text)
-                                        if r["type"] == "rejected"]   # the broken JSON after the blank line
+    assert ("03-force-b.jsonl", broken_line(audit)) in [(Path(r["source"]).name, r["line"]) for r in records(text)
+                                            if r["type"] == "rejected"]   # the broken JSON after the blank line
 
 
 def test_every_machine_format_is_a_local_runs(client, pack, audit, tmp_path):
@@ -134,7 +143,7 @@ def test_the_command_writes_parts_that_concatenate_to_the_local_output(client, a
     parts = sorted((tmp_path / "out").glob("part-*.jsonl"))
     assert len(parts) > 3
     assert b"".join(p.read_bytes() for p in parts) + (tmp_path / "out" / "summary.jsonl").read_bytes() == expected
-    assert "03-force-b.jsonl:26" in result.stderr.replace("\n", "")   # the broken JSON, reported as locally
+    assert f"03-force-b.jsonl:{broken_line(audit)}" in result.stderr.replace("\n", "")   # the broken JSON, reported as locally
     again = runner.invoke(app, ["distributed", str(audit), "--scheduler", address, "--parts", str(tmp_path / "out")])
     assert again.exit_code == 2 and "earlier run" in again.stderr
     one = runner.invoke(app, ["distributed", str(audit), "--scheduler", address, "-o", str(tmp_path / "one.jsonl")])
@@ -150,7 +159,7 @@ def test_a_partition_whose_worker_dies_is_reported_record_by_record_and_the_rest
     _, expected = local([p.source for p in partitions], tmp_path / "local.jsonl")
     _, others = local([p.source for p in partitions if "02-bad" not in p.source], tmp_path / "others.jsonl")
     text, summary = on_cluster(client, pack, partitions, window=2)
-    assert summary.reconciles and summary.read == records(expected)[-1]["read"] == 54 + 3 + 1
+    assert summary.reconciles and summary.read == records(expected)[-1]["read"] == examples_count() + 3 + 1
     assert summary.rejected == records(others)[-1]["rejected"] + 3
     lost = [r for r in records(text) if r["type"] == "rejected" and "02-bad" in r["source"]]
     assert [r["line"] for r in lost] == [2, 3, 4]   # not the blank line 1
