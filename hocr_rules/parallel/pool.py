@@ -119,7 +119,10 @@ class Pool:
                 following += 1
             if exhausted and not held:
                 return
-            self._collect(done, held, unsent)
+            if any(worker.numbers for worker in self.workers):
+                self._collect(done, held, unsent)
+            # else every block read has been answered and yielded (the one the output waited for came last):
+            # read on. Waiting here would wait on no worker, for ever.
 
     def _collect(self, done: dict[int, Any], held: dict[int, Any], unsent: deque[int]) -> None:
         busy = [w for w in self.workers if w.numbers]

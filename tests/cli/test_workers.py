@@ -192,6 +192,32 @@ def test_merging_summaries_adds_every_count():
     assert total.notes == ["n"] and total.rule_names == {"TL01": "late"}
 
 
+UNEVEN = """\
+import random, sys, time
+from hocr_rules.parallel.pool import Pool
+pauses = random.Random(int(sys.argv[1])).choices([0, 0, 0, 0.002, 0.02], k=300)
+def work(number):
+    time.sleep(pauses[number])
+    return number
+pool = Pool(work, 2, None)
+try:
+    print(list(pool.map(iter(range(300)))) == list(range(300)), flush=True)
+finally:
+    pool.close()
+"""
+
+
+@pytest.mark.parametrize("seed", (1, 3, 5))
+def test_every_block_is_answered_however_uneven_the_work(seed):
+    """Blocks of uneven cost, so that the answers come back out of order: when the one the output waits for
+    arrives last, every block read has been answered and no worker is busy, and the pool must read on rather
+    than wait for an answer nobody owes (it waited, forever: the hang that stopped CI at 89 %). These seeds hung
+    before the fix."""
+    run = subprocess.run([sys.executable, "-c", UNEVEN, str(seed)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=60)
+    assert (run.returncode, run.stdout) == (0, "True\n"), run.stderr
+
+
 ORPHANED = """\
 import os, signal, sys
 from hocr_rules.parallel.pool import Pool

@@ -114,7 +114,9 @@ class Pool:
                 following += 1
             if exhausted and not held:
                 return
-            self._collect(done, held)
+            if held:
+                self._collect(done, held)
+            # else every batch read has been answered and yielded: read on rather than wait a second for nothing
 
     def _collect(self, done: dict[int, list], held: dict[int, list]) -> None:
         watched = {w.connection: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
