@@ -131,12 +131,15 @@ def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out
 
 
 def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
-    """The subject wraps at its space ("crime record" over the reference) and the finding keeps room for whole
-    words, so an 80-column terminal reads "professional third party" rather than "professio / nal"."""
+    """The subject is no wider than its longest part (a kind such as "crime record", or an id), so it wraps at
+    its space ("crime record" over the reference) and leaves the finding the room for whole words: an 80-column
+    terminal reads "professional third party" rather than "professio / nal"."""
     table = Table(show_lines=False, header_style="bold")
     for column in ("incident", "rule"):
         table.add_column(column, no_wrap=True)
-    table.add_column("subject", overflow="fold")
+    widest = max((len(part) for _, outcomes in batch for o in outcomes
+                  for part in (o.subject_kind.replace("_", " "), o.subject_id)), default=0)
+    table.add_column("subject", overflow="fold", max_width=max(widest, len("subject")))
     table.add_column("outcome", no_wrap=True)
     table.add_column("finding", overflow="fold", ratio=1)
     for incident, outcomes in batch:
