@@ -120,26 +120,27 @@ def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out
             if shown:
                 batch.append((item.incident, shown))
             if len(batch) >= BATCH:
-                screen.print(_findings_table(batch))
+                screen.print(_findings_table(batch, screen.width))
                 batch = []
     if batch:
-        screen.print(_findings_table(batch))
+        screen.print(_findings_table(batch, screen.width))
     if statistics:
         screen.print(statistics_table(summary))
     if not quiet:
         summary_table(summary, screen, by_rule=not statistics)
 
 
-def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
-    """The subject is no wider than its longest part (a kind such as "crime record", or an id), so it wraps at
-    its space ("crime record" over the reference) and leaves the finding the room for whole words: an 80-column
-    terminal reads "professional third party" rather than "professio / nal"."""
+def _findings_table(batch: list[tuple[str, list[Outcome]]], width: int) -> Table:
+    """The subject takes at most a fifth of the width (or its longest part, a kind such as "crime record" or an
+    id, if that is more), so on a narrow terminal it wraps at its space ("crime record" over the reference) and
+    leaves the finding the room for whole words: 80 columns read "professional third party", not "professio /
+    nal"."""
     table = Table(show_lines=False, header_style="bold")
     for column in ("incident", "rule"):
         table.add_column(column, no_wrap=True)
     widest = max((len(part) for _, outcomes in batch for o in outcomes
                   for part in (o.subject_kind.replace("_", " "), o.subject_id)), default=0)
-    table.add_column("subject", overflow="fold", max_width=max(widest, len("subject")))
+    table.add_column("subject", overflow="fold", max_width=max(widest, width // 5, len("subject")))
     table.add_column("outcome", no_wrap=True)
     table.add_column("finding", overflow="fold", ratio=1)
     for incident, outcomes in batch:
