@@ -152,14 +152,20 @@ class Pool:
                 self.workers[self.workers.index(worker)] = _Worker(self.context, self.work)
 
     def close(self) -> None:
-        for worker in self.workers:
-            try:
-                worker.connection.send(None)
-            except (OSError, ValueError):
-                pass
-        for worker in self.workers:
+        stop(self.workers)
+
+
+def stop(workers) -> None:
+    """Tell each worker to stop (a `None` down its pipe), wait for it, and terminate one that does not stop.
+    Any worker with a `connection` and a `process` (the durable engine's workers too)."""
+    for worker in workers:
+        try:
+            worker.connection.send(None)
+        except (OSError, ValueError):
+            pass
+    for worker in workers:
+        worker.process.join(timeout=5)
+        if worker.process.is_alive():
+            worker.process.terminate()
             worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join(timeout=5)
-            worker.connection.close()
+        worker.connection.close()
