@@ -159,8 +159,9 @@ def main(argv: list[str] | None = None) -> None:
             for mode in modes:
                 results[mode, size] = measure(mode, source, scratch, args.repeat, cpu, baseline)
                 r = results[mode, size]
-                print(f"  {mode} {size:,}: {r['ratio']:.2f}x ({r['seconds']:.1f} s / {r['baseline_s']:.1f} s), "
-                      f"{r['rss']:.1f} MiB", file=sys.stderr, flush=True)
+                against = f"{r['ratio']:.2f}x ({r['seconds']:.1f} s / {r['baseline_s']:.1f} s)" if baseline else (
+                    f"{r['seconds']:.1f} s")
+                print(f"  {mode} {size:,}: {against}, {r['rss']:.1f} MiB", file=sys.stderr, flush=True)
     print(report(results, modes, sizes, args, cpu, load, os.getloadavg()[0] if hasattr(os, "getloadavg") else load,
                  baseline))
 
