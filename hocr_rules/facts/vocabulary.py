@@ -518,6 +518,38 @@ fact(C, "hate_strands", "codes", "hate crime strand flags applied", "the export 
 fact(C, "intimate_partner", "flag", "the victim is the offender's partner or former partner",
      "relationship not recorded", read=_victim_relationship_in("partner", "ex_partner"))
 
+
+def _history(attribute: str | None = None) -> Callable[[IncidentView, Any], Any]:
+    """A reader over the crime's classification history (absent when the export gives none): how many
+    reclassifications, or the roles of who made them (absent if one of them names no role)."""
+    def read(v: IncidentView, c) -> Any:
+        history = c.classification_history
+        if history is None or attribute is None:
+            return None if history is None else len(history)
+        roles = [getattr(entry, attribute) for entry in history]
+        return None if None in roles else frozenset(roles)
+    return read
+
+
+def _oldest_offender_age(v: IncidentView, c) -> int | None:
+    """The oldest age of the offenders the crime names (else its linked disclosures name); absent if it names
+    none, or one of them has no age recorded."""
+    ids = c.offenders or [o for d in _linked(v, c) for o in d.offenders]
+    ages = [getattr(v.people.get(i), "age", None) for i in ids]
+    return None if not ages or None in ages else max(ages)
+
+
+fact(C, "reclassifications", "count", "reclassifications in the crime's classification history",
+     "the export gives no classification history", read=_history())
+fact(C, "reclassified_by", "codes", "the roles of who made the crime's reclassifications",
+     "a reclassification names no role, or the export gives no classification history", read=_history("by"))
+fact(C, "unjustified_reclassifications", "count", "reclassifications with no justification recorded",
+     "the export gives no classification history",
+     read=lambda v, c: None if c.classification_history is None
+     else sum(not (entry.rationale or "").strip() for entry in c.classification_history))
+fact(C, "oldest_offender_age", "number", "the oldest age, when reported, of the offenders the crime names",
+     "an offender's age not recorded, or no offender named", read=_oldest_offender_age)
+
 # ---------------------------------------------------------------- N100 records
 N = "n100"
 
@@ -545,6 +577,24 @@ fact(N, "victim_confirmed", "code", "whether the victim confirmed the disclosure
      read=of_disclosure("victim_confirmed"))
 fact(N, "sarc_withheld", "flag", "the disclosure is a SARC rape report the victim withheld from police",
      read=of_disclosure("sarc_withheld"))
+fact(N, "status", "code", "open, crimed or cancelled (cancelled where the export gives a cancellation)",
+     "the export does not give the N100's status",
+     read=lambda v, n: n.status or ("cancelled" if n.cancelled_at or n.cancelled_by or n.cancellation_reason
+                                    else None))
+fact(N, "cancelled_at", "time", "when the N100 was cancelled", "no time of cancellation",
+     read=of_record("cancelled_at"))
+fact(N, "cancellation_reason", "code", "why the N100 was cancelled: error_taking_report, duplicate, not_confirmed, "
+     "evidence_to_the_contrary, other_force_area or other", "no reason for the cancellation recorded",
+     read=of_record("cancellation_reason"))
+fact(N, "reclassified_from", "code", "the reference of the recorded rape this N100 replaced", "not reclassified "
+     "from a crime record", read=of_record("reclassified_from"))
+fact(N, "reclassified_at", "time", "when the rape crime was reclassified as this N100", "no time of reclassification",
+     read=of_record("reclassified_at"))
+fact(N, "reclassified_by", "code", "the role of who reclassified the rape crime as an N100",
+     "no role recorded for who reclassified the rape crime", read=of_record("reclassified_by"))
+fact(N, "investigation_begun", "flag", "substantive investigation had begun when the rape crime was reclassified",
+     "not recorded whether substantive investigation had begun",
+     read=lambda v, n: None if n.investigation_begun in (None, "not_known") else n.investigation_begun == "yes")
 
 # ---------------------------------------------------------------- the incident as a whole
 I = "incident"

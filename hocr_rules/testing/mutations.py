@@ -525,3 +525,42 @@ register("hate-strand-not-flagged", "HC02", "crime_record", ["victim_report"],
          lambda i, c: _live(c) and "hate_crime" in c.get("flags", []),
          lambda i, c: c.update(hate_perceived=["race", "religion"], hate_strands=["race"]),
          "A hate crime perceived as racist and religious is flagged for race only.")
+
+# N100 cancellation and reclassification, and the classification trail (2026/27 pp. 13, 63, 65)
+register("n100-cancelled-as-unconfirmed", "NR51", "n100", _N100, lambda i, n: bool(n.get("created_at")),
+         lambda i, n: n.update(status="cancelled", cancelled_at=write(seconds_of(n["created_at"]) + 24 * HOUR),
+                               cancellation_reason="not_confirmed"),
+         "An N100 is cancelled because the victim did not confirm the rape, instead of staying as N100/01.")
+register("rape-crime-reclassified-as-n100-by-ddm", "NR52", "n100", _N100, lambda i, n: bool(n.get("created_at")),
+         lambda i, n: n.update(reclassified_from="CR/RECLASSIFIED", reclassified_at=n["created_at"],
+                               reclassified_by="designated_decision_maker", investigation_begun="no"),
+         "A recorded rape is reclassified as this N100 by a designated decision maker, not the crime registrar.")
+
+
+def _reclassified(**change: str) -> Callable[[dict, dict], None]:
+    """A change: the crime record's history shows it reclassified once, as `change` says."""
+    return lambda i, c: c.update(classification_history=[{"to_offence": c["offence"], **change}])
+
+
+register("reclassified-by-investigator", "CL06", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _reclassified(by="investigating_officer", rationale="Fuller account from the victim the next day"),
+         "The crime is reclassified by the investigating officer.")
+register("reclassified-without-justification", "CL07", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _reclassified(by="designated_decision_maker"), "The crime is reclassified with no justification recorded.")
+
+
+def _child_incitement_by_a_boy(incident: dict, d: dict) -> None:
+    """A change: the disclosure and its crime become an incitement of a girl of 11 by a boy of 15, recorded under
+    the adult code 021/03."""
+    _person(incident, d["victims"][0]).update(age=11, sex="female")
+    _person(incident, d["offenders"][0])["age"] = 15
+    d["offence"] = "021/03"
+    for c in _own_crimes(incident, d):
+        c["offence"] = "021/03"
+
+
+register("child-incitement-by-a-boy-under-the-adult-code", "CL09", "disclosure", ["victim_report"],
+         lambda i, d: len(d.get("victims", ())) == 1 and len(d.get("offenders", ())) == 1 and not _companions(i, d)
+         and len(_own_crimes(i, d)) == 1 and _recorded(_own_crimes(i, d)),
+         _child_incitement_by_a_boy,
+         "A boy of 15 inciting a girl of 11 is recorded under 021/03, the code for an adult offender.")
