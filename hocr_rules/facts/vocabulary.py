@@ -529,6 +529,11 @@ fact(C, "activity_completed", "code", "whether the record shows the offender com
      "completed", read=of_outcome("activity_completed"))
 fact(C, "activity_completed_at", "time", "when the offender completed the diversionary activity or conditions",
      "no time the activity was completed", read=of_outcome("activity_completed_at"))
+fact(C, "cps_authorised", "code", "whether the record shows the CPS authorised the caution: yes, no or not_known",
+     "the export does not say whether the CPS authorised the caution", read=of_outcome("cps_authorised"))
+fact(C, "prior_offending_within_two_years", "code", "whether the offender cautioned had a caution or conviction in "
+     "the two years before: yes, no or not_known", "the export does not give the offender's recent history",
+     read=of_outcome("prior_offending_within_two_years"))
 fact(C, "victim_wishes", "code", "what the victim wants done: supports_action, does_not_support_action, "
      "not_contactable or not_known", "the victim's wishes not recorded", read=of_record("victim_wishes"))
 fact(C, "domestic_abuse_risk", "code", "the force's domestic abuse risk assessment: standard, medium, high or "

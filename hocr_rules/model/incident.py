@@ -312,6 +312,12 @@ class Outcome(Record):
                                   "prosecution's conditions (OFG pp. 22-25).")
     activity_completed_at: Timestamp | None = Field(
         default=None, description="When the offender completed that activity: the outcome is applied only after.")
+    cps_authorised: Recorded | None = Field(
+        default=None, description="For a caution (outcomes 2, 2A, 3, 3A) on an indictable-only offence: whether "
+                                  "the record shows the CPS authorised it (OFG pp. 10-11).")
+    prior_offending_within_two_years: Recorded | None = Field(
+        default=None, description="For an adult caution (3, 3A): whether the offender had a caution or conviction "
+                                  "in the two years before, which makes it an exception for an inspector (OFG p. 11).")
 
 
 class CrimeRecord(Record):
