@@ -529,6 +529,10 @@ fact(C, "activity_completed", "code", "whether the record shows the offender com
      "completed", read=of_outcome("activity_completed"))
 fact(C, "activity_completed_at", "time", "when the offender completed the diversionary activity or conditions",
      "no time the activity was completed", read=of_outcome("activity_completed_at"))
+fact(C, "charged_classification", "code", "the HO classification of the offence charged or cautioned",
+     "the export does not give the offence charged or cautioned",
+     read=lambda v, c: None if c.outcome is None or not c.outcome.charged_offence
+     else v.offence(c.outcome.charged_offence).classification)
 fact(C, "cps_authorised", "code", "whether the record shows the CPS authorised the caution: yes, no or not_known",
      "the export does not say whether the CPS authorised the caution", read=of_outcome("cps_authorised"))
 fact(C, "prior_offending_within_two_years", "code", "whether the offender cautioned had a caution or conviction in "

@@ -312,6 +312,11 @@ class Outcome(Record):
                                   "prosecution's conditions (OFG pp. 22-25).")
     activity_completed_at: Timestamp | None = Field(
         default=None, description="When the offender completed that activity: the outcome is applied only after.")
+    charged_offence: str | None = Field(
+        default=None, description="For a charge or caution (outcomes 1, 1A, 2, 2A, 3, 3A): the offence charged or "
+                                  "cautioned, as an HO classification or HO code from the notifiable offence list "
+                                  "(checked like `offence`): a charge for another offence is 1A, or a related crime "
+                                  "recorded with its own outcome (2026/27 pp. 18-21).")
     cps_authorised: Recorded | None = Field(
         default=None, description="For a caution (outcomes 2, 2A, 3, 3A) on an indictable-only offence: whether "
                                   "the record shows the CPS authorised it (OFG pp. 10-11).")

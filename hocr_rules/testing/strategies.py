@@ -320,8 +320,9 @@ def outcomes(draw, near: float | None = None, person_ids: Iterable[str] = ()) ->
     suspect, when it names one, is one of `person_ids`."""
     types = st.sampled_from(OUTCOME_TYPES) | st.sampled_from(MISTYPED_OUTCOME_TYPES)
     ids = list(person_ids)
-    return _record(draw, Outcome, times_near(near), {"type": st.none() | types,
-                                                     "suspect": st.none() | st.sampled_from(ids) if ids else OMIT})
+    return _record(draw, Outcome, times_near(near), {
+        "type": st.none() | types, "charged_offence": st.none() | offences(),
+        "suspect": st.none() | st.sampled_from(ids) if ids else OMIT})
 
 
 @st.composite
