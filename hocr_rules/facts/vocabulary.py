@@ -516,28 +516,31 @@ fact(C, "outcome_suspect_age", "number", "the age recorded (at the report) for t
      read=lambda v, c: getattr(_outcome_suspect(v, c), "age", None))
 fact(C, "outcome_decided_by", "code", "the role of the decision maker who applied the outcome",
      "no decision maker's role recorded for the outcome", read=of_outcome("decided_by"))
-fact(C, "outcome_victim_informed", "code", "whether the record shows the victim was told of the outcome: yes, no or "
-     "not_known", "the export does not say whether the victim was told of the outcome",
-     read=of_outcome("victim_informed"))
 fact(C, "outcome_victim_informed_at", "time", "when the victim was told of the outcome",
      "no time the victim was told of the outcome", read=of_outcome("victim_informed_at"))
-fact(C, "summary_only_charge", "code", "whether the record shows the crime would be charged as a summary-only "
-     "offence: yes, no or not_known", "the export does not say whether the charge would be summary only",
-     read=of_outcome("summary_only_charge"))
-fact(C, "activity_completed", "code", "whether the record shows the offender completed the diversionary activity or "
-     "deferred prosecution conditions: yes, no or not_known", "the export does not say whether the activity was "
-     "completed", read=of_outcome("activity_completed"))
 fact(C, "activity_completed_at", "time", "when the offender completed the diversionary activity or conditions",
      "no time the activity was completed", read=of_outcome("activity_completed_at"))
 fact(C, "charged_classification", "code", "the HO classification of the offence charged or cautioned",
      "the export does not give the offence charged or cautioned",
      read=lambda v, c: None if c.outcome is None or not c.outcome.charged_offence
      else v.offence(c.outcome.charged_offence).classification)
-fact(C, "cps_authorised", "code", "whether the record shows the CPS authorised the caution: yes, no or not_known",
-     "the export does not say whether the CPS authorised the caution", read=of_outcome("cps_authorised"))
-fact(C, "prior_offending_within_two_years", "code", "whether the offender cautioned had a caution or conviction in "
-     "the two years before: yes, no or not_known", "the export does not give the offender's recent history",
-     read=of_outcome("prior_offending_within_two_years"))
+
+#: What an outcome's record shows, each yes, no or not_known, with absent meaning the export does not say:
+#: (fact, the outcome's attribute, what the record shows, what an absent value leaves unsaid).
+OUTCOME_RECORDS = (
+    ("outcome_victim_informed", "victim_informed", "the victim was told of the outcome",
+     "whether the victim was told of the outcome"),
+    ("summary_only_charge", "summary_only_charge", "the crime would be charged as a summary-only offence",
+     "whether the charge would be summary only"),
+    ("activity_completed", "activity_completed", "the offender completed the diversionary activity or deferred "
+     "prosecution conditions", "whether the activity was completed"),
+    ("cps_authorised", "cps_authorised", "the CPS authorised the caution", "whether the CPS authorised the caution"),
+    ("prior_offending_within_two_years", "prior_offending_within_two_years", "the offender cautioned had a "
+     "caution or conviction in the two years before", "whether the offender has a recent caution or conviction"),
+)
+for name, attribute, shows, unsaid in OUTCOME_RECORDS:
+    fact(C, name, "code", f"whether the record shows {shows}: yes, no or not_known",
+         f"the export does not say {unsaid}", read=of_outcome(attribute))
 fact(C, "victim_wishes", "code", "what the victim wants done: supports_action, does_not_support_action, "
      "not_contactable or not_known", "the victim's wishes not recorded", read=of_record("victim_wishes"))
 fact(C, "domestic_abuse_risk", "code", "the force's domestic abuse risk assessment: standard, medium, high or "
