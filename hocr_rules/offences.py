@@ -28,7 +28,8 @@ HO_CODE = re.compile(r"\d{3}/\d{2}")
 # Families that belong to particular HO codes, not to a whole classification: C5 covers 8N only for s47 ABH
 # (008/06), so 8N as a whole must not inherit it from that one row (addendum 2.1).
 # Likewise a breach of an order is a single act (2026/27 p. 52) only for its own HO codes (008/31 in 8L).
-ROW_SCOPED_FAMILIES = frozenset({"c5_self_defence", "order_breach", "threatening_message", "fgm", "indictable_only"})
+ROW_SCOPED_FAMILIES = frozenset({"c5_self_defence", "order_breach", "threatening_message", "fgm", "indictable_only",
+                                 "summary_only"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -503,6 +503,44 @@ fact(C, "victim_view_recorded", "code", "whether there is an auditable record of
      read=of_outcome("victim_view_recorded"))
 fact(C, "outcome_rationale", "text", "the rationale recorded for the outcome", "no outcome rationale",
      read=of_outcome("rationale"))
+
+
+def _outcome_suspect(v: IncidentView, c):
+    """The person the outcome names as its suspect, or else the crime's one offender (None if it has several)."""
+    named = None if c.outcome is None else c.outcome.suspect or (c.offenders[0] if len(c.offenders) == 1 else None)
+    return v.people.get(named) if named else None
+
+
+fact(C, "outcome_suspect_age", "number", "the age recorded (at the report) for the suspect the outcome was given to",
+     "no age recorded for the outcome's suspect (or the crime has several offenders and the outcome names none)",
+     read=lambda v, c: getattr(_outcome_suspect(v, c), "age", None))
+fact(C, "outcome_decided_by", "code", "the role of the decision maker who applied the outcome",
+     "no decision maker's role recorded for the outcome", read=of_outcome("decided_by"))
+fact(C, "outcome_victim_informed_at", "time", "when the victim was told of the outcome",
+     "no time the victim was told of the outcome", read=of_outcome("victim_informed_at"))
+fact(C, "activity_completed_at", "time", "when the offender completed the diversionary activity or conditions",
+     "no time the activity was completed", read=of_outcome("activity_completed_at"))
+fact(C, "charged_classification", "code", "the HO classification of the offence charged or cautioned",
+     "the export does not give the offence charged or cautioned",
+     read=lambda v, c: None if c.outcome is None or not c.outcome.charged_offence
+     else v.offence(c.outcome.charged_offence).classification)
+
+#: What an outcome's record shows, each yes, no or not_known, with absent meaning the export does not say:
+#: (fact, the outcome's attribute, what the record shows, what an absent value leaves unsaid).
+OUTCOME_RECORDS = (
+    ("outcome_victim_informed", "victim_informed", "the victim was told of the outcome",
+     "whether the victim was told of the outcome"),
+    ("summary_only_charge", "summary_only_charge", "the crime would be charged as a summary-only offence",
+     "whether the charge would be summary only"),
+    ("activity_completed", "activity_completed", "the offender completed the diversionary activity or deferred "
+     "prosecution conditions", "whether the activity was completed"),
+    ("cps_authorised", "cps_authorised", "the CPS authorised the caution", "whether the CPS authorised the caution"),
+    ("prior_offending_within_two_years", "prior_offending_within_two_years", "the offender cautioned had a "
+     "caution or conviction in the two years before", "whether the offender has a recent caution or conviction"),
+)
+for name, attribute, shows, unsaid in OUTCOME_RECORDS:
+    fact(C, name, "code", f"whether the record shows {shows}: yes, no or not_known",
+         f"the export does not say {unsaid}", read=of_outcome(attribute))
 fact(C, "victim_wishes", "code", "what the victim wants done: supports_action, does_not_support_action, "
      "not_contactable or not_known", "the victim's wishes not recorded", read=of_record("victim_wishes"))
 fact(C, "domestic_abuse_risk", "code", "the force's domestic abuse risk assessment: standard, medium, high or "

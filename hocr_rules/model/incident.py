@@ -300,6 +300,40 @@ class Outcome(Record):
                                   "(outcomes 14 and 16 need one showing the victim could not support it, OFG "
                                   "pp. 17, 19).")
     rationale: str | None = Field(default=None, description="The rationale recorded for the outcome.")
+    suspect: str | None = Field(
+        default=None, description="The person id of the named suspect the outcome was given to or is about (the "
+                                  "offender cautioned, warned or given the penalty notice); absent: the crime "
+                                  "record's offender, where it names exactly one.")
+    decided_by: Role | None = Field(
+        default=None, description="The role of the decision maker who applied the outcome: outcome 5 on a "
+                                  "homicide or rape is for the force crime registrar (OFG p. 13).")
+    victim_informed: Recorded | None = Field(
+        default=None, description="Whether the record shows the victim (or their representative, or a child "
+                                  "victim's parent or guardian) was told of the outcome: yes, no or not_known; "
+                                  "they are told before it is applied (OFG p. 3).")
+    victim_informed_at: Timestamp | None = Field(default=None, description="When the victim was told of the outcome.")
+    summary_only_charge: Recorded | None = Field(
+        default=None, description="For outcome 17 on an offence not summary only: whether the record shows the "
+                                  "charge would be summary only (low-value shoplifting, or a charge the CPS "
+                                  "charging standards make summary only, such as common assault for an ABH), "
+                                  "so that a statutory time limit applies (OFG p. 20).")
+    activity_completed: Recorded | None = Field(
+        default=None, description="For outcomes 22, 23 and 24: whether the record shows the offender completed the "
+                                  "diversionary, educational or intervention activity, or the deferred "
+                                  "prosecution's conditions (OFG pp. 22-25).")
+    activity_completed_at: Timestamp | None = Field(
+        default=None, description="When the offender completed that activity: the outcome is applied only after.")
+    charged_offence: str | None = Field(
+        default=None, description="For a charge or caution (outcomes 1, 1A, 2, 2A, 3, 3A): the offence charged or "
+                                  "cautioned, as an HO classification or HO code from the notifiable offence list "
+                                  "(checked like `offence`): a charge for another offence is 1A, or a related crime "
+                                  "recorded with its own outcome (2026/27 pp. 18-21).")
+    cps_authorised: Recorded | None = Field(
+        default=None, description="For a caution (outcomes 2, 2A, 3, 3A) on an indictable-only offence: whether "
+                                  "the record shows the CPS authorised it (OFG pp. 10-11).")
+    prior_offending_within_two_years: Recorded | None = Field(
+        default=None, description="For an adult caution (3, 3A): whether the offender had a caution or conviction "
+                                  "in the two years before, which makes it an exception for an inspector (OFG p. 11).")
 
 
 class Reclassification(Record):
@@ -423,9 +457,11 @@ class Incident(Record):
                 for field in ("victims", "offenders"):
                     _resolve(getattr(d, field), people, f"disclosures.{i}.{field}", "a person id")
         for i, c in enumerate(self.crime_records):
+            suspect = c.outcome.suspect if c.outcome else None
             if not ((not c.victim or c.victim in people) and people.issuperset(c.offenders)
-                    and disclosures.issuperset(c.disclosures)):
+                    and disclosures.issuperset(c.disclosures) and (not suspect or suspect in people)):
                 _resolve([c.victim] if c.victim else [], people, f"crime_records.{i}.victim", "a person id")
+                _resolve([suspect] if suspect else [], people, f"crime_records.{i}.outcome.suspect", "a person id")
                 _resolve(c.offenders, people, f"crime_records.{i}.offenders", "a person id")
                 _resolve(c.disclosures, disclosures, f"crime_records.{i}.disclosures", "a disclosure id")
             if c.status == "recorded" and c.cancellation is not None:

@@ -315,10 +315,14 @@ MISTYPED_OUTCOME_TYPES = ("0", "25", "16A", "O8", "08")
 
 
 @st.composite
-def outcomes(draw, near: float | None = None) -> dict:
-    """How a crime was finalised: any mix of type, time, authoriser, named suspect and victim's view."""
+def outcomes(draw, near: float | None = None, person_ids: Iterable[str] = ()) -> dict:
+    """How a crime was finalised: any mix of type, time, authoriser, named suspect and victim's view; its
+    suspect, when it names one, is one of `person_ids`."""
     types = st.sampled_from(OUTCOME_TYPES) | st.sampled_from(MISTYPED_OUTCOME_TYPES)
-    return _record(draw, Outcome, times_near(near), {"type": st.none() | types})
+    ids = list(person_ids)
+    return _record(draw, Outcome, times_near(near), {
+        "type": st.none() | types, "charged_offence": st.none() | offences(),
+        "suspect": st.none() | st.sampled_from(ids) if ids else OMIT})
 
 
 @st.composite
@@ -342,7 +346,7 @@ def crime_records(draw, reference: str | None = None, person_ids: Iterable[str] 
         "reference": reference or identifiers("CR/"), "offence": offences(),
         "victim": st.sampled_from(ids) | st.none() if ids else OMIT, "offenders": _some(ids),
         "disclosures": _some(linked), "status": status, "cancellation": cancellation,
-        "outcome": st.just(OMIT) | st.none() | outcomes(near),
+        "outcome": st.just(OMIT) | st.none() | outcomes(near, ids),
         "classification_history": st.just(OMIT) | st.none() | st.lists(reclassifications(near), max_size=3)})
 
 
