@@ -36,6 +36,12 @@ _FOLD = bytes.maketrans((string.ascii_uppercase + string.punctuation + string.wh
                         (string.ascii_lowercase + " " * (len(string.punctuation) + len(string.whitespace))).encode())
 _TYPO_LETTERS = string.ascii_lowercase + string.digits
 FLAGS = ("negated", "hypothetical", "historical", "other_person", "question")
+#: The screen's automaton: a contiguous NFA, not a DFA. With the indicators' 139 phrases the screen has 31,128
+#: keys (the one-edit typos); building the DFA took 0.11 s of CPU in every process that reads a log (and each
+#: matcher built, the AVI and withdrawal phrase lists too), the contiguous NFA 0.025 s. Searching is slower:
+#: 4.0 us against 2.5 us for an incident with 20 log entries (1 KB), so the DFA pays back only after some 57,000
+#: incidents with logs in one process, and a worker process starts with none (issue 11, start-up).
+SCREEN_AUTOMATON = ahocorasick_rs.Implementation.ContiguousNFA
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,7 @@ class PhraseMatcher:
         # the screen's keys are the same for the same phrases: remembered by the pack cache between runs
         keys = cache.remember("phrase-screen", __file__, "\n".join(sorted(map(" ".join, compiled))),
                               lambda: _screen_keys(compiled))
-        self._screen = ahocorasick_rs.BytesAhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
+        self._screen = ahocorasick_rs.BytesAhoCorasick(keys, implementation=SCREEN_AUTOMATON)
         self._ascii_only = all(word.isascii() for word in self.words)
 
     def canonical(self, word: str) -> str | None:
@@ -169,7 +175,7 @@ class PhraseMatcher:
 
     def screen(self, texts: Sequence[str]) -> list[int]:
         """The indexes of the texts in which a phrase may match; any other text certainly has none. One
-        Aho-Corasick pass (ahocorasick-rs, a DFA in Rust) over all the texts folded by a byte table and joined,
+        Aho-Corasick pass (ahocorasick-rs, in Rust) over all the texts folded by a byte table and joined,
         looking for each phrase's longest word, and every one-edit typo of it that `canonical` would accept,
         between spaces: far cheaper than `matches`, so a caller passes a whole incident log and tokenises only
         the entries named. A text with non-ASCII characters is always named (the table folds ASCII only)."""
