@@ -5,7 +5,8 @@ Phrases are compiled to word sequences and found by a table from each phrase's f
 words of the text (times the few phrases sharing a first word), with no regular expression from a phrase ever
 run. Capitals are folded; a word of seven letters or more that is one edit (a letter changed, added, dropped or
 two swapped) from a phrase word with the same first letter counts as that word ("strangeld", "punchd"), found
-with RapidFuzz's optimal-string-alignment distance and remembered. Shorter words are compared exactly: one edit
+by comparing it with the few phrase words of about its length (an optimal-string-alignment distance of one, the
+first such word in the candidates' order, as RapidFuzz's `extractOne` chose) and remembered. Shorter words are compared exactly: one edit
 from "kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
 
 `PhraseMatcher.matches(text)` reads one text; `matches_in(texts)` reads a whole incident log and gives what
@@ -162,8 +163,7 @@ class PhraseMatcher:
         found = None
         if len(word) >= FUZZY_MIN_LENGTH - 1:
             near = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._fuzzy.get((word[0], n), ())]
-            hit = _nearest_one_edit(word, near) if near else None
-            found = hit[0] if hit else None
+            found = next((candidate for candidate in near if _one_edit_apart(word, candidate)), None)
         if len(self._seen) >= _CACHE_LIMIT:  # hostile or huge input: bounded memory, at the cost of recomputing
             self._seen.clear()
         self._seen[word] = found
@@ -240,12 +240,24 @@ class PhraseMatcher:
         return [typos.get(word, word) for word in raw] if typos else raw
 
 
-def _nearest_one_edit(word: str, candidates: list[str]):
-    """RapidFuzz's best candidate at most one OSA edit away, or None. Imported here, on the first word that may
-    be a typo, not with the module: most runs never look for one, and the import costs about 0.03 s."""
-    from rapidfuzz.distance import OSA
-    from rapidfuzz.process import extractOne
-    return extractOne(word, candidates, scorer=OSA.distance, score_cutoff=1)
+def _one_edit_apart(word: str, other: str) -> bool:
+    """Whether two different words are one optimal-string-alignment edit apart: a letter changed, added or
+    dropped, or two neighbours swapped. Compared directly, in time linear in the word: RapidFuzz, which did this
+    before, cost 0.01-0.03 s to import in every run that met a long word near a phrase word (issue 11)."""
+    if abs(len(word) - len(other)) > 1:
+        return False
+    i = 0
+    for i, (a, b) in enumerate(zip(word, other)):  # i: the first place they differ
+        if a != b:
+            break
+    else:
+        i = min(len(word), len(other))
+    if len(word) > len(other):
+        return word[i + 1:] == other[i:]
+    if len(word) < len(other):
+        return word[i:] == other[i + 1:]
+    swapped = word[i:i + 2] == other[i + 1:i + 2] + other[i:i + 1]
+    return word[i + 1:] == other[i + 1:] or (swapped and word[i + 2:] == other[i + 2:])
 
 
 class _Cues:
