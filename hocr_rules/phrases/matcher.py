@@ -21,6 +21,7 @@ from __future__ import annotations
 import string
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import ahocorasick_rs
@@ -147,11 +148,17 @@ class PhraseMatcher:
             if len(word) >= FUZZY_MIN_LENGTH:
                 self._fuzzy.setdefault((word[0], len(word)), []).append(word)
         self._seen: dict[str, str | None] = {}  # a word not in a phrase -> the phrase word it is a typo of, or None
-        # the screen's keys are the same for the same phrases: remembered by the pack cache between runs
-        keys = cache.remember("phrase-screen", __file__, "\n".join(sorted(map(" ".join, compiled))),
-                              lambda: _screen_keys(compiled))
-        self._screen = ahocorasick_rs.BytesAhoCorasick(keys, implementation=SCREEN_AUTOMATON)
+        self._sequences = tuple(compiled)
         self._ascii_only = all(word.isascii() for word in self.words)
+
+    @cached_property
+    def _automaton(self) -> ahocorasick_rs.BytesAhoCorasick:
+        """The screen's automaton, built on the first `screen`: `matches` never needs it, and a matcher that only
+        reads single notes (an AVI's text) was paying 0.02 s of CPU per run for it (issue 11, start-up). Its keys
+        are the same for the same phrases: remembered by the pack cache between runs."""
+        keys = cache.remember("phrase-screen", __file__, "\n".join(sorted(map(" ".join, self._sequences))),
+                              lambda: _screen_keys(self._sequences))
+        return ahocorasick_rs.BytesAhoCorasick(keys, implementation=SCREEN_AUTOMATON)
 
     def canonical(self, word: str) -> str | None:
         """The phrase word `word` is, exactly or as a typo; None if it is none of them."""
@@ -183,7 +190,7 @@ class PhraseMatcher:
         joined = "  ".join(texts)
         if not (joined.isascii() and self._ascii_only):
             return self._screen_each(texts)
-        hits = self._screen.find_matches_as_indexes(b" " + joined.encode("ascii").translate(_FOLD, b"'") + b" ",
+        hits = self._automaton.find_matches_as_indexes(b" " + joined.encode("ascii").translate(_FOLD, b"'") + b" ",
                                                     overlapping=False)
         if not hits:
             return []
