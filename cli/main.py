@@ -38,7 +38,7 @@ def _print_version() -> None:
     from cli import render
     from cli.options import load_pack
     from hocr_rules.provenance import pack_digest, tool_version
-    from hocr_rules.rulebook.yamlfile import PARSER
+    from hocr_rules.rulebook.yamlparse import PARSER
     pack = load_pack(None, None)
     render.console().print(f"hocr {tool_version()} (rule pack sha256:{pack_digest(pack)}, "
                            f"{len(pack.rules)} rules, profile {pack.profile.name}; YAML read by {PARSER})")
