@@ -203,7 +203,7 @@ def compile_all(files: dict[str, tuple[IndicatorFile, Path, dict]], parameters: 
     """Check each file against the offence table and the rule pack, and resolve its version dates with
     `version_start(value, parameters, fail)`, the rule pack's own resolver."""
     offences = offences or OffenceTable.load()
-    every = [offences.lookup(code) for code in offences.codes()]
+    every = list(offences.offences())
     known_groups = {o.group for o in every} | {f for o in every for f in o.families}
     rules = set(rule_codes)
     compiled = []
