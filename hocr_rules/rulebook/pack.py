@@ -8,15 +8,13 @@ silently unknown fact.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
-from hocr_rules import bundled, whynot
+from hocr_rules import bundled, collector, whynot
 from hocr_rules.errors import RuleFileError
 from hocr_rules.compiler import Compiler
 from hocr_rules.expressions import ExpressionError, Node, parse
@@ -55,7 +53,7 @@ class RulePack:
 
     @classmethod
     def load(cls, folders: Iterable[Path] | None = None, profile: Profile | None = None) -> "RulePack":
-        with _cycles_not_collected():
+        with collector.paused():  # see hocr_rules/collector.py
             return cls._load(folders, profile)
 
     @classmethod
@@ -87,23 +85,6 @@ class RulePack:
             indicator_files.pop(code, None)
         return cls(_compile_all(files, parameters, profile), parameters, profile,
                    indicators.compile_all(indicator_files, parameters, files, _version_start))
-
-
-@contextlib.contextmanager
-def _cycles_not_collected():
-    """Python's cycle collector paused while the pack is built. Loading makes some 200,000 objects that all
-    live as long as the pack (documents from the cache, validated models, expression trees, generated code), so
-    the collections their allocation triggers find nothing to free, yet each walks every object made so far: 53
-    million instructions of a 436 million load (callgrind), and a fifth to a third of its CPU time on a loaded
-    machine, where walking memory is slow (issue 11, start-up). Reference counting still frees as usual; the
-    collector resumes as it was, also after an error."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _pack_parameters(folders: list[Path], profile: Profile) -> dict[str, Any]:

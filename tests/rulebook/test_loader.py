@@ -1,7 +1,6 @@
 """Loading rule files: a mistake is reported with its file, line and key and, where one is near, the valid
 name the author meant; a hostile file is refused before anything in it can run."""
 
-import gc
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -127,24 +126,6 @@ def test_a_rule_that_does_not_exist_suggests_the_nearest(folder):
     write(folder, RULE)
     with pytest.raises(RuleFileError, match="no rule 'XX10'; did you mean XX01"):
         RulePack.load([folder]).find("XX10")
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_loading_leaves_the_cycle_collector_as_it_found_it_also_after_an_error(folder, enabled):
-    """The pack load pauses the collector (start-up, issue 11) and must give it back as it was."""
-    from conftest import _load  # the real load: the suite's own shares one pack per process
-    was = gc.isenabled()
-    try:
-        (gc.enable if enabled else gc.disable)()
-        write(folder, RULE)
-        _load([folder])
-        assert gc.isenabled() is enabled
-        write(folder, "code: [", STEM)
-        with pytest.raises(RuleFileError):
-            _load([folder])
-        assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()
 
 
 # ---------------------------------------------------------------- mistakes an author makes
