@@ -144,8 +144,8 @@ class PhraseMatcher:
         self._phrases = _index(compiled.items())
         self.words = frozenset(word for seq in compiled for word in seq)
         self._fuzzy: dict[tuple[str, int], list[str]] = {}
-        for word in self.words:
-            if len(word) >= FUZZY_MIN_LENGTH:
+        for word in sorted(self.words):  # a typo one edit from two phrase words reads as the first in this order,
+            if len(word) >= FUZZY_MIN_LENGTH:  # whatever the hash seed (a set's order is not)
                 self._fuzzy.setdefault((word[0], len(word)), []).append(word)
         self._seen: dict[str, str | None] = {}  # a word not in a phrase -> the phrase word it is a typo of, or None
         self._sequences = tuple(compiled)
