@@ -288,6 +288,19 @@ def test_an_unknown_offence_code_names_the_incident_and_field_and_suggests_codes
     assert "unknown offence code '105Z'" in problems["crime_records.0.offence"]
 
 
+def test_an_unknown_charged_offence_on_an_outcome_names_its_field(tmp_path, intake):
+    """The offence charged or cautioned is read through the offence table (OC19, OC20), so a code it does not
+    hold is an input error like an unknown recorded offence, never a silent mismatch."""
+    path = tmp_path / "incidents.jsonl"
+    record = incident(6, crime_records=[
+        {"reference": "CR1", "offence": "8N", "outcome": {"type": "1", "charged_offence": "58Z"}},
+        {"reference": "CR2", "offence": "8N", "outcome": {"type": "1", "charged_offence": "008/06"}}])
+    path.write_text(jsonl(record))
+    (error,) = read(intake, path)
+    assert [field for field, _ in error.problems] == ["crime_records.0.outcome.charged_offence"]
+    assert "unknown offence code '58Z'" in error.problems[0][1]
+
+
 def test_offence_codes_are_accepted_as_people_type_them(tmp_path, intake):
     path = tmp_path / "incidents.jsonl"
     path.write_text(jsonl(incident(1, disclosures=[{"id": "D1", "offence": "8l", "reported_by": "victim"}])))
