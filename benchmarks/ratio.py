@@ -8,7 +8,8 @@ drift of a shared machine's speed hits both sides alike. Peak memory is the chil
 
     python benchmarks/ratio.py                                   # the four targets at 20,000 and 200,000
     python benchmarks/ratio.py --sizes 200000 --modes jsonl --repeat 5
-    python benchmarks/ratio.py --malformed 1.0 --modes jsonl json table   # every record rejected
+    python benchmarks/ratio.py --malformed 1.0 --modes formats   # every record rejected, every format
+    python benchmarks/ratio.py --modes durable --sizes 20000     # the durable engine beside the default one
     python benchmarks/ratio.py --modes memory --repeat 1         # peak memory of every command and format
 
 See benchmarks/README.md ("The ratio to validate-only").
@@ -58,10 +59,18 @@ MODES: dict[str, tuple[list[str], float | None]] = {
     "audit-json": (["audit", "IN", "--format", "json", "-o", "OUT"], None),
     "audit-html": (["audit", "IN", "--format", "json", "-o", "OUT", "--html", "OUT.html"], None),
     "sample": (["sample", "IN", "--size", "200", "--seed", "1", "--out", "OUT"], None),
+    # reads every record looking for an incident that is not there (exit 2, "no incident with id")
+    "explain": (["explain", "IN", "--incident", "NOT-IN-THE-FILE"], None),
+    # two forked workers on the same core: what the parent and its workers hold (ru_maxrss is the largest)
+    "workers": (["check", "IN", "--workers", "2", "--format", "jsonl", "-o", "OUT"], None),
+    # durable-rules in this process (`--workers 0`), so that both engines run on the one core
+    "durable": (["check", "IN", "--engine", "durable", "--workers", "0", "--format", "jsonl", "-o", "OUT"], None),
 }
 DEFAULT_MODES = ["jsonl", "table", "all-outcomes", "json"]
-#: `--modes memory`: every command and format, for the flat-memory target.
-MEMORY_MODES = list(MODES)
+#: `--modes` names for sets of modes: every output format of `hocr check`; every command and format but the
+#: durable engine (about 8 times slower), for the flat-memory target, measured without the baseline runs.
+GROUPS = {"formats": ["jsonl", "table", "all-outcomes", "json", "csv", "sarif", "junit", "github"],
+          "memory": [mode for mode in MODES if mode != "durable"]}
 
 
 def _pin(cpu: int):
@@ -70,8 +79,9 @@ def _pin(cpu: int):
     return pin if hasattr(os, "sched_setaffinity") else None
 
 
-def _run(command: list[str], cpu: int) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of one whole process, pinned to `cpu`; exits on a crash."""
+def _run(command: list[str], cpu: int) -> tuple[float, float, float]:
+    """Seconds, CPU seconds (user + system, the process and its children) and peak RSS (MiB) of one whole
+    process, pinned to `cpu`; exits on a crash."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                preexec_fn=_pin(cpu))
@@ -82,33 +92,45 @@ def _run(command: list[str], cpu: int) -> tuple[float, float]:
     text = stderr.decode(errors="replace")
     if code not in (0, 1, 2) or "Traceback" in text:
         sys.exit(f"{' '.join(command[2:])} failed (exit {code}):\n{text.strip()[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def measure(mode: str, source: Path, scratch: Path, repeat: int, cpu: int) -> dict:
-    """`repeat` alternating pairs (validate-only, command) on one file."""
+def measure(mode: str, source: Path, scratch: Path, repeat: int, cpu: int, baseline: bool = True) -> dict:
+    """`repeat` alternating pairs (validate-only, command) on one file; without `baseline`, the command alone
+    (peak memory needs no baseline)."""
     arguments, _ = MODES[mode]
     out = scratch / f"out-{mode}"
     command = [sys.executable, "-m", "cli.main"] + [str(source) if a == "IN" else
                                                     a.replace("OUT", str(out)) for a in arguments]
-    baseline = [sys.executable, "-c", VALIDATE_ONLY, str(source)]
+    validate = [sys.executable, "-c", VALIDATE_ONLY, str(source)]
     pairs = []
     for _ in range(repeat):
-        base, _ = _run(baseline, cpu)
-        seconds, rss = _run(command, cpu)
-        pairs.append((base, seconds, rss))
-    return {"ratio": statistics.median(s / b for b, s, _ in pairs),
-            "baseline_s": statistics.median(b for b, _, _ in pairs),
-            "seconds": statistics.median(s for _, s, _ in pairs),
-            "rss": max(r for _, _, r in pairs), "pairs": pairs}
+        base = _run(validate, cpu) if baseline else (float("nan"),) * 3
+        pairs.append((base, _run(command, cpu)))
+    return {"ratio": statistics.median(run[0] / base[0] for base, run in pairs),
+            "cpu_ratio": statistics.median(run[1] / base[1] for base, run in pairs),
+            "baseline_s": statistics.median(base[0] for base, _ in pairs),
+            "seconds": statistics.median(run[0] for _, run in pairs),
+            "cpu_s": statistics.median(run[1] for _, run in pairs),
+            "rss": max(run[2] for _, run in pairs), "pairs": pairs}
+
+
+def chosen(modes: list[str]) -> list[str]:
+    """The modes asked for, groups expanded, each once, in order; the durable engine with the default one
+    beside it, so that the ratio between the engines is measured in the same run."""
+    expanded = [mode for name in modes for mode in GROUPS.get(name, [name])]
+    if "durable" in expanded and "jsonl" not in expanded:
+        expanded.insert(expanded.index("durable"), "jsonl")
+    return list(dict.fromkeys(expanded))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000], metavar="N")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--modes", nargs="+", default=DEFAULT_MODES, choices=list(MODES) + ["memory"],
-                        help=f"default: {' '.join(DEFAULT_MODES)}; memory: all of {', '.join(MODES)}")
+    parser.add_argument("--modes", nargs="+", default=DEFAULT_MODES, choices=list(MODES) + list(GROUPS),
+                        help=f"default: {' '.join(DEFAULT_MODES)}; "
+                             + "; ".join(f"{name}: {' '.join(group)}" for name, group in GROUPS.items()))
     parser.add_argument("--repeat", type=int, default=3, metavar="N", help="alternating pairs per mode and size")
     parser.add_argument("--malformed", type=float, default=0.0, metavar="SHARE",
                         help="share of records damaged so that they are rejected (0 to 1; default 0)")
@@ -118,7 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.repeat < 1 or not 0 <= args.malformed <= 1:
         parser.error("--repeat must be at least 1 and --malformed between 0 and 1")
-    modes = MEMORY_MODES if "memory" in args.modes else list(dict.fromkeys(args.modes))
+    modes = chosen(args.modes)
+    baseline = args.modes != ["memory"]  # memory alone: the commands' peak RSS, no validate-only runs
     sizes = sorted(set(args.sizes))
     cpu = args.cpu if args.cpu is not None else max(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
 
@@ -134,28 +157,43 @@ def main(argv: list[str] | None = None) -> None:
             source = scratch / f"incidents-{size}-seed{args.seed}-malformed{args.malformed:g}.jsonl"
             synthetic.write_jsonl(source, size, args.seed, args.malformed)
             for mode in modes:
-                results[mode, size] = measure(mode, source, scratch, args.repeat, cpu)
+                results[mode, size] = measure(mode, source, scratch, args.repeat, cpu, baseline)
                 r = results[mode, size]
-                print(f"  {mode} {size:,}: {r['ratio']:.2f}x ({r['seconds']:.1f} s / {r['baseline_s']:.1f} s)",
-                      file=sys.stderr, flush=True)
-    print(report(results, modes, sizes, args, cpu, load))
+                against = f"{r['ratio']:.2f}x ({r['seconds']:.1f} s / {r['baseline_s']:.1f} s)" if baseline else (
+                    f"{r['seconds']:.1f} s")
+                print(f"  {mode} {size:,}: {against}, {r['rss']:.1f} MiB", file=sys.stderr, flush=True)
+    print(report(results, modes, sizes, args, cpu, load, os.getloadavg()[0] if hasattr(os, "getloadavg") else load,
+                 baseline))
 
 
-def report(results: dict, modes: list[str], sizes: list[int], args, cpu: int, load: float) -> str:
+def report(results: dict, modes: list[str], sizes: list[int], args, cpu: int, load: float, load_after: float,
+           baseline: bool = True) -> str:
     rejected = f", {args.malformed:.0%} of records malformed (rejected)" if args.malformed else ""
     lines = [f"hocr vs validate-only (Incident.model_validate_json per line), synthetic incidents (seed {args.seed})"
-             f"{rejected}; whole processes pinned to CPU {cpu}; load average {load:.2f} before the runs", ""]
+             f"{rejected}; whole processes pinned to CPU {cpu}; load average {load:.2f} before the runs, "
+             f"{load_after:.2f} after", ""]
     largest = sizes[-1]
     for mode in modes:
         for size in sizes:
             r = results[mode, size]
+            if not baseline:
+                lines.append(f"{mode} {size:,}: peak RSS {r['rss']:.1f} MiB ({r['seconds']:.1f} s, "
+                             f"{r['cpu_s']:.1f} s CPU)")
+                continue
             target = MODES[mode][1]
             verdict = ""
             if target is not None and size == largest and not args.malformed:
                 verdict = f"; target <= {target:g}x: {'met' if r['ratio'] <= target else 'NOT MET'}"
             lines.append(f"{mode} {size:,}: {r['ratio']:.2f}x validate-only (median of {len(r['pairs'])} "
-                         f"alternating pairs){verdict}; {size / r['seconds']:,.0f} records/s whole process, "
-                         f"peak RSS {r['rss']:.1f} MiB")
+                         f"alternating pairs; CPU time {r['cpu_ratio']:.2f}x){verdict}; "
+                         f"{size / r['seconds']:,.0f} records/s whole process, peak RSS {r['rss']:.1f} MiB")
+    if baseline and "durable" in modes:
+        lines.append("")
+        for size in sizes:
+            durable, default = results["durable", size], results["jsonl", size]
+            lines.append(f"durable / default engine {size:,}: {durable['ratio'] / default['ratio']:.2f}x wall "
+                         f"({durable['ratio']:.2f}x / {default['ratio']:.2f}x validate-only), "
+                         f"{durable['cpu_ratio'] / default['cpu_ratio']:.2f}x CPU time")
     if len(sizes) > 1:
         lines.append("")
         for mode in modes:

@@ -78,10 +78,10 @@ def audit(
     tally = Tally(engine.offences, judged, reported.codes or [rule.code for rule in pack.rules])
     summary = Summary()
     reads = open_reads(files, engine.offences, assume_london, mapping, summary)
-    with render.progress() as tick:
+    with render.progress() as tick, render.rejections() as reject:
         for item in with_incidents(reads, engine, summary, strict, reported):
             if isinstance(item, InputError):
-                render.rejection(item)
+                reject(item)
             else:
                 tally.add(*item)
             tick()

@@ -88,11 +88,12 @@ def check(
             render.check_table(reads, include, summary, out, statistics=statistics, quiet=quiet)
         else:
             writer = Spliced(open_writer(fmt, out, pack), out)
-            with render.progress(enabled=not quiet and (out is not sys.stdout or not sys.stdout.isatty())) as tick:
+            with (render.progress(enabled=not quiet and (out is not sys.stdout or not sys.stdout.isatty())) as tick,
+                  render.rejections() as reject):
                 for item in reads:
                     writer.write(item, include)
                     if isinstance(item, InputError):
-                        render.rejection(item)
+                        reject(item)
                     tick()
             writer.close(summary.as_record())
             if not quiet:

@@ -66,10 +66,10 @@ def sample(
     summary = Summary()
     reads = open_reads(files, engine.offences, assume_london, mapping, summary)
 
-    def rows():
+    def rows(reject):
         for item in with_incidents(reads, engine, summary, strict, reported):
             if isinstance(item, InputError):
-                render.rejection(item)
+                reject(item)
                 continue
             incident, result = item
             if source == "review" and not result.reviews:
@@ -85,7 +85,8 @@ def sample(
                    category if by == "category" else incident.channel)
 
     try:
-        drawn = sampling.sample(rows(), size, seed=seed, stratum=(lambda row: row[2]) if by else None)
+        with render.rejections() as reject:
+            drawn = sampling.sample(rows(reject), size, seed=seed, stratum=(lambda row: row[2]) if by else None)
     except ValueError as error:
         raise AuditError(str(error)) from None
     jsonl, worksheet = out.with_name(out.name + ".jsonl"), out.with_name(out.name + ".csv")

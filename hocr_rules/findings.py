@@ -4,20 +4,19 @@ Each finding is `Outcome.as_record()`; rejections are written in the same stream
 "rejected"`; JSON: the `rejected` list; CSV: stderr only, since a spreadsheet row has no room for them).
 
 Nothing is held in memory per record in any format. The JSON document lists every finding before the rejections,
-while they arrive mixed, so its rejections are written as they come to a temporary file and copied after the
-findings at the end: the document is the same, and a file of 200,000 bad records needs no more memory than one.
+while they arrive mixed, so its rejections are spooled to disk as they come (`hocr_rules.spool`) and copied after
+the findings at the end: the document is the same, and a file of 200,000 bad records needs no more memory than one.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import shutil
-import tempfile
 from typing import IO, Iterable
 
 from hocr_rules.engine.outcomes import IncidentResult, Outcome
 from hocr_rules.errors import InputError
+from hocr_rules.spool import Spool
 
 CSV_COLUMNS = ("incident", "rule", "name", "version", "outcome", "severity", "subject_kind", "subject_id",
                "message", "hint", "citation")
@@ -40,7 +39,7 @@ class FindingsWriter:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.out, self.fmt = out, fmt
         self._first = True
-        self._rejected: IO[str] | None = None  # JSON: the rejected list so far, on disk
+        self._rejected = Spool(", ")  # JSON: the rejected list so far, on disk, separated as json.dumps does
         if fmt == "csv":
             self._csv = csv.writer(out, lineterminator="\n")
             self._csv.writerow(CSV_COLUMNS)
@@ -71,20 +70,13 @@ class FindingsWriter:
         if self.fmt == "jsonl":
             self.out.write(_json(rejection_record(error)) + "\n")
         elif self.fmt == "json":
-            if self._rejected is None:
-                self._rejected = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
-                self._rejected.write(_json(rejection_record(error)))
-            else:
-                self._rejected.write(", " + _json(rejection_record(error)))  # as json.dumps separates items
+            self._rejected.append(_json(rejection_record(error)))
 
     def close(self, summary: dict) -> None:
         if self.fmt == "json":
             self.out.write("\n],\n")
             self.out.write('"rejected": [')
-            if self._rejected is not None:
-                self._rejected.seek(0)
-                shutil.copyfileobj(self._rejected, self.out)
-                self._rejected.close()
+            self._rejected.copy_to(self.out)
             self.out.write("],\n")
             self.out.write('"summary": ' + _json(summary) + "}\n")
         elif self.fmt == "jsonl":

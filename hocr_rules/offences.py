@@ -25,6 +25,9 @@ from hocr_rules.rulebook import cache as pack_cache
 DEFAULT_PATH = bundled.RULES / "offences.csv"
 
 HO_CODE = re.compile(r"\d{3}/\d{2}")
+#: Unknown codes whose nearest codes are kept: an export with one bad code on every record asks the same
+#: question 200,000 times, and each answer compares the code with every code in the table (about 37 ms).
+NEAREST_KEPT = 1024
 
 # Families that belong to particular HO codes, not to a whole classification: C5 covers 8N only for s47 ABH
 # (008/06), so 8N as a whole must not inherit it from that one row (addendum 2.1).
@@ -87,6 +90,7 @@ class OffenceTable:
         self._by_code = offences
         #: codes limited by a commencement or cessation date, so intake checks dates only where they matter
         self.dated = frozenset(code for code, o in offences.items() if o.commenced or o.ceased)
+        self._nearest_of: dict[str, tuple[str, ...]] = {}  # unknown code -> its suggestions, the latest kept
 
     @classmethod
     def load(cls, path: Path | None = None) -> OffenceTable:
@@ -127,6 +131,16 @@ class OffenceTable:
         return self._by_code.values()
 
     def _nearest(self, key: str) -> list[str]:
+        """The suggestions for an unknown code, worked out once per code (the oldest answer is let go when
+        NEAREST_KEPT are kept, so a file of many different bad codes cannot fill memory)."""
+        found = self._nearest_of.get(key)
+        if found is None:
+            if len(self._nearest_of) >= NEAREST_KEPT:
+                del self._nearest_of[next(iter(self._nearest_of))]
+            found = self._nearest_of[key] = tuple(self._look_alike(key))
+        return list(found)
+
+    def _look_alike(self, key: str) -> list[str]:
         """'8/30' is most likely 008/30 written short; otherwise the codes that look most alike."""
         short = re.fullmatch(r"(\d{1,3})/(\d{1,2})", key)
         padded = [f"{int(short[1]):03d}/{int(short[2]):02d}"] if short else []

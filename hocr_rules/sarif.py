@@ -2,8 +2,10 @@
 
 The objects are `sarif-pydantic` models, so field names and nesting follow the standard; the document is
 streamed (the driver's rules first, then each result, then the invocation with rejected records and the
-summary), since a force's export holds more findings than should be held in memory. Tests validate the
-output against the published OASIS schema.
+summary), since a force's export holds more findings than should be held in memory; the notifications, which
+come mixed with the results but are listed after them, are spooled to disk until then (`hocr_rules.spool`), so
+a file of bad records needs no more memory than a good one. Tests validate the output against the published
+OASIS schema.
 
 Readings: a breach is a result of kind `fail` at the level of the rule's severity; with `--all-outcomes` a
 compliant outcome is kind `pass` and a not-evaluable one kind `review` (a person has to look: the facts are
@@ -29,6 +31,7 @@ from hocr_rules.errors import InputError
 from hocr_rules.provenance import DISTRIBUTION, pack_digest, tool_version
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.pack import RulePack
+from hocr_rules.spool import Spool
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"high": Level.ERROR, "medium": Level.WARNING, "low": Level.NOTE, "advisory": Level.NOTE}
@@ -68,7 +71,7 @@ class SarifWriter:
         driver = ToolDriver(name="hocr", full_name=f"{DISTRIBUTION} {tool_version()}", version=tool_version(),
                             rules=[descriptor(rule) for rule in rules],
                             properties={"rule_pack_sha256": pack_digest(pack), "profile": pack.profile.name})
-        self._notifications: list[Notification] = []
+        self._notifications = Spool(",")  # as compact JSON, which `_dump` writes, separates items
         self._first = True
         out.write(f'{{"version": "2.1.0", "$schema": "{SCHEMA}", "runs": [{{\n"tool": {_dump(Tool(driver=driver))},'
                   '\n"results": [')
@@ -109,16 +112,20 @@ class SarifWriter:
         where = _artifact(error.source)
         location = Location(physical_location=PhysicalLocation(
             artifact_location=where, region=Region(start_line=error.line) if error.line else None)) if where else None
-        self._notifications.append(Notification(
+        self._notifications.append(_dump(Notification(
             level="error", message=Message(text=str(error)), locations=[location] if location else None,
             properties={"incident": error.record,
-                        "problems": [{"field": f, "message": m} for f, m in error.problems]}))
+                        "problems": [{"field": f, "message": m} for f, m in error.problems]})))
 
     def close(self, summary: dict) -> None:
-        invocation = Invocation(execution_successful=not self._notifications)
-        if self._notifications:  # sarif-pydantic's Invocation lacks this field: it is added under its own name
-            invocation = Invocation(execution_successful=False, **{"toolExecutionNotifications": [
-                n.model_dump(mode="json", by_alias=True, exclude_none=True) for n in self._notifications]})
-        self.out.write(f'\n],\n"invocations": [{_dump(invocation)}],\n'
-                       f'"properties": {{"summary": {json.dumps(summary, ensure_ascii=False)}}}}}]}}\n')
+        self.out.write('\n],\n"invocations": [')
+        if self._notifications.count:
+            # sarif-pydantic's Invocation lacks this field: it is written under its own name, after the others
+            self.out.write(_dump(Invocation(execution_successful=False)).removesuffix("}")
+                           + ',"toolExecutionNotifications":[')
+            self._notifications.copy_to(self.out)
+            self.out.write("]}")
+        else:
+            self.out.write(_dump(Invocation(execution_successful=True)))
+        self.out.write(f'],\n"properties": {{"summary": {json.dumps(summary, ensure_ascii=False)}}}}}]}}\n')
         self.out.flush()

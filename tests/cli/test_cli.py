@@ -14,6 +14,8 @@ from cli.main import app
 
 RUNNER = CliRunner()
 WIDE = {"COLUMNS": "1000"}  # rich wraps at the terminal width; wide enough that no finding or fact wraps
+#: what a terminal without colour looks like to rich (its TTY_COMPATIBLE convention): the findings as tables
+AT_TERMINAL = {"TTY_COMPATIBLE": "1", "TERM": "dumb"}
 
 MISSED = {  # a victim's own report of assault closed with no crime record: RC01 breach
     "id": "MISSED-1", "received_at": "2025-05-01T10:00:00+01:00", "channel": "emergency_call",
@@ -307,7 +309,7 @@ def test_the_findings_table_at_80_columns_wraps_findings_at_spaces(tmp_path):
               "crime_records": [{**CLEAN["crime_records"][0], "reference": "KNT/25/42287/01"}]}
     path = tmp_path / "incidents.jsonl"
     path.write_text(json.dumps(record) + "\n")
-    out = RUNNER.invoke(app, ["check", str(path), "--select", "EQ01"], env={"COLUMNS": "80"}).stdout
+    out = RUNNER.invoke(app, ["check", str(path), "--select", "EQ01"], env={"COLUMNS": "80", **AT_TERMINAL}).stdout
     rows = [line.split("│") for line in out.splitlines() if line.startswith("│")]
     assert rows and max(len(line) for line in out.splitlines()) <= 80
     finding = " ".join(cells[5].strip() for cells in rows if len(cells) > 5).split()

@@ -64,6 +64,14 @@ def test_two_workers_write_exactly_what_one_process_writes(mixed, fmt, all_outco
     assert one[0] == 2 and "rejected" in one[2]
 
 
+def test_two_workers_lay_out_the_same_rich_table_as_one_process_at_a_terminal(mixed):
+    """The table above is the plain one (the test runner's stdout is no terminal); this is the rich one."""
+    at_terminal = {"TTY_COMPATIBLE": "1", "TERM": "dumb"}
+    one = check(str(mixed), "--workers", "1", **at_terminal)
+    assert one == check(str(mixed), "--workers", "2", **at_terminal)
+    assert "│" in one[1] and "\t" not in one[1]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_report_file_is_spliced_in_the_kernel_to_the_same_bytes(mixed, tmp_path, fmt, monkeypatch):
     """With -o the workers' files are copied by os.sendfile (the captured stdout above has no descriptor), and

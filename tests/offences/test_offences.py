@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from hocr_rules import offences
 from hocr_rules.offences import OffenceTable, UnknownOffenceCode
 
 
@@ -111,6 +112,37 @@ def test_an_unknown_code_names_itself_and_suggests_the_nearest(table):
         table.lookup("8Z")
     assert "'8Z'" in str(caught.value)
     assert caught.value.suggestions and "did you mean" in str(caught.value)
+
+
+def _suggestions(table: OffenceTable, code: str) -> list[str]:
+    with pytest.raises(UnknownOffenceCode) as caught:
+        table.lookup(code)
+    return caught.value.suggestions
+
+
+def test_an_unknown_code_is_compared_with_the_table_once_however_often_it_comes(monkeypatch):
+    """200,000 records with the same bad code asked difflib the same question 200,000 times (issue 11)."""
+    fresh = OffenceTable.load(offences.DEFAULT_PATH)
+    compared = []
+    look_alike = fresh._look_alike
+    monkeypatch.setattr(fresh, "_look_alike", lambda key: compared.append(key) or look_alike(key))
+    first = _suggestions(fresh, "999/99")
+    assert first == _suggestions(fresh, " 999/99 ") == _suggestions(fresh, "999/99")
+    assert first == ["099/99", "099/98", "099/97"] and compared == ["999/99"]
+    first.append("changed by a caller")
+    assert _suggestions(fresh, "999/99") == ["099/99", "099/98", "099/97"]
+
+
+def test_the_suggestions_kept_are_bounded_the_oldest_let_go_first(monkeypatch):
+    fresh = OffenceTable.load(offences.DEFAULT_PATH)
+    compared = []
+    look_alike = fresh._look_alike
+    monkeypatch.setattr(fresh, "_look_alike", lambda key: compared.append(key) or look_alike(key))
+    monkeypatch.setattr(offences, "NEAREST_KEPT", 2)
+    for code in ("8Z", "999/99", "8/30", "999/99", "8Z"):
+        _suggestions(fresh, code)
+    assert compared == ["8Z", "999/99", "8/30", "8Z"]  # 8Z was let go when 8/30 came; 999/99 was still kept
+    assert _suggestions(fresh, "8/30")[0] == "008/30"
 
 
 def test_codes_lists_classifications_and_ho_codes_in_reading_order(table):
