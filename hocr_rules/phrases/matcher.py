@@ -18,15 +18,15 @@ one, so no match, cue window or risk-script answer reaches across two texts).
 from __future__ import annotations
 
 import string
-from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from itertools import accumulate, compress, count, product
+from bisect import bisect_left, bisect_right
+from typing import Iterable, NamedTuple, Sequence
 
 import ahocorasick_rs
 
 from hocr_rules.phrases import cues
 from hocr_rules.rulebook import cache
-from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, folded, spans, words
+from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, tokenised, words
 
 FUZZY_MIN_LENGTH = 7
 _CACHE_LIMIT = 100_000
@@ -35,12 +35,14 @@ _CACHE_LIMIT = 100_000
 _FOLD = bytes.maketrans((string.ascii_uppercase + string.punctuation + string.whitespace).encode(),
                         (string.ascii_lowercase + " " * (len(string.punctuation) + len(string.whitespace))).encode())
 _TYPO_LETTERS = string.ascii_lowercase + string.digits
+_TWO = 2  # the separator's length between two texts in the screen's bytes
+_NONE = object()  # no sequence of this length at this position
 FLAGS = ("negated", "hypothetical", "historical", "other_person", "question")
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One phrase found in one text, with its character span and what the cues around it say."""
+class Match(NamedTuple):
+    """One phrase found in one text, with its character span and what the cues around it say (a named tuple:
+    one is made for every phrase found in every log, and a frozen dataclass takes several times as long)."""
 
     phrase: str
     start: int
@@ -53,18 +55,23 @@ class Match:
 
     @property
     def flags(self) -> frozenset[str]:
-        return frozenset(name for name in FLAGS if getattr(self, name))
+        return _FLAG_SETS[self[3:]]
 
 
-def _index(sequences: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, list[tuple[tuple[str, ...], object]]]:
-    """First word -> (words, value), longest first, so the longest phrase at a position is tried first."""
-    table: dict[str, list] = {}
+#: the flags' names for each combination of the five flags, as `Match.flags` gives them
+_FLAG_SETS = {bits: frozenset(name for name, bit in zip(FLAGS, bits) if bit)
+              for bits in product((False, True), repeat=len(FLAGS))}
+
+
+def _index(sequences: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, list[tuple[int, dict]]]:
+    """First word -> (length, {words: value}) for each length of the sequences starting with it, longest
+    first, so the longest sequence at a position is tried first, one dictionary look-up per length (a first
+    word such as "no" starts a dozen cues of three lengths)."""
+    by_length: dict[str, dict[int, dict]] = {}
     for seq, value in sequences:
         if seq:
-            table.setdefault(seq[0], []).append((seq, value))
-    for entries in table.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return table
+            by_length.setdefault(seq[0], {}).setdefault(len(seq), {})[seq] = value
+    return {word: sorted(lengths.items(), reverse=True) for word, lengths in by_length.items()}
 
 
 def _find(table: dict, text: list[str]) -> list[tuple[int, int, object]]:
@@ -76,13 +83,14 @@ def _find(table: dict, text: list[str]) -> list[tuple[int, int, object]]:
         return []
     found = []
     after = 0
-    for i in [i for i, word in enumerate(text) if word in starting]:
+    for i in compress(count(), map(starting.__contains__, text)):
         if i < after:
             continue
-        for seq, value in table[text[i]]:
-            if len(seq) == 1 or tuple(text[i:i + len(seq)]) == seq:
-                found.append((i, i + len(seq), value))
-                after = i + len(seq)
+        for length, sequences in table[text[i]]:
+            value = sequences.get(tuple(text[i:i + length]), _NONE)
+            if value is not _NONE:
+                found.append((i, i + length, value))
+                after = i + length
                 break
     return found
 
@@ -100,6 +108,7 @@ def _cue_table() -> dict:
 
 
 _CUES = _cue_table()
+_LONGEST_CUE = max(length for lengths in _CUES.values() for length, _ in lengths)
 _PRE = {"pre_negation": "negated", "hypothetical": "hypothetical", "historical": "historical",
         "other_person": "other_person"}
 _POST = {"post_negation": "negated", "historical_post": "historical"}
@@ -181,10 +190,9 @@ class PhraseMatcher:
                                                     overlapping=False)
         if not hits:
             return []
-        starts, offset = [], 1  # where each text begins in the folded bytes (apostrophes are deleted)
-        for text in texts:
-            starts.append(offset)
-            offset += len(text) - text.count("'") + 2
+        # where each text begins in the folded bytes (apostrophes are deleted)
+        lengths = map(len, texts) if "'" not in joined else (len(text) - text.count("'") for text in texts)
+        starts = list(accumulate(map(_TWO.__add__, lengths), initial=1))
         return sorted({bisect_right(starts, hit_start + 1) - 1 for _, hit_start, _ in hits})
 
     def _screen_each(self, texts: Sequence[str]) -> list[int]:
@@ -205,30 +213,32 @@ class PhraseMatcher:
         """The matches in `texts` (the texts numbered `indexes`), read as one text with a line break between
         each two."""
         joined = "\n".join(texts)
-        raw = folded(joined)
+        raw, bounds = tokenised(joined)
         found = _find(self._phrases, self._as_phrase_words(raw))
         if not found:
             return []
-        where = spans(joined)  # the character spans, only for texts with a match
         starts, offset = [], 0  # where each text begins in `joined`
         for text in texts:
             starts.append(offset)
             offset += len(text) + 1
         starts.append(offset)
-        cues_found = _Cues(_find(_CUES, raw))
+        context = _Context(raw, _find(_CUES, raw))
         matches = []
         for i, j, phrase in found:
-            k = bisect_right(starts, where[i].start()) - 1
-            matches.append((indexes[k], _read_cues(phrase, i, j, where, raw, cues_found, starts[k], starts[k + 1])))
+            k = bisect_right(starts, bounds[2 * i + 1]) - 1
+            matches.append((indexes[k], context.read(phrase, i, j, bounds, starts[k], starts[k + 1])))
         return matches
 
     def _as_phrase_words(self, raw: list[str]) -> list[str]:
         """`raw` with each typo of a phrase word replaced by that word; `raw` itself when it has none (words
         too short to be a typo, and words of the phrases, are not looked at)."""
         typos = {}
+        seen = self._seen
         for word in set(raw).difference(self.words):
             if len(word) >= FUZZY_MIN_LENGTH - 1:
-                meant = self.canonical(word)
+                meant = seen.get(word, _NONE)  # `canonical`'s memory, asked here first: most words are in it
+                if meant is _NONE:
+                    meant = self.canonical(word)
                 if meant is not None:
                     typos[word] = meant
         return [typos.get(word, word) for word in raw] if typos else raw
@@ -242,49 +252,62 @@ def _nearest_one_edit(word: str, candidates: list[str]):
     return extractOne(word, candidates, scorer=OSA.distance, score_cutoff=1)
 
 
-class _Cues:
-    """The cues found in a text, with what every match in it shares: which tokens are inside a pseudo-cue, and
-    where a termination cue stands."""
+class _Context:
+    """What every match in one text shares, found once for the text: its cues (in token order), the tokens
+    inside a pseudo-cue, the sentence breaks and the stops (termination cues and commas) as sorted token
+    positions, so that each match's sentence and NegEx windows are found by bisection, not by walking tokens."""
 
-    def __init__(self, found: list[tuple[int, int, frozenset]]):
-        self.found = found
+    def __init__(self, raw: list[str], found: list[tuple[int, int, frozenset]]):
+        self.raw, self.found = raw, found
+        self.cue_starts = [a for a, _, _ in found]
         self.pseudo = {k for a, b, kinds in found if "pseudo" in kinds for k in range(a, b)}
-        self.terminations = [a for a, _, kinds in found if "termination" in kinds]
+        positions = range(len(raw))
+        self.breaks = list(compress(positions, map(SENTENCE_BREAKS.__contains__, raw)))
+        self.stops = sorted([a for a, _, kinds in found if "termination" in kinds]
+                            + list(compress(positions, map(",".__eq__, raw))))
 
-
-def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_cues: _Cues, base: int,
-               limit: int) -> Match:
-    """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows); `where` holds the
-    tokens' character spans. The phrase's own text starts at character `base` and ends before `limit`: its
-    span is given from `base`, and a risk-script answer is looked for before `limit` only."""
-    start = i
-    while start > 0 and raw[start - 1] not in SENTENCE_BREAKS:
-        start -= 1
-    end = j
-    while end < len(raw) and raw[end] not in SENTENCE_BREAKS:
-        end += 1
-    flags = set()
-    in_sentence = [cue for cue in found_cues.found if cue[0] >= start and cue[1] <= end]
-    if in_sentence:
-        pseudo = found_cues.pseudo
-        stops = found_cues.terminations + [k for k in range(start, end) if raw[k] == ","]
-        for a, b, kinds in in_sentence:
+    def read(self, phrase: str, i: int, j: int, bounds: list[int], base: int, limit: int) -> Match:
+        """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows); `bounds` holds
+        the tokens' character spans (see `tokenised`). The phrase's own text starts at character `base` and
+        ends before `limit`: its span is given from `base`, and a risk-script answer is looked for before
+        `limit` only. A phrase holds no break, so its sentence runs from the break before token i to the first
+        break from token j."""
+        raw, breaks = self.raw, self.breaks
+        before = bisect_left(breaks, i)
+        start = breaks[before - 1] + 1 if before else 0
+        after = bisect_left(breaks, j, before)
+        end = breaks[after] if after < len(breaks) else len(raw)
+        flags = set()
+        found, stops, pseudo = self.found, self.stops, self.pseudo
+        # a cue holds no break either, so one starting inside the sentence lies inside it; a cue before the
+        # phrase ends at most PRE_WINDOW tokens before it, one after starts at most POST_WINDOW tokens after
+        first = i - cues.PRE_WINDOW - _LONGEST_CUE
+        for n in range(bisect_left(self.cue_starts, first if first > start else start), len(found)):
+            a, b, kinds = found[n]
+            if a >= end or a > j + cues.POST_WINDOW:
+                break
             if a in pseudo:
                 continue
-            if b <= i and i - b <= cues.PRE_WINDOW and not any(b <= s < i for s in stops):
+            if b <= i and i - b <= cues.PRE_WINDOW and not _stop_between(stops, b, i):
                 flags.update(_PRE[kind] for kind in kinds if kind in _PRE)
-            elif a >= j and a - j <= cues.POST_WINDOW and not any(j <= s < a for s in stops):
+            elif a >= j and not _stop_between(stops, j, a):
                 flags.update(_POST[kind] for kind in kinds if kind in _POST)
-    question = end < len(raw) and raw[end] == QUESTION
-    if question:
-        answer = None
-        for k in range(end + 1, len(raw)):
-            if where[k].start() >= limit:
-                break  # the next text: this one gave no answer
-            if raw[k] not in BREAKS:
-                answer = raw[k]
-                break
-        if answer not in cues.YES:
-            flags.add("negated")  # "No", "not known", or no answer: the script asked, nobody alleged it
-    return Match(phrase, where[i].start() - base, where[j - 1].end() - base, question=question,
-                 **{f: True for f in flags})
+        question = end < len(raw) and raw[end] == QUESTION
+        if question:
+            answer = None
+            for k in range(end + 1, len(raw)):
+                if bounds[2 * k + 1] >= limit:
+                    break  # the next text: this one gave no answer
+                if raw[k] not in BREAKS:
+                    answer = raw[k]
+                    break
+            if answer not in cues.YES:
+                flags.add("negated")  # "No", "not known", or no answer: the script asked, nobody alleged it
+        return Match(phrase, bounds[2 * i + 1] - base, bounds[2 * j] - base, "negated" in flags,
+                     "hypothetical" in flags, "historical" in flags, "other_person" in flags, question)
+
+
+def _stop_between(stops: list[int], first: int, last: int) -> bool:
+    """Whether a stop stands at a token position in first..last-1 (`stops` sorted)."""
+    k = bisect_left(stops, first)
+    return k < len(stops) and stops[k] < last
