@@ -104,14 +104,35 @@ def _cue_table() -> dict:
                           ("historical_post", cues.HISTORICAL_POST), ("other_person", cues.OTHER_PERSON)):
         for cue in lexicon:
             kinds.setdefault(words(cue), set()).add(kind)
-    return _index((seq, frozenset(found)) for seq, found in kinds.items())
+    return _index((seq, _Cue(_mask(_PRE[kind] for kind in found if kind in _PRE),
+                             _mask(_POST[kind] for kind in found if kind in _POST),
+                             "pseudo" in found, "termination" in found)) for seq, found in kinds.items())
+
+
+class _Cue(NamedTuple):
+    """What a cue does: the flags it sets on a phrase after it (`before`) or before it (`after`), as bits of
+    `_BIT`, and whether it is a pseudo-cue or a termination cue."""
+
+    before: int
+    after: int
+    pseudo: bool
+    termination: bool
+
+
+_PRE = {"pre_negation": "negated", "hypothetical": "hypothetical", "historical": "historical",
+        "other_person": "other_person"}
+_POST = {"post_negation": "negated", "historical_post": "historical"}
+_BIT = {name: 1 << n for n, name in enumerate(FLAGS)}
+#: a mask of the flags other than `question` as Match's four booleans
+_BOOLEANS = [tuple(bool(mask & _BIT[name]) for name in FLAGS[:4]) for mask in range(1 << 4)]
+
+
+def _mask(names: Iterable[str]) -> int:
+    return sum({_BIT[name] for name in names})
 
 
 _CUES = _cue_table()
 _LONGEST_CUE = max(length for lengths in _CUES.values() for length, _ in lengths)
-_PRE = {"pre_negation": "negated", "hypothetical": "hypothetical", "historical": "historical",
-        "other_person": "other_person"}
-_POST = {"post_negation": "negated", "historical_post": "historical"}
 
 
 def _one_edit(word: str) -> set[str]:
@@ -257,13 +278,13 @@ class _Context:
     inside a pseudo-cue, the sentence breaks and the stops (termination cues and commas) as sorted token
     positions, so that each match's sentence and NegEx windows are found by bisection, not by walking tokens."""
 
-    def __init__(self, raw: list[str], found: list[tuple[int, int, frozenset]]):
+    def __init__(self, raw: list[str], found: list[tuple[int, int, _Cue]]):
         self.raw, self.found = raw, found
         self.cue_starts = [a for a, _, _ in found]
-        self.pseudo = {k for a, b, kinds in found if "pseudo" in kinds for k in range(a, b)}
+        self.pseudo = {k for a, b, cue in found if cue.pseudo for k in range(a, b)}
         positions = range(len(raw))
         self.breaks = list(compress(positions, map(SENTENCE_BREAKS.__contains__, raw)))
-        self.stops = sorted([a for a, _, kinds in found if "termination" in kinds]
+        self.stops = sorted([a for a, _, cue in found if cue.termination]
                             + list(compress(positions, map(",".__eq__, raw))))
 
     def read(self, phrase: str, i: int, j: int, bounds: list[int], base: int, limit: int) -> Match:
@@ -277,21 +298,21 @@ class _Context:
         start = breaks[before - 1] + 1 if before else 0
         after = bisect_left(breaks, j, before)
         end = breaks[after] if after < len(breaks) else len(raw)
-        flags = set()
+        flags = 0
         found, stops, pseudo = self.found, self.stops, self.pseudo
         # a cue holds no break either, so one starting inside the sentence lies inside it; a cue before the
         # phrase ends at most PRE_WINDOW tokens before it, one after starts at most POST_WINDOW tokens after
         first = i - cues.PRE_WINDOW - _LONGEST_CUE
         for n in range(bisect_left(self.cue_starts, first if first > start else start), len(found)):
-            a, b, kinds = found[n]
+            a, b, cue = found[n]
             if a >= end or a > j + cues.POST_WINDOW:
                 break
             if a in pseudo:
                 continue
             if b <= i and i - b <= cues.PRE_WINDOW and not _stop_between(stops, b, i):
-                flags.update(_PRE[kind] for kind in kinds if kind in _PRE)
+                flags |= cue.before
             elif a >= j and not _stop_between(stops, j, a):
-                flags.update(_POST[kind] for kind in kinds if kind in _POST)
+                flags |= cue.after
         question = end < len(raw) and raw[end] == QUESTION
         if question:
             answer = None
@@ -302,9 +323,8 @@ class _Context:
                     answer = raw[k]
                     break
             if answer not in cues.YES:
-                flags.add("negated")  # "No", "not known", or no answer: the script asked, nobody alleged it
-        return Match(phrase, bounds[2 * i + 1] - base, bounds[2 * j] - base, "negated" in flags,
-                     "hypothetical" in flags, "historical" in flags, "other_person" in flags, question)
+                flags |= _BIT["negated"]  # "No", "not known", or no answer: the script asked, nobody alleged it
+        return Match(phrase, bounds[2 * i + 1] - base, bounds[2 * j] - base, *_BOOLEANS[flags], question)
 
 
 def _stop_between(stops: list[int], first: int, last: int) -> bool:
