@@ -1,12 +1,12 @@
 """Phrases in, matches out: where a log says "punched" or "threatened to kill", and whether it says it did not
 happen, may happen, happened long ago, happened to someone else, or was only a risk-script question.
 
-Phrases are compiled to word sequences and found by a table from each phrase's first word: time linear in the
-words of the text (times the few lengths of the phrases sharing a first word), with no regular expression from a
-phrase ever run. Capitals are folded; a word of seven letters or more that is one edit (a letter changed, added, dropped or
-two swapped) from a phrase word with the same first letter counts as that word ("strangeld", "punchd"), found
-with RapidFuzz's optimal-string-alignment distance and remembered. Shorter words are compared exactly: one edit
-from "kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
+Phrases are compiled to word sequences and found by a table from each phrase's first word: time linear in the words
+of the text (times the few lengths of the phrases sharing a first word), with no regular expression from a phrase
+ever run. Capitals are folded; a word of seven letters or more that is one edit (a letter changed, added, dropped or
+two swapped) from a phrase word with the same first letter counts as that word ("strangeld", "punchd"), found with
+RapidFuzz's optimal-string-alignment distance and remembered. Shorter words are compared exactly: one edit from
+"kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
 
 `PhraseMatcher.matches(text)` reads one text; `matches_in(texts)` reads a whole incident log and gives what
 `matches` gives text by text, in one pass: `screen(texts)` (and `may_match(text)`), a cheap Aho-Corasick screen,
