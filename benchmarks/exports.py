@@ -9,6 +9,7 @@ itself and reads its own peak memory.
 
     python benchmarks/exports.py                          # 20,000 and 200,000 incidents, both shapes
     python benchmarks/exports.py --sizes 20000 --shapes storm --repeat 1
+    python benchmarks/exports.py --sizes 20000 --shapes xlsx --repeat 1   # the tables as one workbook
 
 Targets: at least 10,000 incidents/s on one core (the slowest shape and size) and peak RSS at the largest size
 at most 1.2 times that at the smallest, per shape. See benchmarks/README.md.
@@ -108,7 +109,40 @@ def write_storm(folder: Path, n: int, seed: int) -> list[Path]:
     return [path]
 
 
-SHAPES = {"tables": write_tables, "storm": write_storm}
+#: the workbook's sheets, as the mapping names them, in the order `write_tables` writes their CSV files, and
+#: the columns holding times (written as Excel date cells, as an analyst's saved workbook has them)
+SHEETS = ["Incidents", "Log", "Crimes", "People"]
+TIMES = {"Created", "Entry Time", "Date Recorded"}
+
+
+def write_workbook(folder: Path, n: int, seed: int) -> list[Path]:
+    """The tabular export as one XLSX workbook, a sheet a table (as examples/exports/make_workbook.py writes
+    the example's), with an empty Cancellations sheet since the mapping reads one. Needs openpyxl (a test
+    dependency); openpyxl writes about 20,000 rows a second, so this shape is not in the default run."""
+    from openpyxl import Workbook
+    staging = folder / "csv"
+    staging.mkdir()
+    book = Workbook(write_only=True)
+    for name, path in zip(SHEETS, write_tables(staging, n, seed)):
+        sheet = book.create_sheet(name)
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows)
+            sheet.append(header)
+            times = [column in TIMES for column in header]
+            for row in rows:
+                sheet.append([None if value == "" else datetime.strptime(value, "%d/%m/%Y %H:%M:%S") if time
+                              else value for value, time in zip(row, times)])
+        path.unlink()
+    book.create_sheet("Cancellations").append(["Crime Ref", "C Code", "Decided", "Decided By", "Rationale",
+                                               "Receiving Force Ref", "Victim Informed"])
+    staging.rmdir()
+    target = folder / "bench-export.xlsx"
+    book.save(target)
+    return [target]
+
+
+SHAPES = {"tables": write_tables, "storm": write_storm, "xlsx": write_workbook}
 
 
 # ---------------------------------------------------------------- the child: one run, one process, one core
@@ -165,7 +199,8 @@ def run_child(files: list[Path], target: Path, profile_to: Path | None = None) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
-    parser.add_argument("--shapes", nargs="+", choices=sorted(SHAPES), default=["tables", "storm"])
+    parser.add_argument("--shapes", nargs="+", choices=sorted(SHAPES), default=["tables", "storm"],
+                        help="xlsx (the tables as one workbook) needs openpyxl and is slow to write")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is reported")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cprofile", type=int, default=0, metavar="TOP",

@@ -112,8 +112,9 @@ class IndicatorSet:
                 self._by_qualifier.setdefault(qualifier, []).append(indicator)
             for phrase in signals.phrases:
                 self._by_phrase.setdefault(words(phrase), []).append(indicator)
-        # by the phrase as the matcher reports it, with the flags each indicator accepts: read for every match
-        self._by_match = {" ".join(seq): [(indicator, frozenset(indicator.source.signals.accept))
+        # by the phrase as the matcher reports it, the code of each indicator it signals and the flags that
+        # indicator accepts: read for every match
+        self._by_match = {" ".join(seq): [(indicator.code, frozenset(indicator.source.signals.accept))
                                           for indicator in found] for seq, found in self._by_phrase.items()}
 
     @cached_property
@@ -160,14 +161,18 @@ class IndicatorSet:
     def _phrases(self, incident: Incident, evidence: dict[str, list[Evidence]]) -> None:
         log = incident.log
         quoted: dict[str, int] = {}  # phrase evidence given so far, by indicator
+        by_match = self._by_match
         for index, match in self.matcher.matches_in([entry.text for entry in log]):
             flags = match.flags
-            for indicator, accepted in self._by_match[match.phrase]:
-                if flags <= accepted and quoted.get(indicator.code, 0) < MAX_PHRASE_EVIDENCE:
-                    quoted[indicator.code] = quoted.get(indicator.code, 0) + 1
-                    evidence.setdefault(indicator.code, []).append(Evidence(
-                        "phrase", "log", match.phrase, entry=index, start=match.start, end=match.end,
-                        quote=log[index].text[match.start:match.end]))
+            for code, accepted in by_match[match.phrase]:
+                given = quoted.get(code, 0)
+                if given < MAX_PHRASE_EVIDENCE and flags <= accepted:
+                    quoted[code] = given + 1
+                    found = evidence.get(code)
+                    if found is None:
+                        found = evidence[code] = []
+                    found.append(Evidence("phrase", "log", match.phrase, (), index, match.start, match.end,
+                                          log[index].text[match.start:match.end]))
 
     def _answered(self, incident: Incident, indicator: CompiledIndicator) -> bool:
         wanted = indicator.source.satisfied_by

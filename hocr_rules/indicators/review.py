@@ -10,7 +10,7 @@ since the candidate disclosure does not exist yet.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hocr_rules.engine.outcomes import REVIEW
 
@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from hocr_rules.indicators.pack import CompiledIndicator
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One thing on the incident that raised the candidate: a code, a qualifier, or a phrase in a log entry."""
+class Evidence(NamedTuple):
+    """One thing on the incident that raised the candidate: a code, a qualifier, or a phrase in a log entry (a
+    named tuple: several are made for most incidents with a log, and a frozen dataclass takes far longer)."""
 
     kind: str                     # "code", "qualifier" or "phrase"
     field: str                    # the code field, "qualifiers", or "log"

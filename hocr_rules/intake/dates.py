@@ -24,10 +24,11 @@ class DateFormats:
 
     def read(self, value) -> datetime | None:
         """The time `value` gives, with its zone; None when no format reads it."""
-        if isinstance(value, tuple):  # a workbook's date cell, staged ("datetime", ISO text)
-            value = datetime.fromisoformat(value[1])
-        if isinstance(value, datetime):  # a workbook's own date cell
-            return value if value.tzinfo else value.replace(tzinfo=self.zone)
+        if value.__class__ is not str:  # a workbook's date cell (a CSV cell, nearly every call, is text)
+            if isinstance(value, tuple):  # staged: ("datetime", ISO text)
+                value = datetime.fromisoformat(value[1])
+            if isinstance(value, datetime):
+                return value if value.tzinfo else value.replace(tzinfo=self.zone)
         value = value.strip()
         for reader in self._readers:
             moment = reader(value)
@@ -76,13 +77,14 @@ class _Layout:
             self._literal_at = itemgetter(*[at for at, _ in literals]) if literals else (lambda value: ())
             if len(literals) == 1:
                 self._literals = self._literals[0]
-            self._date = itemgetter(fields["Y"], fields["m"], fields["d"])
-            self._time = itemgetter(*[fields[code] for code in "HMS" if code in fields])
+            codes = [code for code in "HMS" if code in fields]
+            self._fields = itemgetter(fields["Y"], fields["m"], fields["d"], *[fields[code] for code in codes])
+            self._iso_text = "%s-%s-%sT" + ":".join(["%s"] * len(codes))
 
     def read(self, value: str) -> datetime | None:
         if self.fixed and len(value) == self.width and self._literal_at(value) == self._literals:
             try:
-                return datetime.fromisoformat("-".join(self._date(value)) + "T" + ":".join(self._time(value)))
+                return datetime.fromisoformat(self._iso_text % self._fields(value))
             except ValueError:
                 pass
         try:

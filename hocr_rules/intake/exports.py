@@ -209,7 +209,7 @@ class ExportReader:
             return InputError(source, number, key, [(columns.names["id"], f"incident '{key}' appears twice "
                                                                           f"(first at {first})")])
         problems: list[tuple[str, str]] = []
-        data = self._record(columns, cells, problems, "")
+        data = self._record(columns, cells, problems)
         data["id"] = key
         origins: dict[str, list[tuple[str, int]]] = {}
         used: dict[str, int] = {}
@@ -260,8 +260,10 @@ class ExportReader:
             return lambda cell: value(model_field, _plain(cell))
         return _plain
 
-    def _record(self, columns: _Columns, cells: list | tuple, problems: list, where: str) -> dict:
-        """The model fields of one row; empty cells are left out, so an unknown stays unknown."""
+    def _record(self, columns: _Columns, cells: list | tuple, problems: list,
+                origin: tuple[str, int] | None = None) -> dict:
+        """The model fields of one row; empty cells are left out, so an unknown stays unknown. A row of a
+        related table names its `origin` (file, row) in a problem; the text is made only for a problem."""
         data: dict = {}
         width = len(cells)
         for model_field, index, convert in columns.plan:
@@ -270,6 +272,7 @@ class ExportReader:
                 continue
             value = convert(cell)
             if value is None:
+                where = f"{origin[0]} row {origin[1]}: " if origin else ""
                 problems.append((where + columns.names[model_field], f"'{cell}' is not a date and time in the "
                                  f"mapping's formats ({', '.join(self.mapping.date_formats)})"))
                 continue
@@ -277,12 +280,11 @@ class ExportReader:
         return data
 
     def _related(self, staging: "_Staging", table: str, key: str, origins: list, problems: list) -> list[dict]:
-        columns = staging.columns[table]
+        columns, sources, record, loads = staging.columns[table], staging.sources, self._record, marshal.loads
         records = []
         for source, number, cells in staging.rows(table, key):
             origins.append((source, number))
-            records.append(self._record(columns[source], marshal.loads(cells), problems,
-                                        f"{staging.sources[source]} row {number}: "))
+            records.append(record(columns[source], loads(cells), problems, (sources[source], number)))
         return records
 
     def _cancellations(self, staging: "_Staging", crimes: list[dict], origins: dict, problems: list) -> int:
@@ -295,8 +297,8 @@ class ExportReader:
             found = list(staging.rows("cancellations", reference))
             used += len(found)
             for source, number, cells in found[:1]:
-                where = f"{staging.sources[source]} row {number}: "
-                crime["cancellation"] = self._record(columns[source], marshal.loads(cells), problems, where)
+                crime["cancellation"] = self._record(columns[source], marshal.loads(cells), problems,
+                                                     (staging.sources[source], number))
                 origins.setdefault("cancellation", {})[index] = (source, number)
             for source, number, _ in found[1:]:
                 problems.append((f"{staging.sources[source]} row {number}: "

@@ -1,13 +1,13 @@
 """Phrases in, matches out: where a log says "punched" or "threatened to kill", and whether it says it did not
 happen, may happen, happened long ago, happened to someone else, or was only a risk-script question.
 
-Phrases are compiled to word sequences and found by a table from each phrase's first word: time linear in the
-words of the text (times the few phrases sharing a first word), with no regular expression from a phrase ever
-run. Capitals are folded; a word of seven letters or more that is one edit (a letter changed, added, dropped or
-two swapped) from a phrase word with the same first letter counts as that word ("strangeld", "punchd"), found
-by comparing it with the few phrase words of about its length (an optimal-string-alignment distance of one, the
-first such word in the candidates' order, as RapidFuzz's `extractOne` chose) and remembered. Shorter words are compared exactly: one edit
-from "kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
+Phrases are compiled to word sequences and found by a table from each phrase's first word: time linear in the words
+of the text (times the few lengths of the phrases sharing a first word), with no regular expression from a phrase
+ever run. Capitals are folded; a word of seven letters or more that is one edit (a letter changed, added, dropped or
+two swapped) from a phrase word with the same first letter counts as that word ("strangeld", "punchd"), found by
+comparing it with the few phrase words of about its length (an optimal-string-alignment distance of one; the first
+such word alphabetically) and remembered. Shorter words are compared exactly: one edit from "kicked" is "licked" or
+"picked". The cues around each match are read NegEx-style (see cues.py).
 
 `PhraseMatcher.matches(text)` reads one text; `matches_in(texts)` reads a whole incident log and gives what
 `matches` gives text by text, in one pass: `screen(texts)` (and `may_match(text)`), a cheap Aho-Corasick screen,
@@ -19,16 +19,16 @@ one, so no match, cue window or risk-script answer reaches across two texts).
 from __future__ import annotations
 
 import string
-from bisect import bisect_right
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from functools import cached_property
-from typing import Iterable, Sequence
+from itertools import accumulate, compress, count, product
+from typing import Iterable, NamedTuple, Sequence
 
 import ahocorasick_rs
 
 from hocr_rules.phrases import cues
 from hocr_rules.rulebook import cache
-from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, folded, spans, words
+from hocr_rules.phrases.tokens import BREAKS, QUESTION, SENTENCE_BREAKS, tokenised, words
 
 FUZZY_MIN_LENGTH = 7
 _CACHE_LIMIT = 100_000
@@ -37,6 +37,8 @@ _CACHE_LIMIT = 100_000
 _FOLD = bytes.maketrans((string.ascii_uppercase + string.punctuation + string.whitespace).encode(),
                         (string.ascii_lowercase + " " * (len(string.punctuation) + len(string.whitespace))).encode())
 _TYPO_LETTERS = string.ascii_lowercase + string.digits
+_TWO = 2  # the separator's length between two texts in the screen's bytes
+_NONE = object()  # no sequence of this length at this position
 FLAGS = ("negated", "hypothetical", "historical", "other_person", "question")
 #: The screen's automaton: a contiguous NFA, not a DFA. With the indicators' 139 phrases the screen has 31,128
 #: keys (the one-edit typos); building the DFA took 0.11 s of CPU in every process that reads a log (and each
@@ -46,9 +48,9 @@ FLAGS = ("negated", "hypothetical", "historical", "other_person", "question")
 SCREEN_AUTOMATON = ahocorasick_rs.Implementation.ContiguousNFA
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One phrase found in one text, with its character span and what the cues around it say."""
+class Match(NamedTuple):
+    """One phrase found in one text, with its character span and what the cues around it say (a named tuple:
+    one is made for every phrase found in every log, and a frozen dataclass takes several times as long)."""
 
     phrase: str
     start: int
@@ -61,18 +63,23 @@ class Match:
 
     @property
     def flags(self) -> frozenset[str]:
-        return frozenset(name for name in FLAGS if getattr(self, name))
+        return _FLAG_SETS[self[3:]]
 
 
-def _index(sequences: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, list[tuple[tuple[str, ...], object]]]:
-    """First word -> (words, value), longest first, so the longest phrase at a position is tried first."""
-    table: dict[str, list] = {}
+#: the flags' names for each combination of the five flags, as `Match.flags` gives them
+_FLAG_SETS = {bits: frozenset(name for name, bit in zip(FLAGS, bits) if bit)
+              for bits in product((False, True), repeat=len(FLAGS))}
+
+
+def _index(sequences: Iterable[tuple[tuple[str, ...], object]]) -> dict[str, list[tuple[int, dict]]]:
+    """First word -> (length, {words: value}) for each length of the sequences starting with it, longest
+    first, so the longest sequence at a position is tried first, one dictionary look-up per length (a first
+    word such as "no" starts a dozen cues of three lengths)."""
+    by_length: dict[str, dict[int, dict]] = {}
     for seq, value in sequences:
         if seq:
-            table.setdefault(seq[0], []).append((seq, value))
-    for entries in table.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return table
+            by_length.setdefault(seq[0], {}).setdefault(len(seq), {})[seq] = value
+    return {word: sorted(lengths.items(), reverse=True) for word, lengths in by_length.items()}
 
 
 def _find(table: dict, text: list[str]) -> list[tuple[int, int, object]]:
@@ -84,13 +91,14 @@ def _find(table: dict, text: list[str]) -> list[tuple[int, int, object]]:
         return []
     found = []
     after = 0
-    for i in [i for i, word in enumerate(text) if word in starting]:
+    for i in compress(count(), map(starting.__contains__, text)):
         if i < after:
             continue
-        for seq, value in table[text[i]]:
-            if len(seq) == 1 or tuple(text[i:i + len(seq)]) == seq:
-                found.append((i, i + len(seq), value))
-                after = i + len(seq)
+        for length, sequences in table[text[i]]:
+            value = sequences.get(tuple(text[i:i + length]), _NONE)
+            if value is not _NONE:
+                found.append((i, i + length, value))
+                after = i + length
                 break
     return found
 
@@ -104,13 +112,35 @@ def _cue_table() -> dict:
                           ("historical_post", cues.HISTORICAL_POST), ("other_person", cues.OTHER_PERSON)):
         for cue in lexicon:
             kinds.setdefault(words(cue), set()).add(kind)
-    return _index((seq, frozenset(found)) for seq, found in kinds.items())
+    return _index((seq, _Cue(_mask(_PRE[kind] for kind in found if kind in _PRE),
+                             _mask(_POST[kind] for kind in found if kind in _POST),
+                             "pseudo" in found, "termination" in found)) for seq, found in kinds.items())
 
 
-_CUES = _cue_table()
+class _Cue(NamedTuple):
+    """What a cue does: the flags it sets on a phrase after it (`before`) or before it (`after`), as bits of
+    `_BIT`, and whether it is a pseudo-cue or a termination cue."""
+
+    before: int
+    after: int
+    pseudo: bool
+    termination: bool
+
+
 _PRE = {"pre_negation": "negated", "hypothetical": "hypothetical", "historical": "historical",
         "other_person": "other_person"}
 _POST = {"post_negation": "negated", "historical_post": "historical"}
+_BIT = {name: 1 << n for n, name in enumerate(FLAGS)}
+#: a mask of the flags other than `question` as Match's four booleans
+_BOOLEANS = [tuple(bool(mask & _BIT[name]) for name in FLAGS[:4]) for mask in range(1 << 4)]
+
+
+def _mask(names: Iterable[str]) -> int:
+    return sum({_BIT[name] for name in names})
+
+
+_CUES = _cue_table()
+_LONGEST_CUE = max(length for lengths in _CUES.values() for length, _ in lengths)
 
 
 def _one_edit(word: str) -> set[str]:
@@ -194,10 +224,9 @@ class PhraseMatcher:
                                                     overlapping=False)
         if not hits:
             return []
-        starts, offset = [], 1  # where each text begins in the folded bytes (apostrophes are deleted)
-        for text in texts:
-            starts.append(offset)
-            offset += len(text) - text.count("'") + 2
+        # where each text begins in the folded bytes (apostrophes are deleted)
+        lengths = map(len, texts) if "'" not in joined else (len(text) - text.count("'") for text in texts)
+        starts = list(accumulate(map(_TWO.__add__, lengths), initial=1))
         return sorted({bisect_right(starts, hit_start + 1) - 1 for _, hit_start, _ in hits})
 
     def _screen_each(self, texts: Sequence[str]) -> list[int]:
@@ -218,30 +247,32 @@ class PhraseMatcher:
         """The matches in `texts` (the texts numbered `indexes`), read as one text with a line break between
         each two."""
         joined = "\n".join(texts)
-        raw = folded(joined)
+        raw, bounds = tokenised(joined)
         found = _find(self._phrases, self._as_phrase_words(raw))
         if not found:
             return []
-        where = spans(joined)  # the character spans, only for texts with a match
         starts, offset = [], 0  # where each text begins in `joined`
         for text in texts:
             starts.append(offset)
             offset += len(text) + 1
         starts.append(offset)
-        cues_found = _Cues(_find(_CUES, raw))
+        context = _Context(raw, _find(_CUES, raw))
         matches = []
         for i, j, phrase in found:
-            k = bisect_right(starts, where[i].start()) - 1
-            matches.append((indexes[k], _read_cues(phrase, i, j, where, raw, cues_found, starts[k], starts[k + 1])))
+            k = bisect_right(starts, bounds[2 * i + 1]) - 1
+            matches.append((indexes[k], context.read(phrase, i, j, bounds, starts[k], starts[k + 1])))
         return matches
 
     def _as_phrase_words(self, raw: list[str]) -> list[str]:
         """`raw` with each typo of a phrase word replaced by that word; `raw` itself when it has none (words
         too short to be a typo, and words of the phrases, are not looked at)."""
         typos = {}
+        seen = self._seen
         for word in set(raw).difference(self.words):
             if len(word) >= FUZZY_MIN_LENGTH - 1:
-                meant = self.canonical(word)
+                meant = seen.get(word, _NONE)  # `canonical`'s memory, asked here first: most words are in it
+                if meant is _NONE:
+                    meant = self.canonical(word)
                 if meant is not None:
                     typos[word] = meant
         return [typos.get(word, word) for word in raw] if typos else raw
@@ -267,49 +298,61 @@ def _one_edit_apart(word: str, other: str) -> bool:
     return word[i + 1:] == other[i + 1:] or (swapped and word[i + 2:] == other[i + 2:])
 
 
-class _Cues:
-    """The cues found in a text, with what every match in it shares: which tokens are inside a pseudo-cue, and
-    where a termination cue stands."""
+class _Context:
+    """What every match in one text shares, found once for the text: its cues (in token order), the tokens
+    inside a pseudo-cue, the sentence breaks and the stops (termination cues and commas) as sorted token
+    positions, so that each match's sentence and NegEx windows are found by bisection, not by walking tokens."""
 
-    def __init__(self, found: list[tuple[int, int, frozenset]]):
-        self.found = found
-        self.pseudo = {k for a, b, kinds in found if "pseudo" in kinds for k in range(a, b)}
-        self.terminations = [a for a, _, kinds in found if "termination" in kinds]
+    def __init__(self, raw: list[str], found: list[tuple[int, int, _Cue]]):
+        self.raw, self.found = raw, found
+        self.cue_starts = [a for a, _, _ in found]
+        self.pseudo = {k for a, b, cue in found if cue.pseudo for k in range(a, b)}
+        positions = range(len(raw))
+        self.breaks = list(compress(positions, map(SENTENCE_BREAKS.__contains__, raw)))
+        self.stops = sorted([a for a, _, cue in found if cue.termination]
+                            + list(compress(positions, map(",".__eq__, raw))))
 
-
-def _read_cues(phrase: str, i: int, j: int, where: list, raw: list[str], found_cues: _Cues, base: int,
-               limit: int) -> Match:
-    """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows); `where` holds the
-    tokens' character spans. The phrase's own text starts at character `base` and ends before `limit`: its
-    span is given from `base`, and a risk-script answer is looked for before `limit` only."""
-    start = i
-    while start > 0 and raw[start - 1] not in SENTENCE_BREAKS:
-        start -= 1
-    end = j
-    while end < len(raw) and raw[end] not in SENTENCE_BREAKS:
-        end += 1
-    flags = set()
-    in_sentence = [cue for cue in found_cues.found if cue[0] >= start and cue[1] <= end]
-    if in_sentence:
-        pseudo = found_cues.pseudo
-        stops = found_cues.terminations + [k for k in range(start, end) if raw[k] == ","]
-        for a, b, kinds in in_sentence:
+    def read(self, phrase: str, i: int, j: int, bounds: list[int], base: int, limit: int) -> Match:
+        """The flags of the phrase at tokens i..j from the cues in its sentence (NegEx windows); `bounds` holds
+        the tokens' character spans (see `tokenised`). The phrase's own text starts at character `base` and
+        ends before `limit`: its span is given from `base`, and a risk-script answer is looked for before
+        `limit` only. A phrase holds no break, so its sentence runs from the break before token i to the first
+        break from token j."""
+        raw, breaks = self.raw, self.breaks
+        before = bisect_left(breaks, i)
+        start = breaks[before - 1] + 1 if before else 0
+        after = bisect_left(breaks, j, before)
+        end = breaks[after] if after < len(breaks) else len(raw)
+        flags = 0
+        found, stops, pseudo = self.found, self.stops, self.pseudo
+        # a cue holds no break either, so one starting inside the sentence lies inside it; a cue before the
+        # phrase ends at most PRE_WINDOW tokens before it, one after starts at most POST_WINDOW tokens after
+        first = i - cues.PRE_WINDOW - _LONGEST_CUE
+        for n in range(bisect_left(self.cue_starts, first if first > start else start), len(found)):
+            a, b, cue = found[n]
+            if a >= end or a > j + cues.POST_WINDOW:
+                break
             if a in pseudo:
                 continue
-            if b <= i and i - b <= cues.PRE_WINDOW and not any(b <= s < i for s in stops):
-                flags.update(_PRE[kind] for kind in kinds if kind in _PRE)
-            elif a >= j and a - j <= cues.POST_WINDOW and not any(j <= s < a for s in stops):
-                flags.update(_POST[kind] for kind in kinds if kind in _POST)
-    question = end < len(raw) and raw[end] == QUESTION
-    if question:
-        answer = None
-        for k in range(end + 1, len(raw)):
-            if where[k].start() >= limit:
-                break  # the next text: this one gave no answer
-            if raw[k] not in BREAKS:
-                answer = raw[k]
-                break
-        if answer not in cues.YES:
-            flags.add("negated")  # "No", "not known", or no answer: the script asked, nobody alleged it
-    return Match(phrase, where[i].start() - base, where[j - 1].end() - base, question=question,
-                 **{f: True for f in flags})
+            if b <= i and i - b <= cues.PRE_WINDOW and not _stop_between(stops, b, i):
+                flags |= cue.before
+            elif a >= j and not _stop_between(stops, j, a):
+                flags |= cue.after
+        question = end < len(raw) and raw[end] == QUESTION
+        if question:
+            answer = None
+            for k in range(end + 1, len(raw)):
+                if bounds[2 * k + 1] >= limit:
+                    break  # the next text: this one gave no answer
+                if raw[k] not in BREAKS:
+                    answer = raw[k]
+                    break
+            if answer not in cues.YES:
+                flags |= _BIT["negated"]  # "No", "not known", or no answer: the script asked, nobody alleged it
+        return Match(phrase, bounds[2 * i + 1] - base, bounds[2 * j] - base, *_BOOLEANS[flags], question)
+
+
+def _stop_between(stops: list[int], first: int, last: int) -> bool:
+    """Whether a stop stands at a token position in first..last-1 (`stops` sorted)."""
+    k = bisect_left(stops, first)
+    return k < len(stops) and stops[k] < last

@@ -11,9 +11,14 @@ at them (see cues.py for why).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import NamedTuple
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|[;!?,\n]|\.(?!\w)")
+#: `_TOKEN` as one capturing group, for `re.split`; and the same for ASCII text folded to lower case, where
+#: `[^\W_]` is `[a-z0-9]`, `\w` is `[a-z0-9_]` and no apostrophe but ' can occur
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_ASCII_SPLIT = re.compile(r"([a-z0-9]+(?:'[a-z0-9]+)*|[;!?,\n]|\.(?![a-z0-9_]))")
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
 QUESTION = "?"
 SENTENCE_BREAKS = frozenset(".;!?\n")
@@ -31,21 +36,22 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.group().casefold().translate(_APOSTROPHES), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-def spans(text: str) -> list[re.Match]:
-    """The pattern's matches in `text`, one for each of `tokens(text)`, for their character spans: made in C,
-    with nothing folded, for the few texts where a phrase was found."""
-    return list(_TOKEN.finditer(text))
-
-
-def folded(text: str) -> list[str]:
-    """The `text` of each of `tokens(text)`, without the spans: what a matcher compares, made for every log
-    entry it reads. ASCII text (nearly every log) is folded whole and split by the pattern in C, with no Python
-    work per word; for ASCII, `lower` is `casefold`, and the pattern splits the folded text where it splits the
-    original."""
+def tokenised(text: str) -> tuple[list[str], list[int]]:
+    """The `text` of each of `tokens(text)`, and their character spans as one list of bounds: token k runs
+    from `bounds[2 * k + 1]` to `bounds[2 * k + 2]`. What a matcher compares, made in C with no Python work per
+    word: the pattern splits the text (a capturing split gives the gaps and the tokens in turn, so the bounds
+    are the running sum of their lengths, with no match object made per token). ASCII text (nearly every log)
+    is folded whole first, by a pattern of ASCII classes; for ASCII, `lower` is `casefold`, keeps every
+    character where it was, and the ASCII pattern splits the folded text where `_TOKEN` splits the original."""
     if text.isascii():
-        found = _TOKEN.findall(text.lower())
-        return [word.replace("'", "") for word in found] if "'" in text else found
-    return [m.group().casefold().translate(_APOSTROPHES) for m in _TOKEN.finditer(text)]
+        pieces = _ASCII_SPLIT.split(text.lower())
+        found = pieces[1::2]
+        if "'" in text:
+            found = [word.replace("'", "") for word in found]
+    else:
+        pieces = _SPLIT.split(text)
+        found = [word.casefold().translate(_APOSTROPHES) for word in pieces[1::2]]
+    return found, list(accumulate(map(len, pieces), initial=0))
 
 
 def words(phrase: str) -> tuple[str, ...]:

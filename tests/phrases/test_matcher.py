@@ -142,10 +142,11 @@ def test_the_screen_names_texts_side_by_side():
 
 @given(st.text(alphabet=st.sampled_from("aZ9 '\u2019.,;?!\n_-ßİé"), max_size=40) | st.text(max_size=40))
 def test_the_folded_words_and_spans_are_the_tokens(text):
-    """The matcher's fast forms (every word folded at once; spans without folding) are `tokens` exactly."""
-    from hocr_rules.phrases.tokens import folded, spans
-    assert folded(text) == [t.text for t in tokens(text)]
-    assert [m.span() for m in spans(text)] == [(t.start, t.end) for t in tokens(text)]
+    """The matcher's fast form (every word folded at once, spans from a split) is `tokens` exactly."""
+    from hocr_rules.phrases.tokens import tokenised
+    found, bounds = tokenised(text)
+    assert found == [t.text for t in tokens(text)]
+    assert [(bounds[2 * k + 1], bounds[2 * k + 2]) for k in range(len(found))] == [(t.start, t.end) for t in tokens(text)]
 
 
 @given(st.lists(st.lists(WORDS | st.sampled_from(["?", "strangled?", "Y", "N", "caf\u00e9", "no,"]), max_size=8)
