@@ -49,6 +49,7 @@ class Program:
         for i, rule in enumerate(rules):
             body += writer.derivation(rule) if rule.source.derives else writer.finding(i, rule)
         self.keys: tuple[str, ...] = tuple(writer.locals)
+        self.index: dict[str, int] = {key: n for n, key in enumerate(self.keys)}
         self.judge: Judge = writer.function(body, rules[0].subject if rules else "")
 
     def derived(self, values: tuple) -> dict[str, Any]:
