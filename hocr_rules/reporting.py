@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hocr_rules.engine.outcomes import BREACH, NOT_EVALUABLE, IncidentResult, Outcome
+from hocr_rules.engine.outcomes import BREACH, NOT_EVALUABLE, REVIEW, IncidentResult, Outcome
 from hocr_rules.reviewed import Reviewed
 
 #: The outcomes a run counts and may fail on; compliant ones are only ever listed when asked for.
@@ -20,6 +20,7 @@ class Reporting:
 
     def __init__(self, codes: frozenset[str] | None = None, reviewed: Reviewed | None = None):
         self.codes, self.reviewed = codes, reviewed
+        self.keeps_all = codes is None and not reviewed  # the usual run: nothing to cut, so no test per outcome
 
     def keeps(self, outcome: Outcome) -> bool:
         return ((self.codes is None or outcome.rule.code in self.codes)
@@ -56,9 +57,14 @@ class Screened:
         return [o for o in self.result.outcomes if self.reporting.keeps(o)]
 
     def findings(self, include: frozenset[str] = frozenset({BREACH})) -> list[Outcome]:
-        if include <= COUNTED:
-            return [o for o in self.counted if o.outcome in include]
-        return [o for o in self.result.findings(include) if self.reporting.keeps(o)]
+        """Breaches and not-evaluable outcomes come from `counted`, without going over the results again, and
+        so do breaches with reviews (what `hocr check` writes) when no reviewed finding could take a review out."""
+        judged, reporting = include - {REVIEW}, self.reporting
+        if judged <= COUNTED and (REVIEW not in include or not reporting.reviewed):
+            found = [o for o in self.counted if o.outcome in judged]
+            return found + self.reviews if REVIEW in include else found
+        found = self.result.findings(include)
+        return found if reporting.keeps_all else [o for o in found if reporting.keeps(o)]
 
     @property
     def breaches(self) -> list[Outcome]:

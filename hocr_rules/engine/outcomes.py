@@ -63,8 +63,7 @@ class Outcome:
     def _render(self) -> str:
         if self.outcome == NOT_IN_SCOPE:
             return self.reason
-        template = {BREACH: self.rule.messages.breach, COMPLIANT: self.rule.messages.compliant,
-                    NOT_EVALUABLE: self.rule.messages.not_evaluable}[self.outcome]
+        template = getattr(self.rule.messages, self.outcome)  # the templates are named as the outcomes
         values = dict(self.facts)
         if self.version is not None:
             values.update(self.version.parameters)

@@ -31,6 +31,9 @@ class IncidentView:
 
     def __init__(self, incident: Incident, offences: OffenceTable):
         self.incident, self.offences = incident, offences
+        # `offence(code)` is the table's own look-up: rules and facts ask it a few times per subject, and a method
+        # of ours around it was one Python call more each time
+        self.offence: Callable[[str], Offence] = offences.lookup
         self._companions: dict[str, list[Disclosure]] = {}
         self.rivals: dict[str, list[Disclosure]] = {}  # facts/principal.py keeps its answers here
         self._received: dict[str, float] = {}
@@ -61,9 +64,6 @@ class IncidentView:
         for n100 in self.incident.n100s:
             found.setdefault(n100.disclosure, []).append(n100)
         return found
-
-    def offence(self, code: str) -> Offence:
-        return self.offences.lookup(code)
 
     def received_at(self, disclosure: Disclosure) -> float:
         """When this offence was first reported: its own disclosure time, or the incident's receipt. Its crime

@@ -31,7 +31,6 @@ from hocr_rules.model.incident import Incident
 from hocr_rules.model.timestamps import NAIVE_TIMEZONE
 from hocr_rules.offences import OffenceTable
 
-_VALIDATOR = Incident.__pydantic_validator__
 #: Each related table, the incident field its records go into (cancellations go into their crime record).
 _INTO = {"log_entries": "log", "people": "people", "disclosures": "disclosures", "crimes": "crime_records",
          "n100s": "n100s"}
@@ -227,7 +226,7 @@ class ExportReader:
             data["code_readings"] = self.translate.readings(codes, received if isinstance(received, datetime)
                                                             else None)
         try:
-            incident = _VALIDATOR.validate_python(data, context=self.context)
+            incident = Incident.__pydantic_validator__.validate_python(data, context=self.context)
         except ValidationError as error:  # every problem of the incident at once; a cell already named, once
             named = {field for field, _ in problems}
             problems += [located for located in (self._locate(field, message, columns, origins, staging)

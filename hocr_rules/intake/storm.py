@@ -31,7 +31,6 @@ from hocr_rules.model.timestamps import NAIVE_TIMEZONE
 from hocr_rules.offences import OffenceTable
 
 MARK = "storm log detail"
-_VALIDATOR = Incident.__pydantic_validator__
 _ACTION_COLUMNS = ["date", "time", "text", "authorid", "sequence"]
 #: header field (as printed, lower case) -> the model field it fills
 _HEADER = {"log number": "id", "source": "channel", "initial classification": "initial_classification",
@@ -125,7 +124,7 @@ class StormReader:
         if codes:
             data["code_readings"] = self.translate.readings(codes, _naive(at))
         try:
-            incident = _VALIDATOR.validate_python(data, context=self.context)
+            incident = Incident.__pydantic_validator__.validate_python(data, context=self.context)
         except ValidationError as error:
             problems += [(_printed(field, entry_lines), message) for field, message in problems_of(error)]
         if problems:  # every problem of the log at once, not the first only

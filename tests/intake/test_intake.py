@@ -64,6 +64,20 @@ def test_json_lines_are_read_one_record_a_line(tmp_path, intake):
     assert {r.source for r in results} == {str(path)}
 
 
+def test_reading_many_records_builds_the_incident_model_once(tmp_path, intake, monkeypatch):
+    """The model is built on first use (defer_build); a validator looked up before that is pydantic's stand-in,
+    which rebuilds the model for every record validated through it."""
+    from hocr_rules.model.incident import Incident
+    rebuilds = []
+    original = Incident.model_rebuild.__func__
+    monkeypatch.setattr(Incident, "model_rebuild",
+                        classmethod(lambda cls, **kw: rebuilds.append(cls) or original(cls, **kw)))
+    path = tmp_path / "many.jsonl"
+    path.write_text(jsonl(*(incident(n) for n in range(20))), encoding="utf-8")
+    assert all(isinstance(item, Accepted) for item in read(intake, path))
+    assert len(rebuilds) <= 1
+
+
 def test_blank_lines_in_json_lines_are_skipped_but_still_counted_for_line_numbers(tmp_path, intake):
     path = tmp_path / "incidents.ndjson"
     path.write_text(json.dumps(incident(1)) + "\n\n   \n" + json.dumps(incident(2)) + "\n")
