@@ -1,8 +1,9 @@
 """`--engine durable`: the compiled rule pack evaluated by durable-rules (a Rete network), with the same outcomes
 as our own evaluator on any input.
 
-The pack is translated once (`pack.translate`) into durable rulesets, one per subject kind (a ruleset holds at
-most 4,096 rules). Each incident is one durable session in each: every subject (the incident, its disclosures,
+The pack is translated once (`pack.translate`) into durable rulesets, one or more per subject kind (a ruleset
+holds at most 4,096 rules: a kind with more is cut into several, each with the kind's derivations, see
+`Translation.rulesets`). Each incident is one durable session in each: every subject (the incident, its disclosures,
 crime records and N100s) is asserted as one fact without its absent fields, plus the pre-evaluated terms the
 translation asked for; the Rete network does the rest, and its actions record which outcome each rule reached
 and assert the derived facts the next rules match. The sessions are deleted at once (durable holds at most
@@ -87,7 +88,7 @@ class DurableEngine:
         # tests only: a worker kills itself with SIGSEGV on these incidents, or sleeps for an hour
         self.simulate_crash_on, self.simulate_hang_on = frozenset(simulate_crash_on), frozenset(simulate_hang_on)
         self.notes: list[str] = []
-        self._handles: dict[str, int] = {}  # subject kind -> durable ruleset, created on first use
+        self._handles: dict[str, list[int]] = {}  # subject kind -> its durable rulesets, created on first use
         self._sessions = itertools.count()
 
     # ---------------------------------------------------------------- one incident, in this process
@@ -98,9 +99,10 @@ class DurableEngine:
         """Durable's verdicts for one incident: per subject (position, [(rule, version, applies, verdict)],
         {derived name: value}); small and picklable, so workers send these back."""
         if not self._handles:
-            self._handles = {kind: _durable.create_ruleset(f"hocr-{kind}-{uuid.uuid4().hex}",
-                                                           json.dumps(rules, ensure_ascii=False))
-                             for kind, rules in self.translation.rulesets().items()}
+            self._handles = {kind: [_durable.create_ruleset(f"hocr-{kind}-{n}-{uuid.uuid4().hex}",
+                                                            json.dumps(rules, ensure_ascii=False))
+                                    for n, rules in enumerate(chunks)]
+                             for kind, chunks in self.translation.rulesets().items()}
         view = IncidentView(incident, self.offences)
         sid = str(next(self._sessions))
         facts: dict[str, list[dict]] = {}
@@ -116,10 +118,11 @@ class DurableEngine:
             return []
         session = _Session(self, sid)
         for kind, of_kind in facts.items():
-            try:
-                session.assert_facts(self._handles[kind], of_kind)
-            finally:
-                _durable.delete_state(self._handles[kind], sid)
+            for handle in self._handles[kind]:
+                try:
+                    session.assert_facts(handle, of_kind)
+                finally:
+                    _durable.delete_state(handle, sid)
         return [self._verdicts(session, ref, fact) for ref, fact in sent.items()]
 
     def _verdicts(self, session: "_Session", ref: str, fact: dict) -> tuple:
@@ -198,8 +201,9 @@ class DurableEngine:
     def close(self) -> None:
         """Free durable's rulesets in this process (workers free theirs when they stop)."""
         if _durable is not None:
-            for handle in self._handles.values():
-                _durable.delete_ruleset(handle)
+            for handles in self._handles.values():
+                for handle in handles:
+                    _durable.delete_ruleset(handle)
         self._handles = {}
 
     def __del__(self) -> None:
@@ -266,6 +270,7 @@ class _Session:
         self.handle: int | None = None  # the ruleset of the kind being asserted; derived facts go back to it
         self.judged: dict[tuple[str, int], tuple] = {}
         self.derived: dict[tuple[str, str], Any] = {}
+        self.asserted: set[tuple[int, str, str]] = set()  # (ruleset, ref, derived name): each ruleset derives anew
 
     def assert_facts(self, handle: int, facts: list[dict]) -> None:
         """Facts of one subject kind, into that kind's ruleset; the derived facts its actions assert go there too."""
@@ -298,10 +303,11 @@ class _Session:
         _, kind, stage, name, spec = action
         value = spec[1] if spec[0] == "const" else fact.get(spec[1]) if spec[0] == "copy" else None
         value = _members(value) if isinstance(value, frozenset) else value
-        if (ref, name) in self.derived:
-            if self.derived[(ref, name)] != _decode(value):
-                raise DurableMismatch(f"two values derived for {name} of {kind} {ref}")
+        if (ref, name) in self.derived and self.derived[(ref, name)] != _decode(value):
+            raise DurableMismatch(f"two values derived for {name} of {kind} {ref}")
+        if (self.handle, ref, name) in self.asserted:
             return
+        self.asserted.add((self.handle, ref, name))
         self.derived[(ref, name)] = _decode(value)
         following = {k: v for k, v in fact.items() if k != name}
         following[STAGE] = stage + 1

@@ -31,6 +31,9 @@ from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.pack import RulePack
 
 
+MAX_RULES = 4096  # durable-rules 2.0.28 holds at most this many rules in a ruleset (MAX_ACTIONS, rete.c)
+
+
 @dataclass
 class Translation:
     """Durable rule definitions, what each one stands for, and what to send per subject kind.
@@ -45,14 +48,34 @@ class Translation:
     reads: dict[str, set[str]] = field(default_factory=dict)   # subject kind -> fields its rules test
     explicit_unknown: bool = False  # also emit 'not evaluable' rules (to check the translation is complete)
 
-    def rulesets(self) -> dict[str, dict]:
-        """The durable rules of each subject kind, as a ruleset of its own. Durable holds at most 4,096 rules in
-        a ruleset (MAX_ACTIONS in its rete.c; more fail with error 106) and the pack translates to more than that
-        with `explicit_unknown`; a fact is only ever matched by rules of its own kind, so splitting by kind
-        changes no match."""
-        found: dict[str, dict] = {}
+    def rulesets(self) -> dict[str, list[dict]]:
+        """The durable rulesets of each subject kind. Durable holds at most `MAX_RULES` rules in a ruleset
+        (MAX_ACTIONS in its rete.c; more fail with error 106), and the pack translates to more than that with
+        `explicit_unknown`, even for one kind (crime records, 4,126 rules in December 2026). A fact is only ever
+        matched by rules of its own kind, so each kind has rulesets of its own; a kind with more rules than one
+        holds has its findings cut into several, each with all of the kind's derivations, because a finding
+        matches the derived facts of its own ruleset only. Every subject is asserted into each, and a finding's
+        rules all go to one ruleset, so a subject still gets exactly one outcome from each rule."""
+        derivations: dict[str, dict] = {}
+        findings: dict[str, dict[int, dict]] = {}   # kind -> rule index -> that rule's durable rules
         for name, action in self.actions.items():
-            found.setdefault(action[1], {"handled": self.rules["handled"]})[name] = self.rules[name]
+            if action[0] == "derive":
+                derivations.setdefault(action[1], {})[name] = self.rules[name]
+            else:
+                findings.setdefault(action[1], {}).setdefault(action[2], {})[name] = self.rules[name]
+        found: dict[str, list[dict]] = {}
+        for kind in dict.fromkeys([*derivations, *findings]):
+            shared = {"handled": self.rules["handled"], **derivations.get(kind, {})}
+            room = MAX_RULES - len(shared)
+            chunks = [dict(shared)]
+            for of_rule in findings.get(kind, {}).values():
+                if len(of_rule) > room:
+                    raise EngineUnavailable(f"one rule translates to {len(of_rule)} durable rules, more than a "
+                                            f"durable ruleset holds beside its subject's derivations ({room})")
+                if len(chunks[-1]) + len(of_rule) > MAX_RULES:
+                    chunks.append(dict(shared))
+                chunks[-1].update(of_rule)
+            found[kind] = chunks
         return found
 
     def fingerprint(self) -> str:
