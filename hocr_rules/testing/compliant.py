@@ -56,6 +56,9 @@ HARASSMENT_ONLY = "Messages about child contact only; no fixation or fear of vio
 INJURY = {"105A": "none", "105B": "none", "104": "none", "008/06": "actual_bodily_harm",
           "008/60": "actual_bodily_harm", "008/01": "serious_harm", "008/59": "serious_harm",
           **dict.fromkeys(("8N", "8P", "8S", "8T"), "actual_bodily_harm")}
+#: Forced marriage and FGM offences (rules FL01 and DA01: the HBA flag always, and DA on a forced marriage).
+FORCED_MARRIAGE = frozenset({"036/05", "036/15"})
+HONOUR_BASED = FORCED_MARRIAGE | {"008/52", "008/68"}
 ON_TIME = st.integers(0, 23 * HOUR + 59 * 60)  # seconds from the clock start to the record
 LATER_IN_CALL = st.one_of(st.just(0), st.integers(1, 2 * HOUR))
 #: Rape and sexual assault are classified by the victim's sex and age band (2026/27 pp. 62, 64; rule CL02):
@@ -374,6 +377,11 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
             crime["flags"] = ["domestic_abuse", *crime["flags"]]
         if "hate_crime" in qualifiers and "hate_crime" not in crime["flags"]:  # perceived as hate: flagged (p. 26)
             crime["flags"] = [*crime["flags"], "hate_crime"]
+        code = OffenceTable.load().lookup(crime["offence"]).ho_code
+        if code in HONOUR_BASED:  # forced marriage and FGM always carry the HBA flag (p. 31; FL01)
+            crime["flags"] = [*crime["flags"], "honour_based_abuse"]
+        if code in FORCED_MARRIAGE and "domestic_abuse" not in crime["flags"]:  # and forced marriage DA (p. 39)
+            crime["flags"] = ["domestic_abuse", *crime["flags"]]
     incident = {"id": f"INC-{draw(st.integers(1, 999999))}", "received_at": d.ts(0),
                 "channel": draw(st.sampled_from(choices(Incident, "channel"))), "qualifiers": qualifiers,
                 "people": d.people, "disclosures": d.disclosures, "crime_records": d.crimes, "n100s": d.n100s}
