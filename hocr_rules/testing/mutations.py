@@ -525,3 +525,22 @@ register("hate-strand-not-flagged", "HC02", "crime_record", ["victim_report"],
          lambda i, c: _live(c) and "hate_crime" in c.get("flags", []),
          lambda i, c: c.update(hate_perceived=["race", "religion"], hate_strands=["race"]),
          "A hate crime perceived as racist and religious is flagged for race only.")
+register("cse-without-csa-flag", "FL02", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "child_sexual_abuse" not in c.get("flags", []),
+         lambda i, c: c.update(flags=[*c.get("flags", []), "child_sexual_exploitation"]),
+         "A crime is flagged as child sexual exploitation but not as child sexual abuse.")
+register("metal-theft-without-kind", "FL03", "crime_record", ["victim_report"],
+         lambda i, c: _live(c),
+         lambda i, c: c.update(flags=[*c.get("flags", []), "metal_theft"], metal_theft_flags=[]),
+         "A crime is flagged as metal theft with neither infrastructure nor non-infrastructure.")
+register("online-element-not-flagged", "FL04", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "online_crime" not in c.get("flags", []),
+         lambda i, c: c.update(online_element="yes"), "A crime committed partly online lacks the online crime flag.")
+register("religion-sub-flag-without-strand", "HC03", "crime_record", ["victim_report"],
+         lambda i, c: _live(c),
+         lambda i, c: c.update(religion_flags=["muslim"], hate_strands=[]),
+         "The Muslim sub-flag is applied without the Religion strand flag.")
+register("religion-strand-without-sub-flag", "HC04", "crime_record", ["victim_report"],
+         lambda i, c: _live(c),
+         lambda i, c: c.update(hate_strands=["religion"], religion_flags=[]),
+         "The Religion strand flag is applied with no sub-flag for the religion targeted.")
