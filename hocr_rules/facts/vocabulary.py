@@ -375,13 +375,18 @@ def _worker_role(person) -> str | None:
     return None if person.on_duty is None else role if person.on_duty else "none"
 
 
+def _first_committed(v: IncidentView, c) -> float | None:
+    """The earliest time of commission its linked disclosures record; unknown if one records none."""
+    times = [d.committed_at for d in _linked(v, c)]
+    return None if not times or None in times else min(map(epoch, times))
+
+
 def _years_since_committed(v: IncidentView, c) -> float | None:
     """Years from the earliest time of commission its linked disclosures record to the first report of them."""
-    linked = _linked(v, c)
-    times = [d.committed_at for d in linked]
-    if not linked or None in times:
+    committed = _first_committed(v, c)
+    if committed is None:
         return None
-    return max(0.0, (min(map(v.received_at, linked)) - min(map(epoch, times))) / (365.25 * 24 * 3600))
+    return max(0.0, (min(map(v.received_at, _linked(v, c))) - committed) / (365.25 * 24 * 3600))
 
 
 fact(C, "reference", "code", "the crime reference", read=of_record("reference"))
@@ -419,6 +424,8 @@ fact(C, "victim_age", "number", "the victim's age in years when the offence was 
      read=lambda v, c: getattr(_victim(v, c), "age", None))
 fact(C, "victim_sex", "code", "the victim's sex: female or male", "victim's sex not recorded",
      read=lambda v, c: None if getattr(_victim(v, c), "sex", "unknown") in (None, "unknown") else _victim(v, c).sex)
+fact(C, "committed_at", "time", "when the offence recorded was committed: the earliest time of commission its linked "
+     "disclosures record", "no time of commission on a linked disclosure", read=_first_committed)
 fact(C, "years_since_committed", "number", "years from when the offence recorded was committed to its first report",
      "no time of commission", read=_years_since_committed)
 fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report",
