@@ -66,13 +66,19 @@ LATER_IN_CALL = st.one_of(st.just(0), st.integers(1, 2 * HOUR))
 BANDS = (("female", 16, ("19C", "19J")), ("female", 13, ("19D", "19J", "20A")), ("female", 0, ("19E", "19J", "20B")),
          ("male", 16, ("19F", "19K")), ("male", 13, ("19G", "19K", "17A")), ("male", 0, ("19H", "19K", "17B")))
 BANDED = frozenset().union(*(classes for _, _, classes in BANDS))
+#: Offences left to their own fragments: the assaults on a constable or emergency worker, whose classification
+#: the victim's role decides (p. 45, rule CL06), and causing a child to marry, which turns on the victim's age
+#: when it was done (p. 39, rule CL07).
+OWN_FRAGMENT = frozenset({"8S", "8T", "104"})
 ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True,
-                    where=lambda offence: offence.classification not in BANDED)
+                    where=lambda offence: offence.classification not in BANDED | OWN_FRAGMENT
+                    and offence.ho_code != "036/15")
 #: Offences counted one per victim: several victims of one of these are several crimes (OV01); the offences
 #: counted per household, business or offender are not (2026/27 pp. 69, 72-73, 79).
 ONE_PER_VICTIM = offences(excluding=("rape", "conduct_crime", "homicide", "per_household", "per_business",
                                      "per_offender"), victim_based=True,
-                          where=lambda offence: offence.classification not in BANDED)
+                          where=lambda offence: offence.classification not in BANDED | OWN_FRAGMENT
+                          and offence.ho_code != "036/15")
 CONDUCT = offences(families=("conduct_crime",), victim_based=True)
 HARASSMENT = offences(victim_based=True, where=lambda offence: offence.classification == "8L")
 
@@ -99,7 +105,7 @@ class _Draft:
                   "sex": draw(st.sampled_from(("female", "male"))), "ethnicity": draw(st.sampled_from(ETHNICITIES)),
                   "relationship_to_offender": relationship or draw(st.sampled_from(RELATIONSHIPS)),
                   "disability": draw(st.booleans()), "religion": draw(st.sampled_from(RELIGIONS)),
-                  "sexual_orientation": draw(st.sampled_from(ORIENTATIONS))}
+                  "sexual_orientation": draw(st.sampled_from(ORIENTATIONS)), "worker_role": "neither"}
         for extra in draw(st.lists(st.sampled_from(("gender_reassignment", "marriage_or_civil_partnership")),
                                    unique=True, max_size=2)):
             person[extra] = draw(st.booleans())
@@ -195,6 +201,28 @@ def third_party_report(draw, d: _Draft, reporter: str) -> None:
     disclosure = d.disclose(offence, [victim], offenders, reporter, at,
                             victim_expected_to_confirm=draw(st.booleans()), **more)
     d.crime(draw, offence, victim, offenders, [disclosure], recorded)
+
+
+def forced_marriage(draw, d: _Draft) -> None:
+    """A woman's report that her father forced her into marriage (036/05), recorded at once; the flags it needs,
+    honour-based abuse and domestic abuse (pp. 31, 39), are applied with the others."""
+    at = draw(LATER_IN_CALL)
+    victim = d.victim(draw, age=(16, 40), relationship="family")
+    offenders = d.offenders(draw, count=st.just(1), age=(40, 75))
+    disclosure = d.disclose("036/05", [victim], offenders, "victim", at)
+    d.crime(draw, "036/05", victim, offenders, [disclosure], at + draw(ON_TIME))
+
+
+def assault_on_worker(draw, d: _Draft) -> None:
+    """An assault with injury on a constable (8S) or another emergency worker (8T) in the execution of their
+    duty, classified by the victim's role (p. 45)."""
+    at, role = draw(LATER_IN_CALL), draw(st.sampled_from(("constable", "emergency_worker")))
+    victim = d.victim(draw, age=(18, 65))
+    d.people[-1].update(worker_role=role, on_duty=True)
+    offence = "8S" if role == "constable" else "8T"
+    offenders = d.offenders(draw, count=st.just(1), age=(16, 80))
+    disclosure = d.disclose(offence, [victim], offenders, "victim", at)
+    d.crime(draw, offence, victim, offenders, [disclosure], at + draw(ON_TIME))
 
 
 def crime_related_incident(draw, d: _Draft) -> None:
@@ -335,6 +363,8 @@ FRAGMENTS: dict[str, Callable[..., None]] = {  # name -> fragment(draw, draft)
     "professional_report": lambda draw, d: third_party_report(draw, d, "professional_third_party"),
     "parent_report": lambda draw, d: third_party_report(draw, d, "parent_or_carer"),
     "crime_related_incident": crime_related_incident,
+    "forced_marriage": forced_marriage,
+    "assault_on_worker": assault_on_worker,
     "state_offence": state_offence,
     "course_of_conduct": course_of_conduct,
     "ex_partner_harassment": lambda draw, d: course_of_conduct(draw, d, ex_partner_harassment=True),
@@ -382,6 +412,7 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
             crime["flags"] = [*crime["flags"], "honour_based_abuse"]
         if code in FORCED_MARRIAGE and "domestic_abuse" not in crime["flags"]:  # and forced marriage DA (p. 39)
             crime["flags"] = ["domestic_abuse", *crime["flags"]]
+        crime["online_element"] = "yes" if "online_crime" in crime["flags"] else "no"  # flagged when online (p. 29)
     incident = {"id": f"INC-{draw(st.integers(1, 999999))}", "received_at": d.ts(0),
                 "channel": draw(st.sampled_from(choices(Incident, "channel"))), "qualifiers": qualifiers,
                 "people": d.people, "disclosures": d.disclosures, "crime_records": d.crimes, "n100s": d.n100s}

@@ -189,6 +189,14 @@ def _rape(d: dict) -> bool:
     return "rape" in _offence(d["offence"]).families
 
 
+def _record_as_child_marriage(incident: dict, crime: dict) -> None:
+    """The crime and its disclosure become 036/15, the victim 20 when it was done (the day it was reported)."""
+    disclosure = _disclosure(incident, crime["disclosures"][0])
+    disclosure.update(offence="036/15", committed_at=disclosure.get("disclosed_at") or incident["received_at"])
+    crime["offence"] = "036/15"
+    _person(incident, crime["victim"])["age"] = 20
+
+
 def _live(c: dict) -> bool:
     return c.get("status", "recorded") == "recorded"
 
@@ -525,6 +533,19 @@ register("hate-strand-not-flagged", "HC02", "crime_record", ["victim_report"],
          lambda i, c: _live(c) and "hate_crime" in c.get("flags", []),
          lambda i, c: c.update(hate_perceived=["race", "religion"], hate_strands=["race"]),
          "A hate crime perceived as racist and religious is flagged for race only.")
+register("honour-based-abuse-flag-removed", "FL01", "crime_record", ["forced_marriage"],
+         lambda i, c: _live(c) and "honour_based_abuse" in c.get("flags", []),
+         lambda i, c: c.update(flags=[f for f in c["flags"] if f != "honour_based_abuse"]),
+         "A forced marriage crime lacks the honour-based abuse flag.")
+register("child-marriage-recorded-for-an-adult", "CL07", "crime_record", ["forced_marriage"],
+         lambda i, c: _live(c) and c["offence"] == "036/05" and len(c.get("disclosures", [])) == 1,
+         lambda i, c: _record_as_child_marriage(i, c),
+         "A 20-year-old's forced marriage is recorded as causing a child to marry (036/15).")
+register("worker-role-swapped", "CL06", "crime_record", ["assault_on_worker"],
+         lambda i, c: _live(c) and c["offence"] in ("8S", "8T"),
+         lambda i, c: _person(i, c["victim"]).update(worker_role="constable" if c["offence"] == "8T"
+                                                       else "emergency_worker"),
+         "An assault on a paramedic is recorded as one on a constable, or the other way round.")
 register("cse-without-csa-flag", "FL02", "crime_record", ["victim_report"],
          lambda i, c: _live(c) and "child_sexual_abuse" not in c.get("flags", []),
          lambda i, c: c.update(flags=[*c.get("flags", []), "child_sexual_exploitation"]),
