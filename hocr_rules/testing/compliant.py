@@ -17,11 +17,14 @@ records a force that follows the rules makes for it (the knowledge behind `bench
   reports rightly held as N100;
 - transferred, cancelled_c2 to cancelled_c5, cancelled_c2_rape_or_homicide: transfers and cancellations with
   everything their code needs.
+- forced_marriage: a woman's report of a forced marriage (036/05), flagged honour-based and domestic abuse;
+  assault_on_worker: an assault with injury on a constable (8S) or another emergency worker (8T) on duty.
 
 Everyone has the equality data the rules read; every crime is recorded within 24 hours (so within 72 hours
 before April 2015 too); a domestic relationship, or a domestic abuse qualifier on the incident, puts the
-domestic abuse flag on every crime it could concern. Fragments use different people, so they never become
-each other's companions under the principal crime rule.
+domestic abuse flag on every crime it could concern; every crime says whether it had an online element, and
+every victim outside assault_on_worker is neither a constable nor an emergency worker. Fragments use different
+people, so they never become each other's companions under the principal crime rule.
 """
 
 from __future__ import annotations
