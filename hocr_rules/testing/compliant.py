@@ -328,7 +328,7 @@ def rape_n100(draw, d: _Draft, variant: str) -> None:
 def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
     """A crime transferred (C1, for an offence in another force area) or cancelled (C2-C5), with what the code
     needs: the receiving force's reference, AVI, a live master record, an offence C5 covers; decided by the
-    FCR (rape and homicide) or a decision maker independent of the investigation; victim told first."""
+    FCR (rape and homicide, FGM) or a decision maker independent of the investigation; victim told first."""
     at = draw(LATER_IN_CALL)
     if code == "C5":
         offence = draw(offences(families=("c5_self_defence",)))
@@ -341,7 +341,9 @@ def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
                                                                               if code == "C1" else {}))
     recorded = at + draw(ON_TIME)
     decided = recorded + draw(st.integers(HOUR, 30 * DAY))
-    role = "force_crime_registrar" if grave else draw(st.sampled_from(CANCELLING_ROLES))
+    # rape and homicide (C2), and FGM found not to have happened, on the FCR's authority alone (pp. 25, 45)
+    fgm = code in ("C2", "C4") and "fgm" in OffenceTable.load().lookup(offence).families
+    role = "force_crime_registrar" if grave or fgm else draw(st.sampled_from(CANCELLING_ROLES))
     cancellation = {"code": code, "decided_at": d.ts(decided), "decided_by": role, "decider_is_investigator": False,
                     "rationale": RATIONALES[0], "victim_informed_at": d.ts(draw(st.integers(recorded, decided))),
                     "victim_informed": "yes"}

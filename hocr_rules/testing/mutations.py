@@ -454,7 +454,8 @@ register("avi-not-additional", "CA51", "crime_record", ["cancelled_c2"],
 register("cancelled-by-wrong-role", "CA03", "crime_record", _CANCELLED,
          lambda i, c: _removed(c, "C2", "C3", "C4", "C5").get("decided_by") in CANCELLING_ROLES
          and c["cancellation"].get("decider_is_investigator") is False
-         and not (c["cancellation"]["code"] == "C2" and _offence(c["offence"]).families & set(GRAVE)),
+         and not (c["cancellation"]["code"] == "C2" and _offence(c["offence"]).families & set(GRAVE))
+         and "fgm" not in _offence(c["offence"]).families,  # CA05 judges who cancels FGM, in CA03's place
          lambda i, c: c["cancellation"].update(decided_by="supervisor"),
          "A supervisor, not a decision maker, cancels the crime.")
 register("cancelled-by-investigator", "CA04", "crime_record", _CANCELLED,
