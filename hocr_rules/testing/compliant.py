@@ -70,8 +70,8 @@ BANDS = (("female", 16, ("19C", "19J")), ("female", 13, ("19D", "19J", "20A")), 
          ("male", 16, ("19F", "19K")), ("male", 13, ("19G", "19K", "17A")), ("male", 0, ("19H", "19K", "17B")))
 BANDED = frozenset().union(*(classes for _, _, classes in BANDS))
 #: Offences left to their own fragments: the assaults on a constable or emergency worker, whose classification
-#: the victim's role decides (p. 45, rule CL06), and causing a child to marry, which turns on the victim's age
-#: when it was done (p. 39, rule CL07).
+#: the victim's role decides (p. 45, rule CL10), and causing a child to marry, which turns on the victim's age
+#: when it was done (p. 39, rule CL11).
 OWN_FRAGMENT = frozenset({"8S", "8T", "104"})
 ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True,
                     where=lambda offence: offence.classification not in BANDED | OWN_FRAGMENT

@@ -538,11 +538,11 @@ register("honour-based-abuse-flag-removed", "FL01", "crime_record", ["forced_mar
          lambda i, c: _live(c) and "honour_based_abuse" in c.get("flags", []),
          lambda i, c: c.update(flags=[f for f in c["flags"] if f != "honour_based_abuse"]),
          "A forced marriage crime lacks the honour-based abuse flag.")
-register("child-marriage-recorded-for-an-adult", "CL07", "crime_record", ["forced_marriage"],
+register("child-marriage-recorded-for-an-adult", "CL11", "crime_record", ["forced_marriage"],
          lambda i, c: _live(c) and c["offence"] == "036/05" and len(c.get("disclosures", [])) == 1,
          lambda i, c: _record_as_child_marriage(i, c),
          "A 20-year-old's forced marriage is recorded as causing a child to marry (036/15).")
-register("worker-role-swapped", "CL06", "crime_record", ["assault_on_worker"],
+register("worker-role-swapped", "CL10", "crime_record", ["assault_on_worker"],
          lambda i, c: _live(c) and c["offence"] in ("8S", "8T"),
          lambda i, c: _person(i, c["victim"]).update(worker_role="constable" if c["offence"] == "8T"
                                                        else "emergency_worker"),
