@@ -59,7 +59,7 @@ def explain(
     if not wanted:
         screen.print(explanation.incident(before, found, only or VERDICTS))
         return
-    after = selected.screened(engine.evaluate(changed_incident(found, wanted, intake, file), keep_out_of_scope=True))
+    after = selected.screened(_judged(engine, changed_incident(found, wanted, intake, file)))
     changed = [d for d in differences(before, after) if d.outcome.outcome in (only or VERDICTS)
                or (d.before is not None and d.before.outcome in (only or VERDICTS))]
     screen.print(explanation.what_if(incident, [c.written for c in wanted], changed))

@@ -71,8 +71,9 @@ class Explanation:
         return ", ".join(f"{name} = {self.value(kind, name, v, facts)}" for name, v in values.items())
 
     # ------------------------------------------------------------ one outcome
-    def heading(self, o: Outcome) -> str:
-        version = f" (from {o.version.label})" if o.version else ""
+    def heading(self, o: Outcome | Review) -> str:
+        label = o.version if isinstance(o, Review) else o.version and o.version.label
+        version = f" (from {label})" if label else ""
         return (f"[{STYLE[o.outcome]}]{o.rule.code}[/] {o.rule.name}, "
                 f"{o.subject_kind.replace('_', ' ')} {escape(o.subject_id)}{version}")
 
@@ -107,8 +108,7 @@ class Explanation:
                  else "possible unrecorded crime; the indicator suggests no classification (the auditor classifies)"]
         lines += ["evidence: " + escape(self.evidence(e, incident)) for e in r.evidence]
         lines += ["hint: " + escape(" ".join(r.rule.hint.split())), f"[dim]{escape(r.rule.citation)}[/]"]
-        heading = f"[{STYLE[REVIEW]}]{r.rule.code}[/] {r.rule.name}, incident {escape(r.incident)} (from {r.version})"
-        return [_hanging(heading)] + [_indented(line) for line in lines]
+        return [_hanging(self.heading(r))] + [_indented(line) for line in lines]
 
     def offence(self, code: str) -> str:
         try:

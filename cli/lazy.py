@@ -15,6 +15,8 @@ from collections.abc import Iterator, MutableMapping
 import typer
 import typer.core
 
+from hocr_rules import collector
+
 
 class _Commands(MutableMapping):
     """name -> click command, built from "module:attribute" (a command function or a Typer app) on first use."""
@@ -51,7 +53,8 @@ class _Commands(MutableMapping):
 
 def _command(name: str, target: str):
     module, attribute = target.split(":")
-    found = getattr(importlib.import_module(module), attribute)
+    with collector.paused():  # most of a run's imports happen here (hocr_rules/collector.py)
+        found = getattr(importlib.import_module(module), attribute)
     if isinstance(found, typer.Typer):
         command = typer.main.get_group(found)
     else:

@@ -2,9 +2,12 @@
 
 from typing import Annotated
 
-import typer
+from hocr_rules import collector
 
-from cli import lazy
+with collector.paused():  # typer and click: the first of the imports (hocr_rules/collector.py)
+    import typer
+
+    from cli import lazy
 
 #: Each command's name, in the order `hocr --help` lists them, and where it lives ("module:attribute"): a
 #: command function or a Typer app of subcommands. Only the command that runs is imported (cli/lazy.py).
@@ -38,7 +41,7 @@ def _print_version() -> None:
     from cli import render
     from cli.options import load_pack
     from hocr_rules.provenance import pack_digest, tool_version
-    from hocr_rules.rulebook.yamlfile import PARSER
+    from hocr_rules.rulebook.yamlparse import PARSER
     pack = load_pack(None, None)
     render.console().print(f"hocr {tool_version()} (rule pack sha256:{pack_digest(pack)}, "
                            f"{len(pack.rules)} rules, profile {pack.profile.name}; YAML read by {PARSER})")
@@ -61,5 +64,13 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
     """Check police crime recording against the Home Office Crime Recording Rules."""
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The `hocr` program (its console script and `python -m cli.main`): `app` in a process of its own, so the
+    start-up's objects may be frozen out of the cycle collector's walks once the pack is loaded
+    (hocr_rules/collector.py). Tests and other programs call `app` in their own process, where nothing is."""
+    collector.own_process()
     app()
+
+
+if __name__ == "__main__":
+    run()

@@ -13,7 +13,7 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from cli import render
-from hocr_rules import config as settings_file
+from hocr_rules import collector, config as settings_file
 from hocr_rules.config import Config
 from hocr_rules.engine.outcomes import NOT_EVALUABLE
 from hocr_rules.errors import HocrError
@@ -72,7 +72,9 @@ def load_pack(rules: list[Path] | None, profile: Path | None, config: Config | N
     """The bundled pack, then each rule folder on top of it: --rules, or else the settings file's `rules`; the
     profile is --profile or else the settings file's. Without `config`, the settings file found from here."""
     folders, profile = pack_sources(rules, profile, config)
-    return RulePack.load(folders, load_profile(profile) if profile else None)
+    pack = RulePack.load(folders, load_profile(profile) if profile else None)
+    collector.settled()  # start-up is over: in the hocr program, its objects leave the collector's walks
+    return pack
 
 
 def pack_sources(rules: list[Path] | None, profile: Path | None,

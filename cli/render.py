@@ -8,9 +8,10 @@ import os
 import sys
 from typing import IO, Iterable, Iterator
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, Outcome
@@ -119,23 +120,27 @@ def check_table(stream: Iterable, include: frozenset[str], summary: Summary, out
             if shown:
                 batch.append((item.incident, shown))
             if len(batch) >= BATCH:
-                screen.print(_findings_table(batch))
+                screen.print(_findings_table(batch, screen.width))
                 batch = []
     if batch:
-        screen.print(_findings_table(batch))
+        screen.print(_findings_table(batch, screen.width))
     if statistics:
         screen.print(statistics_table(summary))
     if not quiet:
         summary_table(summary, screen, by_rule=not statistics)
 
 
-def _findings_table(batch: list[tuple[str, list[Outcome]]]) -> Table:
-    """The subject wraps at its space ("crime record" over the reference) and the finding keeps room for whole
-    words, so an 80-column terminal reads "professional third party" rather than "professio / nal"."""
+def _findings_table(batch: list[tuple[str, list[Outcome]]], width: int) -> Table:
+    """The subject takes at most a fifth of the width (or its longest part, a kind such as "crime record" or an
+    id, if that is more), so on a narrow terminal it wraps at its space ("crime record" over the reference) and
+    leaves the finding the room for whole words: 80 columns read "professional third party", not "professio /
+    nal"."""
     table = Table(show_lines=False, header_style="bold")
     for column in ("incident", "rule"):
         table.add_column(column, no_wrap=True)
-    table.add_column("subject", overflow="fold")
+    widest = max((len(part) for _, outcomes in batch for o in outcomes
+                  for part in (o.subject_kind.replace("_", " "), o.subject_id)), default=0)
+    table.add_column("subject", overflow="fold", max_width=max(widest, width // 5, len("subject")))
     table.add_column("outcome", no_wrap=True)
     table.add_column("finding", overflow="fold", ratio=1)
     for incident, outcomes in batch:
@@ -226,14 +231,22 @@ def _described(code: str, name: str, src) -> Tree:
                         ("hint", src.hint)):
         if text:
             tree.add(f"[bold]{label}[/]: {escape(' '.join(text.split()))}")
-    refs = tree.add("[bold]references[/]")
-    for r in src.references:
+    refs = tree.add("[bold]references[/] (web addresses below)")
+    for number, r in enumerate(src.references, start=1):
         pages = f", pp. {r.pages}" if r.pages else ""
-        refs.add(escape(f"{r.document}, {r.edition}, {r.section}{pages} [{r.grade}] {r.url}"))
+        refs.add(escape(f"{r.document}, {r.edition}, {r.section}{pages} [{r.grade}]" + f" [{number}]" * bool(r.url)))
     return tree
 
 
-def rule_detail(rule: CompiledRule) -> Tree:
+def _with_addresses(tree: Tree, src) -> Group:
+    """The tree, then each reference's web address on a line of its own and never cut: wider than the terminal,
+    an address runs on and the terminal wraps it, so it can still be copied or clicked whole (a tree cuts every
+    line at its width; print the group with crop=False)."""
+    return Group(tree, *(Text(f"[{number}] {r.url}", no_wrap=True, overflow="ignore")
+                         for number, r in enumerate(src.references, start=1) if r.url))
+
+
+def rule_detail(rule: CompiledRule) -> Group:
     src = rule.source
     tree = _described(rule.code, rule.name, src)
     if src.let:  # the steps a version's conditions read, e.g. when TL01's 24-hour clock starts
@@ -256,10 +269,10 @@ def rule_detail(rule: CompiledRule) -> Tree:
     for e in src.examples:
         expected = ", ".join(f"{x.subject}: {x.outcome or show(x.value)}" for x in e.expect)
         examples.add(escape(f"{' '.join(e.name.split())} → {expected}"))
-    return tree
+    return _with_addresses(tree, src)
 
 
-def indicator_detail(indicator: CompiledIndicator, offences: OffenceTable) -> Tree:
+def indicator_detail(indicator: CompiledIndicator, offences: OffenceTable) -> Group:
     """One crime indicator in full: what raises its review (codes, qualifiers, phrases), the cues that keep a
     phrase from counting, what answers it, the offence it suggests in each version, and its example cases."""
     src, signals = indicator.source, indicator.source.signals
@@ -299,7 +312,7 @@ def indicator_detail(indicator: CompiledIndicator, offences: OffenceTable) -> Tr
     for e in src.examples:
         said = (f"review quoting \"{e.quote}\"" if e.quote else "review") if e.review else "no review"
         examples.add(escape(f"{' '.join(e.name.split())} → {said}"))
-    return tree
+    return _with_addresses(tree, src)
 
 
 def case_results(results, screen: Console) -> None:

@@ -39,7 +39,7 @@ def show(rule: Annotated[str, typer.Argument(help="Code, name or alias, e.g. TL0
     pack = load_pack(rules, profile)
     indicator = pack.indicators.find(rule)
     render.console().print(render.indicator_detail(indicator, pack.indicators.offences) if indicator is not None
-                           else render.rule_detail(pack.find(rule)))
+                           else render.rule_detail(pack.find(rule)), crop=False)
 
 
 class CaseFormat(str, Enum):

@@ -68,6 +68,9 @@ ORDER_BREACHES = {"008/29", "008/31", "008/74", "066/38", "066/39", "066/97", "0
 # Sending a threatening communication (Online Safety Act 2023 s181): kept apart from harassment and stalking,
 # recorded in addition to a course of conduct (2026/27 pp. 57-58).
 THREATENING_MESSAGES = {"005/28"}
+#: Modes of trial with a family of their own: indictable only (never a community resolution, OFG p. 15) and summary
+#: only (a statutory time limit for prosecution, so outcome 17 may apply, OFG p. 20); E, either way, has none.
+MODE_FAMILIES = {"I": "indictable_only", "S": "summary_only"}
 # A fraud by false representation (053/40) and obtaining services dishonestly (053/46) are listed with no single
 # NFIB sub class: Report Fraud assigns one. They are kept, under this classification, so input giving the HO
 # code is accepted (an unknown code would be an input error).
@@ -107,8 +110,8 @@ def split_category(category: str) -> tuple[str, str]:
 def families_of(classification: str, ho_code: str, group: str, mode: str = "") -> set[str]:
     """The rule families of one row of the list; `mode` is its mode of trial (I, E or S)."""
     families = {name for name, codes in CLASSIFICATION_FAMILIES.items() if classification in codes}
-    if mode == "I":
-        families.add("indictable_only")
+    if mode in MODE_FAMILIES:
+        families.add(MODE_FAMILIES[mode])
     if group == "sexual_offences":
         families.add("sexual")
     if group == "violence_against_the_person":
@@ -215,10 +218,10 @@ def _span(dates: list[date | None], pick) -> str:
 
 
 def _families(rows: list[dict]) -> set[str]:
-    """The families of any of the source rows of one code, except that a code is indictable only if every row
-    of it is (one row triable either way makes the offence as recorded triable either way)."""
+    """The families of any of the source rows of one code, except that a code is indictable only (or summary
+    only) if every row of it is (one row triable either way makes the offence as recorded triable either way)."""
     families = set().union(*(row["families"] for row in rows))
-    return families if all("indictable_only" in row["families"] for row in rows) else families - {"indictable_only"}
+    return families - {mode for mode in MODE_FAMILIES.values() if not all(mode in row["families"] for row in rows)}
 
 
 def _table_row(key: tuple[str, str], rows: list[dict], classification_title: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Iterable
 
 from hocr_rules import bundled
 from hocr_rules.rulebook import cache as pack_cache
@@ -28,7 +29,8 @@ HO_CODE = re.compile(r"\d{3}/\d{2}")
 # Families that belong to particular HO codes, not to a whole classification: C5 covers 8N only for s47 ABH
 # (008/06), so 8N as a whole must not inherit it from that one row (addendum 2.1).
 # Likewise a breach of an order is a single act (2026/27 p. 52) only for its own HO codes (008/31 in 8L).
-ROW_SCOPED_FAMILIES = frozenset({"c5_self_defence", "order_breach", "threatening_message", "fgm", "indictable_only"})
+ROW_SCOPED_FAMILIES = frozenset({"c5_self_defence", "order_breach", "threatening_message", "fgm", "indictable_only",
+                                 "summary_only"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,11 @@ class OffenceTable:
 
     def codes(self) -> list[str]:
         return sorted(self._by_code, key=code_sort_key)
+
+    def offences(self) -> Iterable[Offence]:
+        """Every entry of the table, in no useful order: for questions about all of it that need no sort (sorting
+        its 1,500 codes by `code_sort_key` was a tenth of loading the pack, issue 11)."""
+        return self._by_code.values()
 
     def _nearest(self, key: str) -> list[str]:
         """'8/30' is most likely 008/30 written short; otherwise the codes that look most alike."""

@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Literal
 
-import yaml
 from pydantic import Field
 
 from hocr_rules.engine.outcomes import Outcome
@@ -93,6 +92,7 @@ def write(path: Path, keys: Iterable[Key], by: str, reason: str, on: date) -> in
             existing.reviews[review.key] = review
             entries.append(review.model_dump(mode="json", exclude_none=True))
             added += 1
+    import yaml  # here: writing one is rare, and a check that only reads reviewed findings need not import it
     text = "# Reviewed findings: `hocr check --baseline` leaves these out. Key: incident, rule, subject, outcome.\n"
     path.write_text(text + yaml.safe_dump({"reviewed": entries}, sort_keys=False, allow_unicode=True),
                     encoding="utf-8")

@@ -16,6 +16,7 @@ from typing import Any
 
 from hocr_rules.engine.outcomes import IncidentResult, Outcome
 from hocr_rules.errors import HocrError, InputError
+from hocr_rules.indicators.review import Review
 from hocr_rules.intake import Intake
 from hocr_rules.model.incident import Incident
 
@@ -91,32 +92,33 @@ def changed_incident(incident: Incident, changes: list[Change], intake: Intake, 
 class Difference:
     """One rule on one subject whose outcome, or message, changed; with the facts it read that changed."""
 
-    before: Outcome | None
-    after: Outcome | None
+    before: Outcome | Review | None
+    after: Outcome | Review | None
     facts: dict[str, tuple[Any, Any]]  # name -> (before, after)
 
     @property
-    def outcome(self) -> Outcome:
+    def outcome(self) -> Outcome | Review:
         return self.after or self.before  # type: ignore[return-value]
 
 
 def differences(before: IncidentResult, after: IncidentResult) -> list[Difference]:
-    """Outcomes that differ between two evaluations (both with the rules out of scope kept), in the order of
-    the changed evaluation; a subject that is new or gone has outcomes only on one side."""
-    old = {_key(o): o for o in before.outcomes}
-    new = {_key(o): o for o in after.outcomes}
+    """Outcomes and crime indicators' reviews that differ between two evaluations (both with the rules out of
+    scope kept), in the order of the changed evaluation; a subject that is new or gone, or a review raised or
+    no longer raised, has an outcome only on one side. A review reads no facts: its evidence is its message."""
+    old = {_key(o): o for o in [*before.outcomes, *before.reviews]}
+    new = {_key(o): o for o in [*after.outcomes, *after.reviews]}
     found = []
     for key in list(new) + [k for k in old if k not in new]:
         a, b = old.get(key), new.get(key)
         if a is not None and b is not None and a.outcome == b.outcome and a.message == b.message:
             continue
         facts = {}
-        if a is not None and b is not None:
+        if isinstance(a, Outcome) and isinstance(b, Outcome):
             facts = {name: (a.facts.get(name), value) for name, value in b.facts.items()
                      if a.facts.get(name) != value}
         found.append(Difference(a, b, facts))
     return found
 
 
-def _key(outcome: Outcome) -> tuple[str, str, str]:
+def _key(outcome: Outcome | Review) -> tuple[str, str, str]:
     return outcome.rule.code, outcome.subject_kind, outcome.subject_id

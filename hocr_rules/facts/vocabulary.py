@@ -519,6 +519,44 @@ fact(C, "victim_view_recorded", "code", "whether there is an auditable record of
      read=of_outcome("victim_view_recorded"))
 fact(C, "outcome_rationale", "text", "the rationale recorded for the outcome", "no outcome rationale",
      read=of_outcome("rationale"))
+
+
+def _outcome_suspect(v: IncidentView, c):
+    """The person the outcome names as its suspect, or else the crime's one offender (None if it has several)."""
+    named = None if c.outcome is None else c.outcome.suspect or (c.offenders[0] if len(c.offenders) == 1 else None)
+    return v.people.get(named) if named else None
+
+
+fact(C, "outcome_suspect_age", "number", "the age recorded (at the report) for the suspect the outcome was given to",
+     "no age recorded for the outcome's suspect (or the crime has several offenders and the outcome names none)",
+     read=lambda v, c: getattr(_outcome_suspect(v, c), "age", None))
+fact(C, "outcome_decided_by", "code", "the role of the decision maker who applied the outcome",
+     "no decision maker's role recorded for the outcome", read=of_outcome("decided_by"))
+fact(C, "outcome_victim_informed_at", "time", "when the victim was told of the outcome",
+     "no time the victim was told of the outcome", read=of_outcome("victim_informed_at"))
+fact(C, "activity_completed_at", "time", "when the offender completed the diversionary activity or conditions",
+     "no time the activity was completed", read=of_outcome("activity_completed_at"))
+fact(C, "charged_classification", "code", "the HO classification of the offence charged or cautioned",
+     "the export does not give the offence charged or cautioned",
+     read=lambda v, c: None if c.outcome is None or not c.outcome.charged_offence
+     else v.offence(c.outcome.charged_offence).classification)
+
+#: What an outcome's record shows, each yes, no or not_known, with absent meaning the export does not say:
+#: (fact, the outcome's attribute, what the record shows, what an absent value leaves unsaid).
+OUTCOME_RECORDS = (
+    ("outcome_victim_informed", "victim_informed", "the victim was told of the outcome",
+     "whether the victim was told of the outcome"),
+    ("summary_only_charge", "summary_only_charge", "the crime would be charged as a summary-only offence",
+     "whether the charge would be summary only"),
+    ("activity_completed", "activity_completed", "the offender completed the diversionary activity or deferred "
+     "prosecution conditions", "whether the activity was completed"),
+    ("cps_authorised", "cps_authorised", "the CPS authorised the caution", "whether the CPS authorised the caution"),
+    ("prior_offending_within_two_years", "prior_offending_within_two_years", "the offender cautioned had a "
+     "caution or conviction in the two years before", "whether the offender has a recent caution or conviction"),
+)
+for name, attribute, shows, unsaid in OUTCOME_RECORDS:
+    fact(C, name, "code", f"whether the record shows {shows}: yes, no or not_known",
+         f"the export does not say {unsaid}", read=of_outcome(attribute))
 fact(C, "victim_wishes", "code", "what the victim wants done: supports_action, does_not_support_action, "
      "not_contactable or not_known", "the victim's wishes not recorded", read=of_record("victim_wishes"))
 fact(C, "domestic_abuse_risk", "code", "the force's domestic abuse risk assessment: standard, medium, high or "
@@ -545,6 +583,38 @@ fact(C, "victim_worker_role", "code", "the victim as the assault found them: con
      read=lambda v, c: _worker_role(_victim(v, c)))
 fact(C, "intimate_partner", "flag", "the victim is the offender's partner or former partner",
      "relationship not recorded", read=_victim_relationship_in("partner", "ex_partner"))
+
+
+def _history(attribute: str | None = None) -> Callable[[IncidentView, Any], Any]:
+    """A reader over the crime's classification history (absent when the export gives none): how many
+    reclassifications, or the roles of who made them (absent if one of them names no role)."""
+    def read(v: IncidentView, c) -> Any:
+        history = c.classification_history
+        if history is None or attribute is None:
+            return None if history is None else len(history)
+        roles = [getattr(entry, attribute) for entry in history]
+        return None if None in roles else frozenset(roles)
+    return read
+
+
+def _oldest_offender_age(v: IncidentView, c) -> int | None:
+    """The oldest age of the offenders the crime names (else its linked disclosures name); absent if it names
+    none, or one of them has no age recorded."""
+    ids = c.offenders or [o for d in _linked(v, c) for o in d.offenders]
+    ages = [getattr(v.people.get(i), "age", None) for i in ids]
+    return None if not ages or None in ages else max(ages)
+
+
+fact(C, "reclassifications", "count", "reclassifications in the crime's classification history",
+     "the export gives no classification history", read=_history())
+fact(C, "reclassified_by", "codes", "the roles of who made the crime's reclassifications",
+     "a reclassification names no role, or the export gives no classification history", read=_history("by"))
+fact(C, "unjustified_reclassifications", "count", "reclassifications with no justification recorded",
+     "the export gives no classification history",
+     read=lambda v, c: None if c.classification_history is None
+     else sum(not (entry.rationale or "").strip() for entry in c.classification_history))
+fact(C, "oldest_offender_age", "number", "the oldest age, when reported, of the offenders the crime names",
+     "an offender's age not recorded, or no offender named", read=_oldest_offender_age)
 
 # ---------------------------------------------------------------- N100 records
 N = "n100"
@@ -573,6 +643,24 @@ fact(N, "victim_confirmed", "code", "whether the victim confirmed the disclosure
      read=of_disclosure("victim_confirmed"))
 fact(N, "sarc_withheld", "flag", "the disclosure is a SARC rape report the victim withheld from police",
      read=of_disclosure("sarc_withheld"))
+fact(N, "status", "code", "open, crimed or cancelled (cancelled where the export gives a cancellation)",
+     "the export does not give the N100's status",
+     read=lambda v, n: n.status or ("cancelled" if n.cancelled_at or n.cancelled_by or n.cancellation_reason
+                                    else None))
+fact(N, "cancelled_at", "time", "when the N100 was cancelled", "no time of cancellation",
+     read=of_record("cancelled_at"))
+fact(N, "cancellation_reason", "code", "why the N100 was cancelled: error_taking_report, duplicate, not_confirmed, "
+     "evidence_to_the_contrary, other_force_area or other", "no reason for the cancellation recorded",
+     read=of_record("cancellation_reason"))
+fact(N, "reclassified_from", "code", "the reference of the recorded rape this N100 replaced", "not reclassified "
+     "from a crime record", read=of_record("reclassified_from"))
+fact(N, "reclassified_at", "time", "when the rape crime was reclassified as this N100", "no time of reclassification",
+     read=of_record("reclassified_at"))
+fact(N, "reclassified_by", "code", "the role of who reclassified the rape crime as an N100",
+     "no role recorded for who reclassified the rape crime", read=of_record("reclassified_by"))
+fact(N, "investigation_begun", "flag", "substantive investigation had begun when the rape crime was reclassified",
+     "not recorded whether substantive investigation had begun",
+     read=lambda v, n: None if n.investigation_begun in (None, "not_known") else n.investigation_begun == "yes")
 
 # ---------------------------------------------------------------- the incident as a whole
 I = "incident"

@@ -56,7 +56,7 @@ class JsonReader:
     def _stream(self, handle: IO[bytes], source: str, json_lines: bool | None) -> Iterator[Read]:
         """JSON Lines when the name says so; otherwise sniff: '[' is an array; '{' is JSON Lines if the first
         line is a whole object, else one (pretty-printed) document."""
-        first = _peek(handle)
+        first, handle = _first_byte(handle)
         if first == b"":
             return
         if json_lines:
@@ -110,7 +110,11 @@ class JsonReader:
         """Decode a top-level array element by element; memory holds one element, not the file."""
         line = 1
         buffer = _read(handle)
+        while not buffer.lstrip():   # blank lines before the array, however many
+            line += buffer.count("\n")
+            buffer = _read(handle)
         position = buffer.index("[") + 1
+        line += buffer.count("\n", 0, position)
         while True:
             position, line = _skip(buffer, position, line)
             if position >= len(buffer):
@@ -188,15 +192,40 @@ def _lone_surrogate(value: Any, path: str = "") -> str | None:
     return None
 
 
-def _peek(handle: IO[bytes]) -> bytes:
-    """The first non-blank byte (after a byte order mark), without consuming the stream."""
-    if handle.seekable():
-        start = handle.tell()
-        head = handle.read(4096)
+def _first_byte(handle: IO[bytes]) -> tuple[bytes, IO[bytes]]:
+    """The first non-blank byte (after a byte order mark), and the stream still at its start. Blank lines may
+    run on for any length before the first record (a file that opens with a megabyte of them is still a file of
+    incidents), so this reads on until it finds one; a stream that cannot seek back (a pipe on standard input)
+    is given back with what was read put in front of the rest."""
+    start = handle.tell() if handle.seekable() else None
+    read: list[bytes] = []
+    first = b""
+    while not first and (chunk := handle.read(CHUNK)):
+        first = (chunk.removeprefix(_BOM) if not read else chunk).lstrip()[:1]
+        read.append(chunk)
+    if start is not None:
         handle.seek(start)
-    else:
-        head = handle.peek(4096)
-    return head.removeprefix(_BOM).lstrip()[:1]
+        return first, handle
+    return first, io.BufferedReader(_Replayed(b"".join(read), handle))
+
+
+class _Replayed(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self.head, self.rest = memoryview(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.head:
+            count = min(len(buffer), len(self.head))
+            buffer[:count], self.head = self.head[:count], self.head[count:]
+            return count
+        data = getattr(self.rest, "read1", self.rest.read)(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _is_object(line: bytes) -> bool:

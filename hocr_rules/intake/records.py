@@ -34,7 +34,8 @@ Read = Accepted | InputError
 def check_codes(offences: OffenceTable, incident: Incident, source: str, line: int) -> Read:
     """Offence codes are checked against the notifiable offence list: an unknown code is never a silent pass,
     nor is an offence reported on a day it did not exist (before its commencement or from its cessation)."""
-    codes = [d.offence for d in incident.disclosures] + [c.offence for c in incident.crime_records]
+    codes = [d.offence for d in incident.disclosures] + [c.offence for c in incident.crime_records] + [
+        c.outcome.charged_offence for c in incident.crime_records if c.outcome and c.outcome.charged_offence]
     problems = [] if offences.knows_all(codes) else _unknown(offences, incident)
     if not offences.dated.isdisjoint(codes):
         problems += _out_of_date(offences, incident)
@@ -44,13 +45,18 @@ def check_codes(offences: OffenceTable, incident: Incident, source: str, line: i
 
 
 def _unknown(offences: OffenceTable, incident: Incident) -> list[tuple[str, str]]:
+    coded = [(f"{group}.{index}.offence", record.offence)
+             for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records))
+             for index, record in enumerate(records)]
+    coded += [(f"crime_records.{index}.outcome.charged_offence", record.outcome.charged_offence)
+              for index, record in enumerate(incident.crime_records)
+              if record.outcome and record.outcome.charged_offence]
     problems = []
-    for group, records in (("disclosures", incident.disclosures), ("crime_records", incident.crime_records)):
-        for index, record in enumerate(records):
-            try:
-                offences.lookup(record.offence)
-            except UnknownOffenceCode as error:
-                problems.append((f"{group}.{index}.offence", str(error)))
+    for field, code in coded:
+        try:
+            offences.lookup(code)
+        except UnknownOffenceCode as error:
+            problems.append((field, str(error)))
     return problems
 
 

@@ -89,6 +89,17 @@ MetalTheftFlag = Literal["infrastructure", "non_infrastructure"]
 #: (Offences) Act 2018 s3: police staff, NCA, prison and custody officers, fire, ambulance, search and rescue,
 #: NHS health services), or neither: it decides between 8S/104, 8T/105A (008/73) and the general classes (p. 45).
 WorkerRole = Literal["constable", "emergency_worker", "neither"]
+#: Where an N100 stands (2026/27 p. 63): 'open', held as a reported incident of rape under its N100 code;
+#: 'crimed', reclassified as the confirmed crime its `rape_crime` names; 'cancelled', removed from the force crime
+#: system, which the rules allow only for a genuine error by the person taking the report.
+N100Status = Literal["open", "crimed", "cancelled"]
+#: Why an N100 was cancelled, in the terms of p. 63: 'error_taking_report', a genuine error by the person taking
+#: the report (what was reported was no rape or attempted rape, or it was made on the wrong incident or person);
+#: 'duplicate', a second N100 for a victim-offender relationship already held; 'not_confirmed',
+#: 'evidence_to_the_contrary' and 'other_force_area', the grounds on which an N100 stays as N100/01, /02 or /03
+#: rather than going; 'other', any other reason.
+N100CancellationReason = Literal["error_taking_report", "duplicate", "not_confirmed", "evidence_to_the_contrary",
+                                 "other_force_area", "other"]
 
 
 class Record(BaseModel):
@@ -306,6 +317,51 @@ class Outcome(Record):
                                   "(outcomes 14 and 16 need one showing the victim could not support it, OFG "
                                   "pp. 17, 19).")
     rationale: str | None = Field(default=None, description="The rationale recorded for the outcome.")
+    suspect: str | None = Field(
+        default=None, description="The person id of the named suspect the outcome was given to or is about (the "
+                                  "offender cautioned, warned or given the penalty notice); absent: the crime "
+                                  "record's offender, where it names exactly one.")
+    decided_by: Role | None = Field(
+        default=None, description="The role of the decision maker who applied the outcome: outcome 5 on a "
+                                  "homicide or rape is for the force crime registrar (OFG p. 13).")
+    victim_informed: Recorded | None = Field(
+        default=None, description="Whether the record shows the victim (or their representative, or a child "
+                                  "victim's parent or guardian) was told of the outcome: yes, no or not_known; "
+                                  "they are told before it is applied (OFG p. 3).")
+    victim_informed_at: Timestamp | None = Field(default=None, description="When the victim was told of the outcome.")
+    summary_only_charge: Recorded | None = Field(
+        default=None, description="For outcome 17 on an offence not summary only: whether the record shows the "
+                                  "charge would be summary only (low-value shoplifting, or a charge the CPS "
+                                  "charging standards make summary only, such as common assault for an ABH), "
+                                  "so that a statutory time limit applies (OFG p. 20).")
+    activity_completed: Recorded | None = Field(
+        default=None, description="For outcomes 22, 23 and 24: whether the record shows the offender completed the "
+                                  "diversionary, educational or intervention activity, or the deferred "
+                                  "prosecution's conditions (OFG pp. 22-25).")
+    activity_completed_at: Timestamp | None = Field(
+        default=None, description="When the offender completed that activity: the outcome is applied only after.")
+    charged_offence: str | None = Field(
+        default=None, description="For a charge or caution (outcomes 1, 1A, 2, 2A, 3, 3A): the offence charged or "
+                                  "cautioned, as an HO classification or HO code from the notifiable offence list "
+                                  "(checked like `offence`): a charge for another offence is 1A, or a related crime "
+                                  "recorded with its own outcome (2026/27 pp. 18-21).")
+    cps_authorised: Recorded | None = Field(
+        default=None, description="For a caution (outcomes 2, 2A, 3, 3A) on an indictable-only offence: whether "
+                                  "the record shows the CPS authorised it (OFG pp. 10-11).")
+    prior_offending_within_two_years: Recorded | None = Field(
+        default=None, description="For an adult caution (3, 3A): whether the offender had a caution or conviction "
+                                  "in the two years before, which makes it an exception for an inspector (OFG p. 11).")
+
+
+class Reclassification(Record):
+    """One change of a crime record's classification, as the crime system's audit trail shows it: only an FCR or
+    DDM may reclassify, and the justification must be recorded in the crime record (2026/27 p. 13)."""
+
+    from_offence: str | None = Field(default=None, description="The classification (or HO code) it had before.")
+    to_offence: str = Field(min_length=1, description="The classification (or HO code) it was given.")
+    at: Timestamp | None = Field(default=None, description="When it was reclassified; absent if not exported.")
+    by: Role | None = Field(default=None, description="The role of who reclassified it; absent if not exported.")
+    rationale: str | None = Field(default=None, description="The justification recorded for the change.")
 
 
 class CrimeRecord(Record):
@@ -357,6 +413,10 @@ class CrimeRecord(Record):
     delay_overseen_by: Role | None = Field(
         default=None, description="Who oversaw the delayed record (the rules ask for the force crime registrar's "
                                   "oversight, 2026/27 p. 10).")
+    classification_history: list[Reclassification] | None = Field(
+        default=None, description="Every reclassification of the crime, oldest first (2026/27 p. 13): empty, "
+                                  "recorded that it was never reclassified; absent, the export does not give the "
+                                  "history. `offence` is the classification it has now.")
 
 
 class N100Record(Record):
@@ -366,6 +426,24 @@ class N100Record(Record):
     reason: str | None = Field(default=None, description="N100/01, N100/02 or N100/03.")
     receiving_force_reference: str | None = None
     rape_crime: str | None = Field(default=None, description="The crime reference if later recorded as rape.")
+    status: N100Status | None = Field(
+        default=None, description="open, crimed or cancelled; absent when the export does not say (a cancellation "
+                                  "given below makes it cancelled).")
+    cancelled_at: Timestamp | None = Field(default=None, description="When the N100 was cancelled.")
+    cancelled_by: Role | None = Field(default=None, description="The role of who cancelled it.")
+    cancellation_reason: N100CancellationReason | None = Field(
+        default=None, description="Why it was cancelled, in the terms of p. 63; absent when not exported.")
+    reclassified_from: str | None = Field(
+        default=None, description="The reference of the recorded rape this N100 replaced, where a crime record was "
+                                  "reclassified as an N100 (2026/27 p. 63). The crime record leaves the export: "
+                                  "the report is now this N100.")
+    reclassified_at: Timestamp | None = Field(default=None, description="When the rape crime became this N100.")
+    reclassified_by: Role | None = Field(
+        default=None, description="The role of who reclassified the rape crime as an N100 (a College of "
+                                  "Policing-accredited crime registrar, p. 63).")
+    investigation_begun: Recorded | None = Field(
+        default=None, description="Whether substantive investigation of the rape had begun when it was reclassified "
+                                  "as an N100 (yes, no, not_known): the rules allow it only before (p. 63).")
 
 
 class Incident(Record):
@@ -410,9 +488,11 @@ class Incident(Record):
                 for field in ("victims", "offenders"):
                     _resolve(getattr(d, field), people, f"disclosures.{i}.{field}", "a person id")
         for i, c in enumerate(self.crime_records):
+            suspect = c.outcome.suspect if c.outcome else None
             if not ((not c.victim or c.victim in people) and people.issuperset(c.offenders)
-                    and disclosures.issuperset(c.disclosures)):
+                    and disclosures.issuperset(c.disclosures) and (not suspect or suspect in people)):
                 _resolve([c.victim] if c.victim else [], people, f"crime_records.{i}.victim", "a person id")
+                _resolve([suspect] if suspect else [], people, f"crime_records.{i}.outcome.suspect", "a person id")
                 _resolve(c.offenders, people, f"crime_records.{i}.offenders", "a person id")
                 _resolve(c.disclosures, disclosures, f"crime_records.{i}.disclosures", "a disclosure id")
             if c.status == "recorded" and c.cancellation is not None:
@@ -430,6 +510,9 @@ class Incident(Record):
                                      f"within entry {span.entry}'s text ({len(text)} characters)")
         for i, n in enumerate(self.n100s):
             _resolve([n.disclosure], disclosures, f"n100s.{i}.disclosure", "a disclosure id")
+            if n.status not in (None, "cancelled") and (n.cancelled_at or n.cancelled_by or n.cancellation_reason):
+                raise ValueError(f"n100s.{i}.status: '{n.status}' but a cancellation is given; use status "
+                                 "'cancelled'")
             if n.rape_crime:
                 _resolve([n.rape_crime], crimes, f"n100s.{i}.rape_crime", "a crime reference")
         if self.kind == "secondary" and not self.parent:

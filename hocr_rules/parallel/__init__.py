@@ -51,10 +51,10 @@ def worker_count(requested: int | None, names: list[str]) -> int:
     process when that is one, forking is not available, or the input is small (standard input counts as
     small: its size is not known)."""
     workers = cores() if requested is None else requested
-    if workers <= 1 or not can_fork():
+    if workers <= 1:
         return 0
     size = sum(os.path.getsize(name) for name in names if name != "-" and Path(name).is_file())
-    return workers if size >= MIN_BYTES else 0
+    return workers if size >= MIN_BYTES and can_fork() else 0
 
 
 def screen_in_workers(job: Job, intake: Intake, names: list[str], summary: Summary, workers: int,

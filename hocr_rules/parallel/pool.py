@@ -17,19 +17,18 @@ engine's workers do.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import traceback
 from collections import deque
-from multiprocessing.connection import wait
 from typing import Any, Callable, Iterator
 
 FAULT_KILL = "HOCR_FAULT_KILL_WORKER_ON"
 
 
 def can_fork() -> bool:
+    import multiprocessing  # here and in Pool, not above: a run of one process never loads it (start-up, issue 11)
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -90,6 +89,7 @@ class Pool:
     QUEUED = 2
 
     def __init__(self, work: Callable[[Any], Any], workers: int, lost: Callable[[Any, str], Any]):
+        import multiprocessing
         self.work, self.lost = work, lost
         self.context = multiprocessing.get_context("fork")
         self.workers = [_Worker(self.context, work) for _ in range(workers)]
@@ -125,6 +125,7 @@ class Pool:
             # read on. Waiting here would wait on no worker, for ever.
 
     def _collect(self, done: dict[int, Any], held: dict[int, Any], unsent: deque[int]) -> None:
+        from multiprocessing.connection import wait
         busy = [w for w in self.workers if w.numbers]
         watched = {w.connection: w for w in busy} | {w.process.sentinel: w for w in busy}
         for ready in wait(list(watched)):
@@ -152,14 +153,20 @@ class Pool:
                 self.workers[self.workers.index(worker)] = _Worker(self.context, self.work)
 
     def close(self) -> None:
-        for worker in self.workers:
-            try:
-                worker.connection.send(None)
-            except (OSError, ValueError):
-                pass
-        for worker in self.workers:
+        stop(self.workers)
+
+
+def stop(workers) -> None:
+    """Tell each worker to stop (a `None` down its pipe), wait for it, and terminate one that does not stop.
+    Any worker with a `connection` and a `process` (the durable engine's workers too)."""
+    for worker in workers:
+        try:
+            worker.connection.send(None)
+        except (OSError, ValueError):
+            pass
+    for worker in workers:
+        worker.process.join(timeout=5)
+        if worker.process.is_alive():
+            worker.process.terminate()
             worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join(timeout=5)
-            worker.connection.close()
+        worker.connection.close()

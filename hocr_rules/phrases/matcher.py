@@ -5,7 +5,8 @@ Phrases are compiled to word sequences and found by a table from each phrase's f
 words of the text (times the few phrases sharing a first word), with no regular expression from a phrase ever
 run. Capitals are folded; a word of seven letters or more that is one edit (a letter changed, added, dropped or
 two swapped) from a phrase word with the same first letter counts as that word ("strangeld", "punchd"), found
-with RapidFuzz's optimal-string-alignment distance and remembered. Shorter words are compared exactly: one edit
+by comparing it with the few phrase words of about its length (an optimal-string-alignment distance of one, the
+first such word in the candidates' order, as RapidFuzz's `extractOne` chose) and remembered. Shorter words are compared exactly: one edit
 from "kicked" is "licked" or "picked". The cues around each match are read NegEx-style (see cues.py).
 
 `PhraseMatcher.matches(text)` reads one text; `matches_in(texts)` reads a whole incident log and gives what
@@ -20,6 +21,7 @@ from __future__ import annotations
 import string
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import ahocorasick_rs
@@ -36,6 +38,12 @@ _FOLD = bytes.maketrans((string.ascii_uppercase + string.punctuation + string.wh
                         (string.ascii_lowercase + " " * (len(string.punctuation) + len(string.whitespace))).encode())
 _TYPO_LETTERS = string.ascii_lowercase + string.digits
 FLAGS = ("negated", "hypothetical", "historical", "other_person", "question")
+#: The screen's automaton: a contiguous NFA, not a DFA. With the indicators' 139 phrases the screen has 31,128
+#: keys (the one-edit typos); building the DFA took 0.11 s of CPU in every process that reads a log (and each
+#: matcher built, the AVI and withdrawal phrase lists too), the contiguous NFA 0.025 s. Searching is slower:
+#: 4.0 us against 2.5 us for an incident with 20 log entries (1 KB), so the DFA pays back only after some 57,000
+#: incidents with logs in one process, and a worker process starts with none (issue 11, start-up).
+SCREEN_AUTOMATON = ahocorasick_rs.Implementation.ContiguousNFA
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +148,17 @@ class PhraseMatcher:
             if len(word) >= FUZZY_MIN_LENGTH:
                 self._fuzzy.setdefault((word[0], len(word)), []).append(word)
         self._seen: dict[str, str | None] = {}  # a word not in a phrase -> the phrase word it is a typo of, or None
-        # the screen's keys are the same for the same phrases: remembered by the pack cache between runs
-        keys = cache.remember("phrase-screen", __file__, "\n".join(sorted(map(" ".join, compiled))),
-                              lambda: _screen_keys(compiled))
-        self._screen = ahocorasick_rs.BytesAhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
+        self._sequences = tuple(compiled)
         self._ascii_only = all(word.isascii() for word in self.words)
+
+    @cached_property
+    def _automaton(self) -> ahocorasick_rs.BytesAhoCorasick:
+        """The screen's automaton, built on the first `screen`: `matches` never needs it, and a matcher that only
+        reads single notes (an AVI's text) was paying 0.02 s of CPU per run for it (issue 11, start-up). Its keys
+        are the same for the same phrases: remembered by the pack cache between runs."""
+        keys = cache.remember("phrase-screen", __file__, "\n".join(sorted(map(" ".join, self._sequences))),
+                              lambda: _screen_keys(self._sequences))
+        return ahocorasick_rs.BytesAhoCorasick(keys, implementation=SCREEN_AUTOMATON)
 
     def canonical(self, word: str) -> str | None:
         """The phrase word `word` is, exactly or as a typo; None if it is none of them."""
@@ -156,8 +170,7 @@ class PhraseMatcher:
         found = None
         if len(word) >= FUZZY_MIN_LENGTH - 1:
             near = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._fuzzy.get((word[0], n), ())]
-            hit = _nearest_one_edit(word, near) if near else None
-            found = hit[0] if hit else None
+            found = next((candidate for candidate in near if _one_edit_apart(word, candidate)), None)
         if len(self._seen) >= _CACHE_LIMIT:  # hostile or huge input: bounded memory, at the cost of recomputing
             self._seen.clear()
         self._seen[word] = found
@@ -169,7 +182,7 @@ class PhraseMatcher:
 
     def screen(self, texts: Sequence[str]) -> list[int]:
         """The indexes of the texts in which a phrase may match; any other text certainly has none. One
-        Aho-Corasick pass (ahocorasick-rs, a DFA in Rust) over all the texts folded by a byte table and joined,
+        Aho-Corasick pass (ahocorasick-rs, in Rust) over all the texts folded by a byte table and joined,
         looking for each phrase's longest word, and every one-edit typo of it that `canonical` would accept,
         between spaces: far cheaper than `matches`, so a caller passes a whole incident log and tokenises only
         the entries named. A text with non-ASCII characters is always named (the table folds ASCII only)."""
@@ -177,7 +190,7 @@ class PhraseMatcher:
         joined = "  ".join(texts)
         if not (joined.isascii() and self._ascii_only):
             return self._screen_each(texts)
-        hits = self._screen.find_matches_as_indexes(b" " + joined.encode("ascii").translate(_FOLD, b"'") + b" ",
+        hits = self._automaton.find_matches_as_indexes(b" " + joined.encode("ascii").translate(_FOLD, b"'") + b" ",
                                                     overlapping=False)
         if not hits:
             return []
@@ -234,12 +247,24 @@ class PhraseMatcher:
         return [typos.get(word, word) for word in raw] if typos else raw
 
 
-def _nearest_one_edit(word: str, candidates: list[str]):
-    """RapidFuzz's best candidate at most one OSA edit away, or None. Imported here, on the first word that may
-    be a typo, not with the module: most runs never look for one, and the import costs about 0.03 s."""
-    from rapidfuzz.distance import OSA
-    from rapidfuzz.process import extractOne
-    return extractOne(word, candidates, scorer=OSA.distance, score_cutoff=1)
+def _one_edit_apart(word: str, other: str) -> bool:
+    """Whether two different words are one optimal-string-alignment edit apart: a letter changed, added or
+    dropped, or two neighbours swapped. Compared directly, in time linear in the word: RapidFuzz, which did this
+    before, cost 0.01-0.03 s to import in every run that met a long word near a phrase word (issue 11)."""
+    if abs(len(word) - len(other)) > 1:
+        return False
+    i = 0
+    for i, (a, b) in enumerate(zip(word, other)):  # i: the first place they differ
+        if a != b:
+            break
+    else:
+        i = min(len(word), len(other))
+    if len(word) > len(other):
+        return word[i + 1:] == other[i:]
+    if len(word) < len(other):
+        return word[i:] == other[i + 1:]
+    swapped = word[i:i + 2] == other[i + 1:i + 2] + other[i:i + 1]
+    return word[i + 1:] == other[i + 1:] or (swapped and word[i + 2:] == other[i + 2:])
 
 
 class _Cues:

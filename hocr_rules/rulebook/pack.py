@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
-from hocr_rules import bundled, whynot
+from hocr_rules import bundled, collector, whynot
 from hocr_rules.errors import RuleFileError
 from hocr_rules.compiler import Compiler
 from hocr_rules.expressions import ExpressionError, Node, parse
@@ -53,6 +53,11 @@ class RulePack:
 
     @classmethod
     def load(cls, folders: Iterable[Path] | None = None, profile: Profile | None = None) -> "RulePack":
+        with collector.paused():  # see hocr_rules/collector.py
+            return cls._load(folders, profile)
+
+    @classmethod
+    def _load(cls, folders: Iterable[Path] | None, profile: Profile | None) -> "RulePack":
         folders = [Path(f) for f in (folders or [DEFAULT_RULES])]
         profile = profile or Profile()
         parameters = _pack_parameters(folders, profile)

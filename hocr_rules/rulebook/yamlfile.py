@@ -5,17 +5,19 @@ construction with no tags at all (no Python tags, and no !!binary or !!set eithe
 anchors or aliases (they allow exponential "billion laughs" documents), a size limit, a nesting limit (deep
 nesting would exhaust Python's recursion before any error could name a line), and timestamps left as text for
 pydantic to parse with time zones. libyaml's C parser gives the events where PyYAML has it, and our own composer
-turns them into nodes, so every refusal is the same with either parser. Profiles and force mapping files are
-read the same way: they come from the same places.
+turns them into nodes, so every refusal is the same with either parser (yamlparse.py, imported only for a file
+the pack cache has not kept). Profiles and force mapping files are read the same way: they come from the same
+places.
 """
 
 from __future__ import annotations
 
 import difflib
+from functools import cache as cache_once
+from importlib import metadata
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from hocr_rules import textfiles
@@ -23,73 +25,8 @@ from hocr_rules.errors import FileError, RuleFileError
 from hocr_rules.rulebook import cache
 
 MAX_BYTES = 1_000_000
-#: Rule files nest about eight deep (examples: incident, disclosures, a disclosure, its lists).
-MAX_DEPTH = 40
-
-
-class _Refusals(yaml.composer.Composer):
-    """What we refuse, whichever parser gives the events: this composer builds the nodes from them."""
-
-    depth = 0
-
-    def construct_mapping(self, node, deep=False):
-        """A key given twice is an error: YAML would silently keep the last, hiding the first."""
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = key_node.value
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' is given twice",
-                                                        key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(None, None, "anchors and aliases are not allowed in rule files",
-                                              event.start_mark)
-        if getattr(event, "tag", None) not in (None, "!"):
-            raise yaml.composer.ComposerError(None, None, f"YAML tags ({event.tag}) are not allowed in rule files",
-                                              event.start_mark)
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} deep", event.start_mark)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-    # Keep timestamps as text: YAML would otherwise build naive datetimes that lose the time zone question.
-    yaml_implicit_resolvers = {
-        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
-class _PythonLoader(_Refusals, yaml.SafeLoader):
-    """The pure-Python scanner and parser: the reference, whose error messages and lines users see."""
-
-
-if yaml.__with_libyaml__:
-    class _CLoader(_Refusals, yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
-        """libyaml's scanner and parser in C with our composer on top: `get_single_node` and `compose_node`
-        come from `_Refusals`, ahead of the C ones in the method order, so every refusal above applies to the
-        same events. (The C composer is never used: it recurses in C with no depth bound, and its nodes keep
-        no trace of anchors.) Scanning and parsing were most of the cost of loading the pack."""
-
-        def __init__(self, stream):
-            yaml.cyaml.CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-    _LOADER: type = _CLoader
-else:
-    _LOADER = _PythonLoader
-
-#: Which parser reads our YAML: libyaml where PyYAML was built with it (its Linux, macOS and Windows wheels
-#: are), else the pure-Python one. `hocr --version` names it.
-PARSER = "libyaml" if _LOADER is not _PythonLoader else "pure Python"
+#: The module that parses (yamlparse.py, imported only on a cache miss): its source is part of every entry's key
+PARSER_SOURCE = str(Path(__file__).with_name("yamlparse.py"))
 
 
 def read(path: Path, what: str = "rule file") -> tuple[Any, dict[tuple, int]]:
@@ -98,53 +35,25 @@ def read(path: Path, what: str = "rule file") -> tuple[Any, dict[tuple, int]]:
         text = textfiles.read_text(path, what, limit=MAX_BYTES)
     except FileError as error:
         raise RuleFileError(path, None, None, error.message) from None
-    found = cache.remember("yaml", __file__, f"{yaml.__version__}\0{PARSER}\0{text}", lambda: _document(path, text))
+    found = cache.remember("yaml", PARSER_SOURCE, f"{_pyyaml_version()}\0{text}", lambda: _parsed(path, text))
     return found[0], found[1]
 
 
-def _document(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
-    """What `read` gives for this text: made only when the pack cache (rulebook/cache.py) has not kept it.
-    Errors are raised, never kept, so a broken file gives the same message on every run."""
-    node, data = _parse(path, text)
-    if node is None:
-        raise RuleFileError(path, 1, None, "the file is empty")
-    lines: dict[tuple, int] = {}
-    _record_lines(node, (), lines)
-    return data, lines
+def _parsed(path: Path, text: str) -> tuple[Any, dict[tuple, int]]:
+    from hocr_rules.rulebook import yamlparse  # here: only a file the cache has not kept is parsed
+    return yamlparse.document(path, text)
 
 
-def _parse(path: Path, text: str):
-    """The root node and the document. libyaml words its errors differently from the pure-Python parser (and
-    may notice a problem on another line), so a document it refuses is read again by the pure-Python parser,
-    whose messages and lines are the documented ones: only ever for a broken file."""
-    for loader_class in dict.fromkeys((_LOADER, _PythonLoader)):
-        try:
-            return _load(loader_class, text)
-        except yaml.YAMLError as error:
-            problem = error
-    mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
-    message = getattr(problem, "problem", None) or str(problem)
-    raise RuleFileError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {message}") from None
-
-
-def _load(loader_class: type, text: str):
-    loader = loader_class(text)
+@cache_once
+def _pyyaml_version() -> str:
+    """PyYAML's version, part of every entry's key, read without importing it. Which of its parsers gave the
+    events (libyaml or pure Python) is not: both give the same documents and lines
+    (tests/rulebook/test_yaml_parsers.py), and a broken file, read by both, is never kept."""
     try:
-        node = loader.get_single_node()
-        return node, (None if node is None else loader.construct_document(node))
-    finally:
-        loader.dispose()
-
-
-def _record_lines(node, path: tuple, lines: dict[tuple, int]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines[path + (key.value,)] = key.start_mark.line + 1
-            _record_lines(value, path + (key.value,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_lines(item, path + (index,), lines)
+        return metadata.version("PyYAML")
+    except metadata.PackageNotFoundError:  # a PyYAML that is not an installed distribution: ask it
+        import yaml
+        return yaml.__version__
 
 
 def line_of(lines: dict[tuple, int], path: tuple) -> int | None:

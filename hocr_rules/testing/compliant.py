@@ -69,19 +69,25 @@ LATER_IN_CALL = st.one_of(st.just(0), st.integers(1, 2 * HOUR))
 BANDS = (("female", 16, ("19C", "19J")), ("female", 13, ("19D", "19J", "20A")), ("female", 0, ("19E", "19J", "20B")),
          ("male", 16, ("19F", "19K")), ("male", 13, ("19G", "19K", "17A")), ("male", 0, ("19H", "19K", "17B")))
 BANDED = frozenset().union(*(classes for _, _, classes in BANDS))
+#: Causing or inciting a child under 13: the code follows the offender's age (2026/27 p. 65; rule CL09), so these
+#: are left out of the offences drawn for any offender.
+OFFENDER_AGE_CODED = frozenset(("021/02", "021/03", "021/04", "021/05", "021/14", "021/15", "021/24", "021/25"))
 #: Offences left to their own fragments: the assaults on a constable or emergency worker, whose classification
 #: the victim's role decides (p. 45, rule CL10), and causing a child to marry, which turns on the victim's age
 #: when it was done (p. 39, rule CL11).
 OWN_FRAGMENT = frozenset({"8S", "8T", "104"})
-ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True,
-                    where=lambda offence: offence.classification not in BANDED | OWN_FRAGMENT
-                    and offence.ho_code != "036/15")
+
+
+def _unbanded(offence) -> bool:
+    return (offence.classification not in BANDED | OWN_FRAGMENT and offence.ho_code not in OFFENDER_AGE_CODED
+            and offence.ho_code != "036/15")
+
+
+ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True, where=_unbanded)
 #: Offences counted one per victim: several victims of one of these are several crimes (OV01); the offences
 #: counted per household, business or offender are not (2026/27 pp. 69, 72-73, 79).
 ONE_PER_VICTIM = offences(excluding=("rape", "conduct_crime", "homicide", "per_household", "per_business",
-                                     "per_offender"), victim_based=True,
-                          where=lambda offence: offence.classification not in BANDED | OWN_FRAGMENT
-                          and offence.ho_code != "036/15")
+                                     "per_offender"), victim_based=True, where=_unbanded)
 CONDUCT = offences(families=("conduct_crime",), victim_based=True)
 HARASSMENT = offences(victim_based=True, where=lambda offence: offence.classification == "8L")
 

@@ -566,3 +566,106 @@ register("religion-strand-without-sub-flag", "HC04", "crime_record", ["victim_re
          lambda i, c: _live(c),
          lambda i, c: c.update(hate_strands=["religion"], religion_flags=[]),
          "The Religion strand flag is applied with no sub-flag for the religion targeted.")
+
+# N100 cancellation and reclassification, and the classification trail (2026/27 pp. 13, 63, 65)
+register("n100-cancelled-as-unconfirmed", "NR51", "n100", _N100, lambda i, n: bool(n.get("created_at")),
+         lambda i, n: n.update(status="cancelled", cancelled_at=write(seconds_of(n["created_at"]) + 24 * HOUR),
+                               cancellation_reason="not_confirmed"),
+         "An N100 is cancelled because the victim did not confirm the rape, instead of staying as N100/01.")
+register("rape-crime-reclassified-as-n100-by-ddm", "NR52", "n100", _N100, lambda i, n: bool(n.get("created_at")),
+         lambda i, n: n.update(reclassified_from="CR/RECLASSIFIED", reclassified_at=n["created_at"],
+                               reclassified_by="designated_decision_maker", investigation_begun="no"),
+         "A recorded rape is reclassified as this N100 by a designated decision maker, not the crime registrar.")
+
+
+def _reclassified(**change: str) -> Callable[[dict, dict], None]:
+    """A change: the crime record's history shows it reclassified once, as `change` says."""
+    return lambda i, c: c.update(classification_history=[{"to_offence": c["offence"], **change}])
+
+
+register("reclassified-by-investigator", "CL06", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _reclassified(by="investigating_officer", rationale="Fuller account from the victim the next day"),
+         "The crime is reclassified by the investigating officer.")
+register("reclassified-without-justification", "CL07", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _reclassified(by="designated_decision_maker"), "The crime is reclassified with no justification recorded.")
+
+
+def _child_incitement_by_a_boy(incident: dict, d: dict) -> None:
+    """A change: the disclosure and its crime become an incitement of a girl of 11 by a boy of 15, recorded under
+    the adult code 021/03."""
+    _person(incident, d["victims"][0]).update(age=11, sex="female")
+    _person(incident, d["offenders"][0])["age"] = 15
+    d["offence"] = "021/03"
+    for c in _own_crimes(incident, d):
+        c["offence"] = "021/03"
+
+
+register("child-incitement-by-a-boy-under-the-adult-code", "CL09", "disclosure", ["victim_report"],
+         lambda i, d: len(d.get("victims", ())) == 1 and len(d.get("offenders", ())) == 1 and not _companions(i, d)
+         and len(_own_crimes(i, d)) == 1 and _recorded(_own_crimes(i, d)),
+         _child_incitement_by_a_boy,
+         "A boy of 15 inciting a girl of 11 is recorded under 021/03, the code for an adult offender.")
+
+# outcome rules OC09-OC20: who the outcome was given to, when, for which offence, and on whose authority
+def _people_aged(i: dict, c: dict, low: int) -> list[str]:
+    """The crime's offenders whose recorded age is `low` or over."""
+    ages = {p["id"]: p.get("age") for p in i.get("people", [])}
+    return [o for o in c.get("offenders", []) if ages.get(o) is not None and ages[o] >= low]
+
+
+def _outcome_to(low: int, **fields) -> Callable[[dict, dict], object]:
+    """`_outcome(**fields)` given to the crime's first offender aged `low` or over."""
+    return lambda i, c: _outcome(suspect=_people_aged(i, c, low)[0], **fields)(i, c)
+
+
+def _other_classification(c: dict) -> str:
+    return "49" if _offence(c["offence"]).classification == "58D" else "58D"
+
+
+register("outcome-11-for-suspect-over-10", "OC09", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and bool(_people_aged(i, c, 10)),
+         _outcome_to(10, type="11", named_suspect="yes"),
+         "A suspect aged 10 or over is given outcome 11 (below the age of criminal responsibility).")
+register("time-limit-outcome-without-time-limit", "OC10", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and "summary_only" not in _families(c),
+         _outcome(type="17", summary_only_charge="no"),
+         "A crime with no statutory time limit is closed as outcome 17.")
+register("diversion-outcome-without-activity", "OC11", "crime_record", ["victim_report"], lambda i, c: _ordinary(c),
+         _outcome(type="22", activity_completed="no"),
+         "Outcome 22 is applied although the offender did not complete the activity.")
+register("outcome-before-victim-told", "OC12", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and _offence(c["offence"]).victim_based,
+         _outcome(type="18", named_suspect="no", victim_informed="no"),
+         "A crime is finalised with no record that the victim was told of the outcome.")
+def _penalty_notice_for_a_child(i: dict, c: dict) -> None:
+    """The crime's first offender is 15, and is given a penalty notice (outcome 6)."""
+    offender = next(p for p in i["people"] if p["id"] == c["offenders"][0])
+    offender["age"] = 15
+    _outcome(type="6", suspect=offender["id"])(i, c)
+
+
+register("penalty-notice-for-child", "OC13", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and bool(c.get("offenders")), _penalty_notice_for_a_child,
+         "A penalty notice for disorder is given to an offender of 15.")
+register("drug-warning-for-other-offence", "OC14", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and bool(_people_aged(i, c, 18)),
+         _outcome_to(18, type="7"), "A cannabis or khat warning is given for an offence that is not possession.")
+register("offender-deceased-rape-by-supervisor", "OC15", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "rape" in _families(c),
+         _outcome(type="5", decided_by="supervisor"), "A supervisor closes a rape as offender deceased (outcome 5).")
+register("invalid-outcome-type", "OC16", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _outcome(type="25"), "A crime is finalised with outcome type 25, which does not exist.")
+register("caution-for-rape-without-cps", "OC17", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "indictable_only" in _families(c),
+         _outcome(type="2", cps_authorised="no"), "An indictable-only crime is cautioned with no CPS authority.")
+register("repeat-caution-by-sergeant", "OC18", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and "indictable_only" not in _families(c) and bool(_people_aged(i, c, 18)),
+         _outcome_to(18, type="3", authoriser_rank="sergeant", prior_offending_within_two_years="yes"),
+         "An adult cautioned in the past two years is cautioned again on a sergeant's authority.")
+register("charge-for-another-offence", "OC19", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         lambda i, c: _outcome(type="1", charged_offence=_other_classification(c))(i, c),
+         "A crime is given outcome 1 for a charge of another offence.")
+register("murder-alternate-offence-not-allowed", "OC20", "crime_record", ["cancelled_c2_rape_or_homicide"],
+         lambda i, c: _offence(c["offence"]).classification == "1",
+         _outcome(type="1A", charged_offence="5D", decided_by="force_crime_registrar"),
+         "A murder is given outcome 1A for a charge of wounding with intent.")

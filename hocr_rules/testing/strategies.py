@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from hocr_rules.model.incident import (Cancellation, CodeReading, CrimeRecord, Disclosure, Incident, LogEntry,
-                                       N100Record, Outcome, Person)
+                                       N100Record, Outcome, Person, Reclassification)
 from hocr_rules.model.timestamps import LONDON
 from hocr_rules.offences import Offence, OffenceTable
 from hocr_rules.testing.assertions import default_pack
@@ -315,10 +315,23 @@ MISTYPED_OUTCOME_TYPES = ("0", "25", "16A", "O8", "08")
 
 
 @st.composite
-def outcomes(draw, near: float | None = None) -> dict:
-    """How a crime was finalised: any mix of type, time, authoriser, named suspect and victim's view."""
+def outcomes(draw, near: float | None = None, person_ids: Iterable[str] = ()) -> dict:
+    """How a crime was finalised: any mix of type, time, authoriser, named suspect and victim's view; its
+    suspect, when it names one, is one of `person_ids`."""
     types = st.sampled_from(OUTCOME_TYPES) | st.sampled_from(MISTYPED_OUTCOME_TYPES)
-    return _record(draw, Outcome, times_near(near), {"type": st.none() | types})
+    ids = list(person_ids)
+    return _record(draw, Outcome, times_near(near), {
+        "type": st.none() | types, "charged_offence": st.none() | offences(),
+        "suspect": st.none() | st.sampled_from(ids) if ids else OMIT})
+
+
+@st.composite
+def reclassifications(draw, near: float | None = None) -> dict:
+    """One change of a crime's classification: offences from the table, any mix of time and role, and a
+    justification that is sometimes missing or blank."""
+    return _record(draw, Reclassification, times_near(near), {
+        "from_offence": st.none() | offences(), "to_offence": offences(),
+        "rationale": st.none() | st.just("  ") | st.sampled_from(PHRASES)})
 
 
 @st.composite
@@ -333,7 +346,8 @@ def crime_records(draw, reference: str | None = None, person_ids: Iterable[str] 
         "reference": reference or identifiers("CR/"), "offence": offences(),
         "victim": st.sampled_from(ids) | st.none() if ids else OMIT, "offenders": _some(ids),
         "disclosures": _some(linked), "status": status, "cancellation": cancellation,
-        "outcome": st.just(OMIT) | st.none() | outcomes(near)})
+        "outcome": st.just(OMIT) | st.none() | outcomes(near, ids),
+        "classification_history": st.just(OMIT) | st.none() | st.lists(reclassifications(near), max_size=3)})
 
 
 N100_REASONS = ("N100/01", "N100/02", "N100/03", "100/01", "N100/1", "N100/04", "N101/01", "NFA")
@@ -342,12 +356,16 @@ N100_REASONS = ("N100/01", "N100/02", "N100/03", "100/01", "N100/1", "N100/04", 
 @st.composite
 def n100s(draw, n100_id: str | None = None, disclosure_ids: Iterable[str] = ("D1",),
           crime_references: Iterable[str] = (), near: float | None = None) -> dict:
-    """An N100 on one of `disclosure_ids`, with a reason that is valid or as a force mistyped it."""
+    """An N100 on one of `disclosure_ids`, with a reason that is valid or as a force mistyped it; a cancellation
+    only when its status is cancelled or not given (the model's own rule)."""
     linked, crimes = list(disclosure_ids), list(crime_references)
+    status = draw(st.just(OMIT) | st.sampled_from(choices(N100Record, "status")))
+    live = {field: OMIT for field in ("cancelled_at", "cancelled_by", "cancellation_reason")}
     return _record(draw, N100Record, times_near(near), {
         "id": n100_id or identifiers("N"), "disclosure": st.sampled_from(linked),
         "reason": st.none() | st.sampled_from(N100_REASONS) | text(1),
-        "rape_crime": st.none() | st.sampled_from(crimes) if crimes else OMIT})
+        "rape_crime": st.none() | st.sampled_from(crimes) if crimes else OMIT,
+        "status": status, **(live if status in ("open", "crimed") else {})})
 
 
 @st.composite

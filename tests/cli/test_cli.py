@@ -316,6 +316,20 @@ def test_the_findings_table_at_80_columns_wraps_findings_at_spaces(tmp_path):
     assert finding == message.split()  # the same words: none split across lines
 
 
+@pytest.mark.parametrize("code", ["TL01", "IN03"])
+def test_rules_show_at_80_columns_gives_each_web_address_whole_on_a_line_of_its_own(code):
+    """Wrapped text never splits a word, and an address too long for the terminal is not folded into pieces
+    that cannot be copied: it runs on, and the terminal wraps it."""
+    out = RUNNER.invoke(app, ["rules", "show", code], env={"COLUMNS": "80"}).stdout
+    wide = RUNNER.invoke(app, ["rules", "show", code], env=WIDE).stdout
+    addresses = [line for line in out.splitlines() if re.match(r"\[\d+\] https://", line)]
+    assert addresses and addresses == [line for line in wide.splitlines() if re.match(r"\[\d+\] https://", line)]
+    assert any(len(line) > 80 for line in addresses)   # TL01's third reference and IN03's second are longer
+    assert max(len(line) for line in out.splitlines() if line not in addresses) <= 80
+    words = [[w for w in text.split() if not set(w) <= set("│├└─")] for text in (out, wide)]  # not the tree's lines
+    assert words[0] == words[1]   # the same words: only the line breaks differ
+
+
 def test_rules_show_gives_an_indicator_with_its_phrases_cues_and_the_offence_it_suggests():
     result = hocr("rules", "show", "IN03")
     assert result.exit_code == 0, result.output

@@ -101,6 +101,19 @@ def test_what_if_shows_the_outcomes_that_change_and_why(tmp_path):
     assert "TL01" not in out  # unchanged outcomes are not shown
 
 
+def test_what_if_shows_a_review_the_change_raises_or_withdraws(tmp_path):
+    """The trainer's "what if the call handler had not written that down?": the crime indicators run on the
+    changed incident too, and a review raised or no longer raised is a changed outcome like any other."""
+    calm = explain(tmp_path, "--set", "log.1.text=Caller now says all is well", record=PUNCHED)
+    assert calm.exit_code == 0, calm.output
+    assert "IN03 violence-described-in-log, incident LOG-1 (from 2002-04-01): review → no outcome" in calm.stdout
+    assert 'was: possible 105A not recorded: log entry 1 characters 30-41: "PUNCHED her"' in calm.stdout
+    quiet = {**PUNCHED, "log": PUNCHED["log"][:1]}
+    raised = explain(tmp_path, "--set", "log.0.text=Caller says he kicked her", record=quiet).stdout
+    assert "IN03 violence-described-in-log, incident LOG-1 (from 2002-04-01): no outcome → review" in raised
+    assert 'now: possible 105A not recorded: log entry 0' in raised
+
+
 def test_what_if_can_clear_a_field(tmp_path):
     out = explain(tmp_path, "--set", "people.V1.age=null").stdout
     assert "breach → not evaluable" in out and "unknown (victim's age not recorded)" in out

@@ -142,6 +142,44 @@ def test_an_empty_file_gives_no_records_and_no_errors(tmp_path, intake, name, te
     assert read(intake, path) == []
 
 
+BLANK_LINES = 40_000   # 80 KiB of blank lines: more than the reader reads at once
+
+
+@pytest.mark.parametrize("name", ["long.jsonl", "long.json", "long.txt"])
+def test_records_after_a_long_run_of_blank_lines_are_read_with_their_line_numbers(tmp_path, intake, name):
+    """A file that opens with more blank lines than one read takes is not empty (it was: every record after them
+    was dropped without a word)."""
+    path = tmp_path / name
+    records = json.dumps([incident(1)]) if name == "long.json" else jsonl(incident(1), incident(2))
+    path.write_text(" \n" * BLANK_LINES + records)
+    expected = [("accepted", BLANK_LINES + 1, "INC-1")] + ([] if name == "long.json" else
+                                                           [("accepted", BLANK_LINES + 2, "INC-2")])
+    assert summary(read(intake, path)) == expected
+
+
+class _Pipe(io.RawIOBase):
+    """Standard input as a pipe gives it: bytes that cannot be read again."""
+
+    def __init__(self, data: bytes):
+        self.data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self.data.readinto(buffer)
+
+
+@pytest.mark.parametrize("records", ["lines", "array"])
+def test_a_pipe_that_opens_with_blank_lines_is_read_whole(monkeypatch, intake, records):
+    text = jsonl(incident(1), incident(2)) if records == "lines" else json.dumps([incident(1), incident(2)])
+    data = ("\n" * BLANK_LINES + text).encode("utf-8")
+    stdin = io.TextIOWrapper(io.BufferedReader(_Pipe(data)), encoding="utf-8")
+    assert not stdin.buffer.seekable()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert [r.incident.id for r in read(intake, "-")] == ["INC-1", "INC-2"]
+
+
 # ---------------------------------------------------------------- standard input
 
 
@@ -248,6 +286,19 @@ def test_an_unknown_offence_code_names_the_incident_and_field_and_suggests_codes
     assert set(problems) == {"disclosures.0.offence", "crime_records.0.offence"}
     assert "unknown offence code '8/30': did you mean 008/30" in problems["disclosures.0.offence"]
     assert "unknown offence code '105Z'" in problems["crime_records.0.offence"]
+
+
+def test_an_unknown_charged_offence_on_an_outcome_names_its_field(tmp_path, intake):
+    """The offence charged or cautioned is read through the offence table (OC19, OC20), so a code it does not
+    hold is an input error like an unknown recorded offence, never a silent mismatch."""
+    path = tmp_path / "incidents.jsonl"
+    record = incident(6, crime_records=[
+        {"reference": "CR1", "offence": "8N", "outcome": {"type": "1", "charged_offence": "58Z"}},
+        {"reference": "CR2", "offence": "8N", "outcome": {"type": "1", "charged_offence": "008/06"}}])
+    path.write_text(jsonl(record))
+    (error,) = read(intake, path)
+    assert [field for field, _ in error.problems] == ["crime_records.0.outcome.charged_offence"]
+    assert "unknown offence code '58Z'" in error.problems[0][1]
 
 
 def test_offence_codes_are_accepted_as_people_type_them(tmp_path, intake):

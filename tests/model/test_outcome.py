@@ -26,7 +26,10 @@ def facts(**crime) -> dict:
 def test_an_incident_written_before_outcomes_is_still_valid_and_its_outcome_facts_are_absent():
     found = facts()
     for name in ("outcome_type", "named_suspect", "victim_view_recorded", "victim_wishes", "hate_perceived",
-                 "hate_perceived_by_anyone", "outcome_inspector_authority", "domestic_abuse_risk"):
+                 "hate_perceived_by_anyone", "outcome_inspector_authority", "domestic_abuse_risk",
+                 "outcome_suspect_age", "outcome_decided_by", "outcome_victim_informed", "outcome_victim_informed_at",
+                 "summary_only_charge", "activity_completed", "activity_completed_at",
+                 "cps_authorised", "prior_offending_within_two_years"):
         assert found[name] is None, name
 
 
@@ -55,3 +58,24 @@ def test_a_misspelt_outcome_field_is_an_error():
     with pytest.raises(ValidationError):
         Incident.model_validate({**BASE, "crime_records": [{**BASE["crime_records"][0],
                                                              "outcome": {"type": "8", "authorizer_rank": "inspector"}}]})
+
+
+def test_the_outcomes_suspect_is_the_person_it_names_or_else_the_crimes_one_offender():
+    people = [{"id": "V1"}, {"id": "O1", "age": 9}, {"id": "O2", "age": 15}]
+
+    def suspect_age(**crime) -> int | None:
+        data = {**BASE, "people": people, "crime_records": [{**BASE["crime_records"][0], **crime}]}
+        incident = Incident.model_validate(data)
+        view = IncidentView(incident, OffenceTable.load())
+        return VOCABULARY["crime_record"]["outcome_suspect_age"].read(view, incident.crime_records[0])
+
+    assert suspect_age(offenders=["O1"], outcome={"type": "11"}) == 9
+    assert suspect_age(offenders=["O1", "O2"], outcome={"type": "11", "suspect": "O2"}) == 15
+    assert suspect_age(offenders=["O1", "O2"], outcome={"type": "11"}) is None  # which of the two is not said
+    assert suspect_age(offenders=["O1"]) is None                                  # no outcome, no suspect
+
+
+def test_an_outcome_suspect_who_is_not_in_the_incident_is_an_error_naming_the_field():
+    with pytest.raises(ValidationError, match=r"crime_records\.0\.outcome\.suspect: 'O9' is not a person id"):
+        Incident.model_validate({**BASE, "crime_records": [{**BASE["crime_records"][0],
+                                                             "outcome": {"type": "3", "suspect": "O9"}}]})

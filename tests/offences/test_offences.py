@@ -140,3 +140,11 @@ def test_a_classification_exists_whenever_any_of_its_offences_does(table):
                                                    ("105A", False), ("46", False)])
 def test_an_offence_is_indictable_only_when_every_row_of_it_is_triable_only_on_indictment(code, indictable):
     assert ("indictable_only" in OffenceTable.load().lookup(code).families) is indictable
+
+
+@pytest.mark.parametrize(("code", "summary"), [("105/01", True), ("195/94", True), ("105A", False), ("149/00", False),
+                                               ("46", False), ("34B", False)])
+def test_an_offence_is_summary_only_when_every_row_of_it_is_triable_only_summarily(code, summary):
+    """Summary only is what gives a statutory time limit, the one case outcome 17 is for (OFG p. 20): 149/00 has a
+    row triable either way, and 105A holds either-way assaults, so neither is summary only as recorded."""
+    assert ("summary_only" in OffenceTable.load().lookup(code).families) is summary

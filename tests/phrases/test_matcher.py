@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from hocr_rules.phrases import PhraseMatcher
+from hocr_rules.phrases.matcher import _one_edit_apart
 from hocr_rules.phrases.tokens import tokens
 
 MATCHER = PhraseMatcher(["punched", "kicked", "assault", "injuries", "strangled", "threatened to kill", "dv",
@@ -51,6 +52,30 @@ def test_short_words_are_matched_exactly():
 def test_typos_keep_their_first_letter():
     assert MATCHER.canonical("strangled") == "strangled"
     assert MATCHER.canonical("wtrangled") is None
+
+
+def _osa_distance(a: str, b: str) -> int:
+    """The optimal-string-alignment distance by its textbook table, as the reference for the direct check."""
+    d = [[i + j if not i * j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@given(st.text("abc", max_size=7), st.text("abc", max_size=7))
+def test_one_edit_apart_is_an_osa_distance_of_one(word, other):
+    """The typo check gives what RapidFuzz's OSA distance gave, without importing it (start-up, issue 11)."""
+    if word != other:
+        assert _one_edit_apart(word, other) == (_osa_distance(word, other) == 1)
+
+
+@pytest.mark.parametrize(("word", "other"), [("strangeld", "strangled"), ("strangled", "strangld"),
+                                             ("strangld", "strangled"), ("strangxed", "strangled")])
+def test_one_edit_apart_each_kind_of_edit(word, other):
+    assert _one_edit_apart(word, other)
 
 
 def test_a_phrase_with_no_words_is_refused():

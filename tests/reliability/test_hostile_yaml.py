@@ -9,7 +9,7 @@ import pytest
 
 from hocr_rules.errors import RuleFileError
 from hocr_rules.intake.mapping import load_mapping
-from hocr_rules.rulebook import yamlfile
+from hocr_rules.rulebook import yamlfile, yamlparse
 from hocr_rules.rulebook.pack import DEFAULT_RULES, RulePack, load_profile
 
 RULE = (DEFAULT_RULES / "TL01-late-crime-record.yaml").read_text(encoding="utf-8")
@@ -47,7 +47,7 @@ def hostile(marker: Path) -> dict[str, tuple[str, int | None, str]]:
     cases.update({
         "billion laughs": (laughs, 1, "anchors and aliases are not allowed"),
         "a harmless alias": ("a: &g V\nb: *g\n", 1, "anchors and aliases are not allowed"),
-        "deep nesting": ("deep: " + "[" * 5000 + "]" * 5000 + "\n", 1, f"nested more than {yamlfile.MAX_DEPTH}"),
+        "deep nesting": ("deep: " + "[" * 5000 + "]" * 5000 + "\n", 1, f"nested more than {yamlparse.MAX_DEPTH}"),
         "a key given twice": ("twice: 1\ntwice: 2\n", 1, "given twice"),
         "oversized": ("# " + "x" * yamlfile.MAX_BYTES + "\n", None, f"limited to {yamlfile.MAX_BYTES}"),
     })
@@ -64,7 +64,7 @@ def test_a_hostile_document_is_refused_naming_the_file_and_line_and_nothing_runs
                                                                                  parser):
     """Where PyYAML was built without libyaml, the pure-Python parser reads the files: the same refusals hold."""
     if parser == "pure Python":
-        monkeypatch.setattr(yamlfile, "_LOADER", yamlfile._PythonLoader)
+        monkeypatch.setattr(yamlparse, "_LOADER", yamlparse._PythonLoader)
     name, valid, load = KINDS[kind]
     marker = tmp_path / "pwned"
     extra, has_line, says = hostile(marker)[case]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from hocr_rules.errors import EngineUnavailable
 from hocr_rules.intake import Accepted
 from hocr_rules.model.incident import Incident
+from hocr_rules.parallel.pool import stop
 from hocr_rules.rulebook.pack import RulePack
 
 if TYPE_CHECKING:
@@ -159,14 +160,4 @@ class Pool:
         self.workers[self.workers.index(dead)] = _Worker(self.engine, self.context)
 
     def close(self) -> None:
-        for worker in self.workers:
-            try:
-                worker.connection.send(None)
-            except (OSError, ValueError):
-                pass
-        for worker in self.workers:
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join(timeout=5)
-            worker.connection.close()
+        stop(self.workers)
