@@ -366,13 +366,27 @@ def _victim(v: IncidentView, c):
     return v.people.get(c.victim) if c.victim else None
 
 
+def _worker_role(person) -> str | None:
+    """A constable or emergency worker counts as one only in the execution of their duty (p. 45); anyone else,
+    or one off duty, is 'none'; unknown where the role, or a worker's duty, is not recorded."""
+    role = None if person is None else person.worker_role
+    if role is None or role == "neither":
+        return None if role is None else "none"
+    return None if person.on_duty is None else role if person.on_duty else "none"
+
+
+def _first_committed(v: IncidentView, c) -> float | None:
+    """The earliest time of commission its linked disclosures record; unknown if one records none."""
+    times = [d.committed_at for d in _linked(v, c)]
+    return None if not times or None in times else min(map(epoch, times))
+
+
 def _years_since_committed(v: IncidentView, c) -> float | None:
     """Years from the earliest time of commission its linked disclosures record to the first report of them."""
-    linked = _linked(v, c)
-    times = [d.committed_at for d in linked]
-    if not linked or None in times:
+    committed = _first_committed(v, c)
+    if committed is None:
         return None
-    return max(0.0, (min(map(v.received_at, linked)) - min(map(epoch, times))) / (365.25 * 24 * 3600))
+    return max(0.0, (min(map(v.received_at, _linked(v, c))) - committed) / (365.25 * 24 * 3600))
 
 
 fact(C, "reference", "code", "the crime reference", read=of_record("reference"))
@@ -410,6 +424,8 @@ fact(C, "victim_age", "number", "the victim's age in years when the offence was 
      read=lambda v, c: getattr(_victim(v, c), "age", None))
 fact(C, "victim_sex", "code", "the victim's sex: female or male", "victim's sex not recorded",
      read=lambda v, c: None if getattr(_victim(v, c), "sex", "unknown") in (None, "unknown") else _victim(v, c).sex)
+fact(C, "committed_at", "time", "when the offence recorded was committed: the earliest time of commission its linked "
+     "disclosures record", "no time of commission on a linked disclosure", read=_first_committed)
 fact(C, "years_since_committed", "number", "years from when the offence recorded was committed to its first report",
      "no time of commission", read=_years_since_committed)
 fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report",
@@ -553,6 +569,18 @@ fact(C, "hate_perceived_by_anyone", "flag", "the victim or someone else perceive
      read=lambda v, c: None if c.hate_perceived is None else bool(c.hate_perceived))
 fact(C, "hate_strands", "codes", "hate crime strand flags applied", "the export does not give hate crime strand flags",
      read=lambda v, c: None if c.hate_strands is None else frozenset(c.hate_strands))
+fact(C, "religion_flags", "codes", "religion sub-flags applied: christian, buddhist, hindu, jewish, muslim, sikh, "
+     "other, no_religion, unknown", "the export does not give religion sub-flags",
+     read=lambda v, c: None if c.religion_flags is None else frozenset(c.religion_flags))
+fact(C, "metal_theft_flags", "codes", "metal theft flags applied: infrastructure, non_infrastructure",
+     "the export does not give the metal theft flags",
+     read=lambda v, c: None if c.metal_theft_flags is None else frozenset(c.metal_theft_flags))
+fact(C, "online_element", "flag", "the record shows an element of the offence was committed online",
+     "not recorded whether any element of the offence was online",
+     read=lambda v, c: None if c.online_element in (None, "not_known") else c.online_element == "yes")
+fact(C, "victim_worker_role", "code", "the victim as the assault found them: constable or emergency_worker (either in "
+     "the execution of their duty), or none", "the victim's role, or whether they were on duty, not recorded",
+     read=lambda v, c: _worker_role(_victim(v, c)))
 fact(C, "intimate_partner", "flag", "the victim is the offender's partner or former partner",
      "relationship not recorded", read=_victim_relationship_in("partner", "ex_partner"))
 

@@ -79,6 +79,16 @@ ThreatConveyed = Literal["in_person", "message"]
 #: intent that the victim fear it would be carried out; p. 60: a threatening communication, intent or
 #: recklessness).
 ThreatIntent = Literal["intended", "reckless", "neither", "not_known"]
+#: The religion sub-flags that capture the perceived religion, belief or faith targeted by a religious hate crime
+#: (2026/27 p. 27): the religion the offender targeted, when known.
+ReligionFlag = Literal["christian", "buddhist", "hindu", "jewish", "muslim", "sikh", "other", "no_religion",
+                       "unknown"]
+#: The two metal theft flags, one and only one of which a metal theft carries (2026/27 p. 27).
+MetalTheftFlag = Literal["infrastructure", "non_infrastructure"]
+#: Whether the victim was, when assaulted, a constable or another emergency worker (Assaults on Emergency Workers
+#: (Offences) Act 2018 s3: police staff, NCA, prison and custody officers, fire, ambulance, search and rescue,
+#: NHS health services), or neither: it decides between 8S/104, 8T/105A (008/73) and the general classes (p. 45).
+WorkerRole = Literal["constable", "emergency_worker", "neither"]
 #: Where an N100 stands (2026/27 p. 63): 'open', held as a reported incident of rape under its N100 code;
 #: 'crimed', reclassified as the confirmed crime its `rape_crime` names; 'cancelled', removed from the force crime
 #: system, which the rules allow only for a genuine error by the person taking the report.
@@ -121,6 +131,13 @@ class Person(Record):
     business: str | None = Field(
         default=None, description="An id of the business whose property the person held: one robbery of "
                                   "business property per business (2026/27 p. 72).")
+    worker_role: WorkerRole | None = Field(
+        default=None, description="Whether the person is a constable, another emergency worker (AEW(O)A 2018 s3) "
+                                  "or neither: an assault on one in the execution of their duty is 8S/104 or "
+                                  "8T/105A (2026/27 p. 45). Absent: not exported.")
+    on_duty: bool | None = Field(
+        default=None, description="For a constable or emergency worker: whether they were acting in the execution "
+                                  "of their duty when the offence happened. Absent: not recorded.")
 
 
 class LogEntry(Record):
@@ -373,6 +390,20 @@ class CrimeRecord(Record):
     hate_strands: list[HateStrand] | None = Field(
         default=None, description="The hate crime strand flags applied to the crime (with the hate_crime flag): "
                                   "one for each strand perceived; absent, the export does not give them.")
+    religion_flags: list[ReligionFlag] | None = Field(
+        default=None, description="The religion sub-flags applied to the crime (Christian ... Unknown), each "
+                                  "needing the religion strand flag (2026/27 p. 27); absent, the export does not "
+                                  "give them.")
+    metal_theft_flags: list[MetalTheftFlag] | None = Field(
+        default=None, description="The metal theft flags applied (infrastructure, non_infrastructure): one and "
+                                  "only one on a metal theft (2026/27 p. 27); absent, the export does not give "
+                                  "them.")
+    online_element: Recorded | None = Field(
+        default=None, description="Whether any element of the offence was committed online or through "
+                                  "internet-based activity (email, social media, websites, messaging or gaming "
+                                  "platforms, smart devices), as the record shows (2026/27 p. 29): yes, no or "
+                                  "not_known. Absent: the export does not say. How the report reached the police "
+                                  "(an online report) is not this.")
     domestic_abuse_risk: RiskLevel | None = Field(
         default=None, description="The force's domestic abuse risk assessment for the crime; absent when not "
                                   "exported or not assessed.")

@@ -17,11 +17,14 @@ records a force that follows the rules makes for it (the knowledge behind `bench
   reports rightly held as N100;
 - transferred, cancelled_c2 to cancelled_c5, cancelled_c2_rape_or_homicide: transfers and cancellations with
   everything their code needs.
+- forced_marriage: a woman's report of a forced marriage (036/05), flagged honour-based and domestic abuse;
+  assault_on_worker: an assault with injury on a constable (8S) or another emergency worker (8T) on duty.
 
 Everyone has the equality data the rules read; every crime is recorded within 24 hours (so within 72 hours
 before April 2015 too); a domestic relationship, or a domestic abuse qualifier on the incident, puts the
-domestic abuse flag on every crime it could concern. Fragments use different people, so they never become
-each other's companions under the principal crime rule.
+domestic abuse flag on every crime it could concern; every crime says whether it had an online element, and
+every victim outside assault_on_worker is neither a constable nor an emergency worker. Fragments use different
+people, so they never become each other's companions under the principal crime rule.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ HARASSMENT_ONLY = "Messages about child contact only; no fixation or fear of vio
 INJURY = {"105A": "none", "105B": "none", "104": "none", "008/06": "actual_bodily_harm",
           "008/60": "actual_bodily_harm", "008/01": "serious_harm", "008/59": "serious_harm",
           **dict.fromkeys(("8N", "8P", "8S", "8T"), "actual_bodily_harm")}
+#: Forced marriage and FGM offences (rules FL01 and DA01: the HBA flag always, and DA on a forced marriage).
+FORCED_MARRIAGE = frozenset({"036/05", "036/15"})
+HONOUR_BASED = FORCED_MARRIAGE | {"008/52", "008/68"}
 ON_TIME = st.integers(0, 23 * HOUR + 59 * 60)  # seconds from the clock start to the record
 LATER_IN_CALL = st.one_of(st.just(0), st.integers(1, 2 * HOUR))
 #: Rape and sexual assault are classified by the victim's sex and age band (2026/27 pp. 62, 64; rule CL02):
@@ -66,10 +72,15 @@ BANDED = frozenset().union(*(classes for _, _, classes in BANDS))
 #: Causing or inciting a child under 13: the code follows the offender's age (2026/27 p. 65; rule CL09), so these
 #: are left out of the offences drawn for any offender.
 OFFENDER_AGE_CODED = frozenset(("021/02", "021/03", "021/04", "021/05", "021/14", "021/15", "021/24", "021/25"))
+#: Offences left to their own fragments: the assaults on a constable or emergency worker, whose classification
+#: the victim's role decides (p. 45, rule CL10), and causing a child to marry, which turns on the victim's age
+#: when it was done (p. 39, rule CL11).
+OWN_FRAGMENT = frozenset({"8S", "8T", "104"})
 
 
 def _unbanded(offence) -> bool:
-    return offence.classification not in BANDED and offence.ho_code not in OFFENDER_AGE_CODED
+    return (offence.classification not in BANDED | OWN_FRAGMENT and offence.ho_code not in OFFENDER_AGE_CODED
+            and offence.ho_code != "036/15")
 
 
 ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True, where=_unbanded)
@@ -103,7 +114,7 @@ class _Draft:
                   "sex": draw(st.sampled_from(("female", "male"))), "ethnicity": draw(st.sampled_from(ETHNICITIES)),
                   "relationship_to_offender": relationship or draw(st.sampled_from(RELATIONSHIPS)),
                   "disability": draw(st.booleans()), "religion": draw(st.sampled_from(RELIGIONS)),
-                  "sexual_orientation": draw(st.sampled_from(ORIENTATIONS))}
+                  "sexual_orientation": draw(st.sampled_from(ORIENTATIONS)), "worker_role": "neither"}
         for extra in draw(st.lists(st.sampled_from(("gender_reassignment", "marriage_or_civil_partnership")),
                                    unique=True, max_size=2)):
             person[extra] = draw(st.booleans())
@@ -199,6 +210,28 @@ def third_party_report(draw, d: _Draft, reporter: str) -> None:
     disclosure = d.disclose(offence, [victim], offenders, reporter, at,
                             victim_expected_to_confirm=draw(st.booleans()), **more)
     d.crime(draw, offence, victim, offenders, [disclosure], recorded)
+
+
+def forced_marriage(draw, d: _Draft) -> None:
+    """A woman's report that her father forced her into marriage (036/05), recorded at once; the flags it needs,
+    honour-based abuse and domestic abuse (pp. 31, 39), are applied with the others."""
+    at = draw(LATER_IN_CALL)
+    victim = d.victim(draw, age=(16, 40), relationship="family")
+    offenders = d.offenders(draw, count=st.just(1), age=(40, 75))
+    disclosure = d.disclose("036/05", [victim], offenders, "victim", at)
+    d.crime(draw, "036/05", victim, offenders, [disclosure], at + draw(ON_TIME))
+
+
+def assault_on_worker(draw, d: _Draft) -> None:
+    """An assault with injury on a constable (8S) or another emergency worker (8T) in the execution of their
+    duty, classified by the victim's role (p. 45)."""
+    at, role = draw(LATER_IN_CALL), draw(st.sampled_from(("constable", "emergency_worker")))
+    victim = d.victim(draw, age=(18, 65))
+    d.people[-1].update(worker_role=role, on_duty=True)
+    offence = "8S" if role == "constable" else "8T"
+    offenders = d.offenders(draw, count=st.just(1), age=(16, 80))
+    disclosure = d.disclose(offence, [victim], offenders, "victim", at)
+    d.crime(draw, offence, victim, offenders, [disclosure], at + draw(ON_TIME))
 
 
 def crime_related_incident(draw, d: _Draft) -> None:
@@ -301,7 +334,7 @@ def rape_n100(draw, d: _Draft, variant: str) -> None:
 def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
     """A crime transferred (C1, for an offence in another force area) or cancelled (C2-C5), with what the code
     needs: the receiving force's reference, AVI, a live master record, an offence C5 covers; decided by the
-    FCR (rape and homicide) or a decision maker independent of the investigation; victim told first."""
+    FCR (rape and homicide, FGM) or a decision maker independent of the investigation; victim told first."""
     at = draw(LATER_IN_CALL)
     if code == "C5":
         offence = draw(offences(families=("c5_self_defence",)))
@@ -314,7 +347,9 @@ def removed(draw, d: _Draft, code: str, grave: bool = False) -> None:
                                                                               if code == "C1" else {}))
     recorded = at + draw(ON_TIME)
     decided = recorded + draw(st.integers(HOUR, 30 * DAY))
-    role = "force_crime_registrar" if grave else draw(st.sampled_from(CANCELLING_ROLES))
+    # rape and homicide (C2), and FGM found not to have happened, on the FCR's authority alone (pp. 25, 45)
+    fgm = code in ("C2", "C4") and "fgm" in OffenceTable.load().lookup(offence).families
+    role = "force_crime_registrar" if grave or fgm else draw(st.sampled_from(CANCELLING_ROLES))
     cancellation = {"code": code, "decided_at": d.ts(decided), "decided_by": role, "decider_is_investigator": False,
                     "rationale": RATIONALES[0], "victim_informed_at": d.ts(draw(st.integers(recorded, decided))),
                     "victim_informed": "yes"}
@@ -339,6 +374,8 @@ FRAGMENTS: dict[str, Callable[..., None]] = {  # name -> fragment(draw, draft)
     "professional_report": lambda draw, d: third_party_report(draw, d, "professional_third_party"),
     "parent_report": lambda draw, d: third_party_report(draw, d, "parent_or_carer"),
     "crime_related_incident": crime_related_incident,
+    "forced_marriage": forced_marriage,
+    "assault_on_worker": assault_on_worker,
     "state_offence": state_offence,
     "course_of_conduct": course_of_conduct,
     "ex_partner_harassment": lambda draw, d: course_of_conduct(draw, d, ex_partner_harassment=True),
@@ -381,6 +418,12 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
             crime["flags"] = ["domestic_abuse", *crime["flags"]]
         if "hate_crime" in qualifiers and "hate_crime" not in crime["flags"]:  # perceived as hate: flagged (p. 26)
             crime["flags"] = [*crime["flags"], "hate_crime"]
+        code = OffenceTable.load().lookup(crime["offence"]).ho_code
+        if code in HONOUR_BASED:  # forced marriage and FGM always carry the HBA flag (p. 31; FL01)
+            crime["flags"] = [*crime["flags"], "honour_based_abuse"]
+        if code in FORCED_MARRIAGE and "domestic_abuse" not in crime["flags"]:  # and forced marriage DA (p. 39)
+            crime["flags"] = ["domestic_abuse", *crime["flags"]]
+        crime["online_element"] = "yes" if "online_crime" in crime["flags"] else "no"  # flagged when online (p. 29)
     incident = {"id": f"INC-{draw(st.integers(1, 999999))}", "received_at": d.ts(0),
                 "channel": draw(st.sampled_from(choices(Incident, "channel"))), "qualifiers": qualifiers,
                 "people": d.people, "disclosures": d.disclosures, "crime_records": d.crimes, "n100s": d.n100s}

@@ -189,6 +189,14 @@ def _rape(d: dict) -> bool:
     return "rape" in _offence(d["offence"]).families
 
 
+def _record_as_child_marriage(incident: dict, crime: dict) -> None:
+    """The crime and its disclosure become 036/15, the victim 20 when it was done (the day it was reported)."""
+    disclosure = _disclosure(incident, crime["disclosures"][0])
+    disclosure.update(offence="036/15", committed_at=disclosure.get("disclosed_at") or incident["received_at"])
+    crime["offence"] = "036/15"
+    _person(incident, crime["victim"])["age"] = 20
+
+
 def _live(c: dict) -> bool:
     return c.get("status", "recorded") == "recorded"
 
@@ -446,7 +454,8 @@ register("avi-not-additional", "CA51", "crime_record", ["cancelled_c2"],
 register("cancelled-by-wrong-role", "CA03", "crime_record", _CANCELLED,
          lambda i, c: _removed(c, "C2", "C3", "C4", "C5").get("decided_by") in CANCELLING_ROLES
          and c["cancellation"].get("decider_is_investigator") is False
-         and not (c["cancellation"]["code"] == "C2" and _offence(c["offence"]).families & set(GRAVE)),
+         and not (c["cancellation"]["code"] == "C2" and _offence(c["offence"]).families & set(GRAVE))
+         and "fgm" not in _offence(c["offence"]).families,  # CA05 judges who cancels FGM, in CA03's place
          lambda i, c: c["cancellation"].update(decided_by="supervisor"),
          "A supervisor, not a decision maker, cancels the crime.")
 register("cancelled-by-investigator", "CA04", "crime_record", _CANCELLED,
@@ -525,6 +534,38 @@ register("hate-strand-not-flagged", "HC02", "crime_record", ["victim_report"],
          lambda i, c: _live(c) and "hate_crime" in c.get("flags", []),
          lambda i, c: c.update(hate_perceived=["race", "religion"], hate_strands=["race"]),
          "A hate crime perceived as racist and religious is flagged for race only.")
+register("honour-based-abuse-flag-removed", "FL01", "crime_record", ["forced_marriage"],
+         lambda i, c: _live(c) and "honour_based_abuse" in c.get("flags", []),
+         lambda i, c: c.update(flags=[f for f in c["flags"] if f != "honour_based_abuse"]),
+         "A forced marriage crime lacks the honour-based abuse flag.")
+register("child-marriage-recorded-for-an-adult", "CL11", "crime_record", ["forced_marriage"],
+         lambda i, c: _live(c) and c["offence"] == "036/05" and len(c.get("disclosures", [])) == 1,
+         lambda i, c: _record_as_child_marriage(i, c),
+         "A 20-year-old's forced marriage is recorded as causing a child to marry (036/15).")
+register("worker-role-swapped", "CL10", "crime_record", ["assault_on_worker"],
+         lambda i, c: _live(c) and c["offence"] in ("8S", "8T"),
+         lambda i, c: _person(i, c["victim"]).update(worker_role="constable" if c["offence"] == "8T"
+                                                       else "emergency_worker"),
+         "An assault on a paramedic is recorded as one on a constable, or the other way round.")
+register("cse-without-csa-flag", "FL02", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "child_sexual_abuse" not in c.get("flags", []),
+         lambda i, c: c.update(flags=[*c.get("flags", []), "child_sexual_exploitation"]),
+         "A crime is flagged as child sexual exploitation but not as child sexual abuse.")
+register("metal-theft-without-kind", "FL03", "crime_record", ["victim_report"],
+         lambda i, c: _live(c),
+         lambda i, c: c.update(flags=[*c.get("flags", []), "metal_theft"], metal_theft_flags=[]),
+         "A crime is flagged as metal theft with neither infrastructure nor non-infrastructure.")
+register("online-element-not-flagged", "FL04", "crime_record", ["victim_report"],
+         lambda i, c: _live(c) and "online_crime" not in c.get("flags", []),
+         lambda i, c: c.update(online_element="yes"), "A crime committed partly online lacks the online crime flag.")
+register("religion-sub-flag-without-strand", "HC03", "crime_record", ["victim_report"],
+         lambda i, c: _live(c),
+         lambda i, c: c.update(religion_flags=["muslim"], hate_strands=[]),
+         "The Muslim sub-flag is applied without the Religion strand flag.")
+register("religion-strand-without-sub-flag", "HC04", "crime_record", ["victim_report"],
+         lambda i, c: _live(c),
+         lambda i, c: c.update(hate_strands=["religion"], religion_flags=[]),
+         "The Religion strand flag is applied with no sub-flag for the religion targeted.")
 
 # N100 cancellation and reclassification, and the classification trail (2026/27 pp. 13, 63, 65)
 register("n100-cancelled-as-unconfirmed", "NR51", "n100", _N100, lambda i, n: bool(n.get("created_at")),

@@ -144,6 +144,8 @@ def renamed(draw):
                       disclosures=[*map(disclosure, c.get("disclosures", []))])
         if c.get("victim"):
             record["victim"] = person(c["victim"])
+        if (c.get("outcome") or {}).get("suspect"):  # the outcome's suspect is a person of the incident too
+            record["outcome"] = dict(c["outcome"], suspect=person(c["outcome"]["suspect"]))
         master = (c.get("cancellation") or {}).get("master_record")
         if ("crime_record", master) in names:  # a master outside the export keeps its reference
             record["cancellation"] = dict(c["cancellation"], master_record=crime(master))
