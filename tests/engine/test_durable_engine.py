@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 durable = pytest.importorskip("durable_rules_engine", reason="durable_rules is not installed")
 
 from hocr_rules.engine.durable import engine as durable_engine  # noqa: E402
+from hocr_rules.engine.durable import pack as durable_pack  # noqa: E402
 from hocr_rules.engine.durable.conditions import MEMBER, to_json  # noqa: E402
 from hocr_rules.engine.durable.engine import DurableEngine, _encode, install_hint  # noqa: E402
 from hocr_rules.engine.durable.pack import ordered  # noqa: E402
@@ -56,6 +57,29 @@ def test_rule_example_gives_the_same_outcomes_on_durable(rule, index, example):
     same_on_both_engines(Incident.model_validate(example.incident))
     result = run_case(DURABLE, rule, index, example)
     assert result.passed, f"{example.name}\n  " + "\n  ".join(result.differences)
+
+
+def test_no_ruleset_holds_more_rules_than_durable_allows():
+    for engine in (DURABLE, CHECKED):
+        for kind, chunks in engine.translation.rulesets().items():
+            assert all(len(rules) <= durable_pack.MAX_RULES for rules in chunks), kind
+
+
+def test_a_kind_cut_into_many_small_rulesets_gives_the_same_outcomes(monkeypatch):
+    """Crime records need more than one ruleset in verify mode (4,126 rules in December 2026). With rulesets of
+    at most 900 rules crime records and disclosures are each cut into several, and every rule example still
+    gives what our evaluator gives, 'not evaluable' fired by durable itself included."""
+    monkeypatch.setattr(durable_pack, "MAX_RULES", 900)
+    small = DurableEngine(PACK, workers=0, verify=True)
+    try:
+        chunks = small.translation.rulesets()
+        assert len(chunks["crime_record"]) > 5 and len(chunks["disclosure"]) > 1
+        for _, _, example in CASES[::7]:
+            incident = Incident.model_validate(example.incident)
+            assert fingerprint(small.evaluate(incident, keep_out_of_scope=True)) == \
+                fingerprint(EVALUATOR.evaluate(incident, keep_out_of_scope=True))
+    finally:
+        small.close()
 
 
 # ---------------------------------------------------------------- hand-made incidents
