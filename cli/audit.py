@@ -10,9 +10,7 @@ import typer
 
 from cli import render
 from cli.intake import open_reads
-from cli.options import (EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption,
-                         IgnoreOption, IsolatedOption, MappingOption, ProfileOption, RulesOption, SelectOption,
-                         load, user_errors)
+from cli.options import EXIT_BREACHES, EXIT_CLEAN, EXIT_ERROR, Chosen, shared_options, user_errors
 from hocr_rules.audit import html, report
 from hocr_rules.audit.proportions import DEFAULT_MIN_TRIALS, METHODS
 from hocr_rules.audit.sampling import read_judgements
@@ -25,6 +23,7 @@ from hocr_rules.screening import Summary
 
 
 @user_errors
+@shared_options
 def audit(
     files: Annotated[list[str], typer.Argument(help="Incident files (JSON or JSON Lines); '-' reads stdin.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table (for people) or json (schema in docs/audit.md).")]
@@ -49,15 +48,7 @@ def audit(
                                                                           "carry sampling_weight.")] = False,
     title: Annotated[str, typer.Option("--title", help="Title of the HTML report.")] = "Crime recording audit",
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first invalid record.")] = False,
-    rules: RulesOption = None,
-    profile: ProfileOption = None,
-    assume_london: AssumeLondonOption = False,
-    mapping: MappingOption = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
-    config: ConfigOption = None,
-    isolated: IsolatedOption = False,
+    chosen: Chosen = Chosen(),
 ) -> None:
     """Recording rates with confidence intervals, timeliness, N100 and cancellation figures, as an inspection
     reports them. Exit 0: figures produced; 1: figures produced but incidents still need review as possible
@@ -72,12 +63,12 @@ def audit(
     per_year = parse_recorded_per_year(recorded_per_year or [])
     previous = report.load_baseline(baseline) if baseline else None
     judged = _judgements(judgements) if judgements else None
-    loaded = load(config, isolated, rules, profile, select, extend_select, ignore)
+    loaded = chosen.load()
     pack, reported = loaded.pack, loaded.reporting
     engine = Evaluator(pack)
     tally = Tally(engine.offences, judged, reported.codes or [rule.code for rule in pack.rules])
     summary = Summary()
-    reads = open_reads(files, engine.offences, assume_london, mapping, summary)
+    reads = open_reads(files, engine.offences, chosen.assume_london, chosen.mapping, summary)
     with render.progress() as tick, render.rejections() as reject:
         for item in with_incidents(reads, engine, summary, strict, reported):
             if isinstance(item, InputError):
@@ -87,7 +78,7 @@ def audit(
             tick()
     doc = report.build(tally.finish(), summary, method=ci_method, confidence=confidence, min_cases=min_cases,
                        recorded_per_year=per_year, baseline=previous, weighted=not ignore_weights)
-    doc["provenance"] = record(pack, profile, files)
+    doc["provenance"] = record(pack, chosen.profile, files)
     with report_file(output) as out:
         if fmt == "json":
             json.dump(doc, out, indent=2, allow_nan=False)

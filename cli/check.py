@@ -11,9 +11,8 @@ import typer
 from cli import render
 from cli import reviewing
 from cli.intake import open_in_workers, open_reads
-from cli.options import (AssumeLondonOption, BaselineOption, ConfigOption, ExitZeroOption, ExtendSelectOption,
-                         FailOnOption, IgnoreOption, IsolatedOption, MappingOption, ProfileOption, QuietOption,
-                         RulesOption, SelectOption, exit_code, load, user_errors)
+from cli.options import (BaselineOption, Chosen, ExitZeroOption, FailOnOption, QuietOption, exit_code, shared_options,
+                         user_errors)
 from hocr_rules.engine.engines import build_engine
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, REVIEW
 from hocr_rules.errors import InputError
@@ -24,6 +23,7 @@ from hocr_rules.writers import FORMATS, open_writer
 
 
 @user_errors
+@shared_options
 def check(
     files: Annotated[list[str], typer.Argument(help="Incident files (JSON or JSON Lines); '-' reads stdin.")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help=f"Output: table, or {', '.join(FORMATS)} for "
@@ -34,10 +34,6 @@ def check(
     all_outcomes: Annotated[bool, typer.Option("--all-outcomes", help="Include compliant and not-evaluable.")]
     = False,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first invalid record.")] = False,
-    rules: RulesOption = None,
-    profile: ProfileOption = None,
-    assume_london: AssumeLondonOption = False,
-    mapping: MappingOption = None,
     engine_name: Annotated[str, typer.Option(
         "--engine", help="default (our evaluator), durable (durable-rules, in worker processes), or both "
                          "(compare them; any disagreement is an error).")] = "default",
@@ -45,11 +41,6 @@ def check(
         "--workers", help="Worker processes (default engine: 1 or 0 checks in this process, as do inputs under 2 "
                           "MiB; durable/both: 0 does). Default: one per core available.")]
     = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
-    config: ConfigOption = None,
-    isolated: IsolatedOption = False,
     baseline: BaselineOption = None,
     write_baseline: reviewing.WriteBaselineOption = None,
     reviewed_by: reviewing.ReviewedByOption = None,
@@ -59,13 +50,14 @@ def check(
     statistics: Annotated[bool, typer.Option("--statistics", help="Counts per rule (breaches, not evaluable) "
                                                                   "instead of each finding, as Ruff's.")] = False,
     quiet: QuietOption = False,
+    chosen: Chosen = Chosen(),
 ) -> None:
     """Check incidents against the crime recording rules.
 
     Exit 0: no breach and no review; 1: breaches found, or incidents to review as possible unrecorded crimes (or,
     with --fail-on not_evaluable, outcomes that could not be judged); 2: usage error, or records rejected as invalid
     (the rest are still checked and reported)."""
-    loaded = load(config, isolated, rules, profile, select, extend_select, ignore, baseline, reviewed=True)
+    loaded = chosen.load(baseline, reviewed=True)
     found, pack, report = loaded.settings, loaded.pack, loaded.reporting
     fmt = fmt or found.settings.format or "table"
     fail_on = fail_on or found.settings.fail_on or BREACH
@@ -79,10 +71,11 @@ def check(
     summary = Summary()
     spread = worker_count(workers, files) if engine_name == "default" and review.path is None else 0
     if spread:
-        reads = open_in_workers(files, engine, report, assume_london, mapping, summary, strict, fmt, include, spread)
+        reads = open_in_workers(files, engine, report, chosen.assume_london, chosen.mapping, summary, strict, fmt,
+                                include, spread)
     else:
-        reads = review.watch(screen(open_reads(files, engine.offences, assume_london, mapping, summary), engine,
-                                    summary, strict, report))
+        reads = review.watch(screen(open_reads(files, engine.offences, chosen.assume_london, chosen.mapping, summary),
+                                    engine, summary, strict, report))
     with report_file(output, line_buffered=fmt == "jsonl") as out:
         if fmt == "table":
             render.check_table(reads, include, summary, out, statistics=statistics, quiet=quiet)

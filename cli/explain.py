@@ -9,8 +9,7 @@ import typer
 from cli import render
 from cli.explanation import VERDICTS, Explanation
 from cli.intake import check_files, make_intake
-from cli.options import (AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption, IsolatedOption,
-                         MappingOption, ProfileOption, RulesOption, SelectOption, load, user_errors)
+from cli.options import Chosen, shared_options, user_errors
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.engine.outcomes import IncidentResult
 from hocr_rules.errors import HocrError, InputError
@@ -20,6 +19,7 @@ from hocr_rules.whatif import Change, changed_incident, differences
 
 
 @user_errors
+@shared_options
 def explain(
     file: Annotated[str, typer.Argument(help="Incident file (JSON or JSON Lines, a STORM print, or an export table with --mapping); '-' reads stdin.")],
     incident: Annotated[str, typer.Option("--incident", "-i", help="Id of the incident to explain.")],
@@ -31,15 +31,7 @@ def explain(
                       "for more. Shows the outcomes that change and why.", show_default=False)] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour (as the NO_COLOR variable does).")]
     = False,
-    rules: RulesOption = None,
-    profile: ProfileOption = None,
-    assume_london: AssumeLondonOption = False,
-    mapping: MappingOption = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
-    config: ConfigOption = None,
-    isolated: IsolatedOption = False,
+    chosen: Chosen = Chosen(),
 ) -> None:
     """Show what every rule said about one incident: breaches, the crime indicators' reviews (with the quoted
     evidence), not evaluable and compliant first, each with the facts it read; then why each other rule did not
@@ -48,11 +40,11 @@ def explain(
         if verdict not in VERDICTS:
             raise typer.BadParameter(f"'{verdict}': choose from {', '.join(VERDICTS)}", param_hint="--only")
     wanted = [Change.parse(c) for c in changes or []]
-    loaded = load(config, isolated, rules, profile, select, extend_select, ignore)
+    loaded = chosen.load()
     pack, selected = loaded.pack, loaded.reporting
     engine = Evaluator(pack)
     check_files([file])
-    intake = make_intake(engine.offences, assume_london, mapping)
+    intake = make_intake(engine.offences, chosen.assume_london, chosen.mapping)
     found = _find(intake, file, incident)
     explanation, screen = Explanation(pack, engine.offences), render.console(color=not no_color)
     before = selected.screened(_judged(engine, found))

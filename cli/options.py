@@ -6,6 +6,7 @@ Exit codes follow Ruff's: 0 nothing found, 1 breaches found, 2 usage, input or r
 from __future__ import annotations
 
 import functools
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Callable, Optional
@@ -114,6 +115,51 @@ def load(config: Path | None, isolated: bool, rules: list[Path] | None, profile:
     found = settings(config, isolated)
     pack = load_pack(rules, profile, found)
     return Loaded(found, pack, reporting(pack, found, select, extend_select, ignore, baseline, reviewed))
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The options every command that reads incidents and loads rules takes (check, explain, audit, sample):
+    which rules, profile and settings file, which rules report, and how the input is read."""
+
+    rules: list[Path] | None = None
+    profile: Path | None = None
+    assume_london: bool = False
+    mapping: Path | None = None
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    config: Path | None = None
+    isolated: bool = False
+
+    def load(self, baseline: Path | None = None, reviewed: bool = False) -> Loaded:
+        return load(self.config, self.isolated, self.rules, self.profile, self.select, self.extend_select,
+                    self.ignore, baseline, reviewed)
+
+
+_CHOSEN = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=option)
+           for name, option, default in (
+               ("rules", RulesOption, None), ("profile", ProfileOption, None),
+               ("assume_london", AssumeLondonOption, False), ("mapping", MappingOption, None),
+               ("select", SelectOption, None), ("extend_select", ExtendSelectOption, None),
+               ("ignore", IgnoreOption, None), ("config", ConfigOption, None), ("isolated", IsolatedOption, False))]
+
+
+def shared_options(command: Callable) -> Callable:
+    """Give a command the `Chosen` options: declared here once, after the command's own on the command line and
+    in its help, and handed to it as one argument `chosen`. typer reads a command's parameters from its
+    signature, so the wrapper's signature is the command's own without `chosen`, plus these."""
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "chosen"]
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        chosen = Chosen(**{p.name: kwargs.pop(p.name) for p in _CHOSEN})
+        return command(*args, chosen=chosen, **kwargs)
+
+    wrapper.__signature__ = inspect.Signature(own + _CHOSEN)
+    wrapper.__annotations__ = {p.name: p.annotation for p in own + _CHOSEN}
+    del wrapper.__wrapped__  # typer must read this signature, not unwrap to the command's
+    return wrapper
 
 
 def exit_code(summary, fail_on: str, exit_zero: bool, failed: bool = False) -> int:

@@ -10,9 +10,7 @@ import typer
 
 from cli import render
 from cli.intake import open_reads
-from cli.options import (EXIT_CLEAN, EXIT_ERROR, AssumeLondonOption, ConfigOption, ExtendSelectOption, IgnoreOption,
-                         IsolatedOption, MappingOption, ProfileOption, RulesOption, SelectOption, load,
-                         user_errors)
+from cli.options import EXIT_CLEAN, EXIT_ERROR, Chosen, shared_options, user_errors
 from hocr_rules.audit import sampling
 from hocr_rules.audit.sample_size import sample_size as needed
 from hocr_rules.audit.tally import AuditError, disclosure_cases, incident_category, incident_outcome, with_incidents
@@ -28,6 +26,7 @@ SOURCES = ("all", "review")
 
 
 @user_errors
+@shared_options
 def sample(
     files: Annotated[list[str], typer.Argument(help="Incident files (JSON or JSON Lines); '-' reads stdin.")],
     size: Annotated[int, typer.Option("--size", "-n", help="Incidents to draw.", min=0)],
@@ -40,15 +39,7 @@ def sample(
     source: Annotated[str, typer.Option("--from", help="all incidents, or review: only those the crime indicators "
                                                        "put up as possible unrecorded crimes.")] = "all",
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first invalid record.")] = False,
-    rules: RulesOption = None,
-    profile: ProfileOption = None,
-    assume_london: AssumeLondonOption = False,
-    mapping: MappingOption = None,
-    select: SelectOption = None,
-    extend_select: ExtendSelectOption = None,
-    ignore: IgnoreOption = None,
-    config: ConfigOption = None,
-    isolated: IsolatedOption = False,
+    chosen: Chosen = Chosen(),
 ) -> None:
     """Draw a reproducible (stratified) random sample of incidents for auditors to judge by hand.
 
@@ -60,11 +51,11 @@ def sample(
         raise typer.BadParameter(f"choose {' or '.join(STRATA)}", param_hint="--by")
     if source not in SOURCES:
         raise typer.BadParameter(f"choose {' or '.join(SOURCES)}", param_hint="--from")
-    loaded = load(config, isolated, rules, profile, select, extend_select, ignore)
+    loaded = chosen.load()
     pack, reported = loaded.pack, loaded.reporting
     engine = Evaluator(pack)
     summary = Summary()
-    reads = open_reads(files, engine.offences, assume_london, mapping, summary)
+    reads = open_reads(files, engine.offences, chosen.assume_london, chosen.mapping, summary)
 
     def rows(reject):
         for item in with_incidents(reads, engine, summary, strict, reported):
