@@ -12,8 +12,10 @@ from typing import Iterator
 from pydantic import ValidationError
 
 from hocr_rules.engine.evaluator import Evaluator
+from hocr_rules.errors import InputError
 from hocr_rules.indicators.pack import CompiledIndicator
 from hocr_rules.indicators.schema import IndicatorExample
+from hocr_rules.intake.records import check_codes
 from hocr_rules.model.incident import Incident
 from hocr_rules.rulebook.compiled import CompiledRule
 from hocr_rules.rulebook.messages import show
@@ -43,10 +45,9 @@ def cases(evaluator: Evaluator) -> Iterator[tuple[CompiledRule, int, Example]]:
 
 
 def run_case(evaluator: Evaluator, rule: CompiledRule, index: int, example: Example) -> CaseResult:
-    try:
-        incident = Incident.model_validate(example.incident)
-    except ValidationError as error:
-        return CaseResult(rule.code, index, example.name, _invalid(error))
+    incident = _incident(evaluator, example.incident)
+    if isinstance(incident, tuple):
+        return CaseResult(rule.code, index, example.name, incident)
     result = evaluator.evaluate(incident, keep_out_of_scope=True)
     differences = []
     for expected in example.expect:
@@ -80,10 +81,9 @@ def run_indicator_case(evaluator: Evaluator, indicator: CompiledIndicator, index
                        example: IndicatorExample) -> CaseResult:
     """An indicator's case passes when the pack's screen raises (or does not raise) its review on the incident,
     quoting the expected words if the case names them."""
-    try:
-        incident = Incident.model_validate(example.incident)
-    except ValidationError as error:
-        return CaseResult(indicator.code, index, example.name, _invalid(error))
+    incident = _incident(evaluator, example.incident)
+    if isinstance(incident, tuple):
+        return CaseResult(indicator.code, index, example.name, incident)
     found = [r for r in evaluator.pack.indicators.screen(incident) if r.rule.code == indicator.code]
     differences = []
     if bool(found) != example.review:
@@ -94,9 +94,19 @@ def run_indicator_case(evaluator: Evaluator, indicator: CompiledIndicator, index
     return CaseResult(indicator.code, index, example.name, tuple(differences))
 
 
-def _invalid(error: ValidationError) -> tuple[str, ...]:
-    return tuple(f"the example incident is invalid: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                 for e in error.errors(include_url=False, include_input=False))
+def _incident(evaluator: Evaluator, written: dict) -> Incident | tuple[str, ...]:
+    """The example's incident, checked as `hocr check` checks input (the model, then the offence codes against
+    the list and their dates), or why it is invalid: a mistyped code in a case is the case failing, with the
+    field and the codes it may have meant, not a traceback."""
+    try:
+        incident = Incident.model_validate(written)
+    except ValidationError as error:
+        return tuple(f"the example incident is invalid: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                     for e in error.errors(include_url=False, include_input=False))
+    read = check_codes(evaluator.offences, incident, "example", 0)
+    if isinstance(read, InputError):
+        return tuple(f"the example incident is invalid: {field}: {message}" for field, message in read.problems)
+    return incident
 
 
 def run_all(evaluator: Evaluator) -> list[CaseResult]:

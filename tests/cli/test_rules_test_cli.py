@@ -43,6 +43,18 @@ def test_junit_reports_a_failing_case_with_what_differed(force_rules):
     assert "D7: no outcome for this subject" in failure.text
 
 
+def test_a_case_with_a_mistyped_offence_code_fails_naming_the_field_and_the_codes_meant(force_rules):
+    """As `hocr check` rejects it: the case fails with the field and the nearest codes, never a traceback."""
+    path = force_rules / "XX01-slow-record.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "disclosures: [{id: D1, offence: 105A", "disclosures: [{id: D1, offence: 105Z", 1), encoding="utf-8")
+    result = hocr("rules", "test", "--rules", str(force_rules), "XX01")
+    assert result.exit_code == 1 and isinstance(result.exception, (SystemExit, type(None))), result.exception
+    assert "FAIL XX01-1" in result.stdout and "Traceback" not in result.output
+    assert "the example incident is invalid: disclosures.0.offence: unknown offence code '105Z': did you mean" \
+        in result.stdout
+
+
 def test_tap_numbers_every_case_and_explains_a_failure_in_a_yaml_block(force_rules):
     result = hocr("rules", "test", str(force_rules / "XX02-slow-record-again.yaml"), "--format", "tap")
     assert result.exit_code == 1
