@@ -107,16 +107,6 @@ class Loaded:
     reporting: Reporting
 
 
-def load(config: Path | None, isolated: bool, rules: list[Path] | None, profile: Path | None,
-         select: list[str] | None, extend_select: list[str] | None, ignore: list[str] | None,
-         baseline: Path | None = None, reviewed: bool = False) -> Loaded:
-    """The settings, then the pack they and the command line name, then the rules it reports (see `reporting`):
-    the one chain check, explain, audit and sample share, so their options mean the same in each."""
-    found = settings(config, isolated)
-    pack = load_pack(rules, profile, found)
-    return Loaded(found, pack, reporting(pack, found, select, extend_select, ignore, baseline, reviewed))
-
-
 @dataclass(frozen=True)
 class Chosen:
     """The options every command that reads incidents and loads rules takes (check, explain, audit, sample):
@@ -133,8 +123,12 @@ class Chosen:
     isolated: bool = False
 
     def load(self, baseline: Path | None = None, reviewed: bool = False) -> Loaded:
-        return load(self.config, self.isolated, self.rules, self.profile, self.select, self.extend_select,
-                    self.ignore, baseline, reviewed)
+        """The settings, then the pack they and the command line name, then the rules it reports (see
+        `reporting`): the one chain these commands share, so their options mean the same in each."""
+        found = settings(self.config, self.isolated)
+        pack = load_pack(self.rules, self.profile, found)
+        return Loaded(found, pack, reporting(pack, found, self.select, self.extend_select, self.ignore, baseline,
+                                             reviewed))
 
 
 _CHOSEN = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=option)
