@@ -56,6 +56,22 @@ of_record, of_incident, of_offence, of_cancellation, of_disclosure, of_outcome =
     partial(Attribute, owner) for owner in ("record", "incident", "offence", "cancellation", "disclosure", "outcome"))
 
 
+def _answered(attribute: str) -> Callable[[IncidentView, Any], bool | None]:
+    """A reader of what a record answers yes, no or not_known, as a flag: not_known, like absent, is unknown."""
+    def read(v: IncidentView, record) -> bool | None:
+        said = getattr(record, attribute)
+        return None if said in (None, "not_known") else said == "yes"
+    return read
+
+
+def _set_of(attribute: str) -> Callable[[IncidentView, Any], frozenset | None]:
+    """A reader of a list the export may leave out, as a set: absent stays unknown, an empty list is none."""
+    def read(v: IncidentView, record) -> frozenset | None:
+        values = getattr(record, attribute)
+        return None if values is None else frozenset(values)
+    return read
+
+
 def _under(view: IncidentView, ids: list[str], limit: int) -> bool | None:
     """Whether any of these people is younger than `limit`: unknown if none is but an age is not recorded, or if
     no one is named."""
@@ -266,7 +282,7 @@ fact(D, "conduct_break_months", "count", "whole calendar months from the last in
      read=lambda v, d: continuation.break_months(d))
 fact(D, "offender_dealt_with", "flag", "the police dealt with the offender (charge, summons, caution) between the "
      "continued crime and this conduct", "not recorded whether the offender was dealt with in between",
-     read=lambda v, d: None if d.offender_dealt_with in (None, "not_known") else d.offender_dealt_with == "yes")
+     read=_answered("offender_dealt_with"))
 fact(D, "continuation_exception", "text", "the recorded exceptional circumstances (an anniversary) for adding "
      "conduct after a longer break to the continued crime", "no exceptional circumstances recorded",
      read=of_record("continuation_exception"))
@@ -563,21 +579,21 @@ fact(C, "domestic_abuse_risk", "code", "the force's domestic abuse risk assessme
      "not_known", "no domestic abuse risk assessment recorded", read=of_record("domestic_abuse_risk"))
 fact(C, "hate_perceived", "codes", "hate crime strands the victim or anyone else perceived as the motive: race, "
      "religion, sexual_orientation, disability, transgender", "the export does not say whether hate was perceived",
-     read=lambda v, c: None if c.hate_perceived is None else frozenset(c.hate_perceived))
+     read=_set_of("hate_perceived"))
 fact(C, "hate_perceived_by_anyone", "flag", "the victim or someone else perceived the offence as motivated by "
      "hostility or prejudice on a monitored strand", "the export does not say whether hate was perceived",
      read=lambda v, c: None if c.hate_perceived is None else bool(c.hate_perceived))
 fact(C, "hate_strands", "codes", "hate crime strand flags applied", "the export does not give hate crime strand flags",
-     read=lambda v, c: None if c.hate_strands is None else frozenset(c.hate_strands))
+     read=_set_of("hate_strands"))
 fact(C, "religion_flags", "codes", "religion sub-flags applied: christian, buddhist, hindu, jewish, muslim, sikh, "
      "other, no_religion, unknown", "the export does not give religion sub-flags",
-     read=lambda v, c: None if c.religion_flags is None else frozenset(c.religion_flags))
+     read=_set_of("religion_flags"))
 fact(C, "metal_theft_flags", "codes", "metal theft flags applied: infrastructure, non_infrastructure",
      "the export does not give the metal theft flags",
-     read=lambda v, c: None if c.metal_theft_flags is None else frozenset(c.metal_theft_flags))
+     read=_set_of("metal_theft_flags"))
 fact(C, "online_element", "flag", "the record shows an element of the offence was committed online",
      "not recorded whether any element of the offence was online",
-     read=lambda v, c: None if c.online_element in (None, "not_known") else c.online_element == "yes")
+     read=_answered("online_element"))
 fact(C, "victim_worker_role", "code", "the victim as the assault found them: constable or emergency_worker (either in "
      "the execution of their duty), or none", "the victim's role, or whether they were on duty, not recorded",
      read=lambda v, c: _worker_role(_victim(v, c)))
@@ -660,7 +676,7 @@ fact(N, "reclassified_by", "code", "the role of who reclassified the rape crime 
      "no role recorded for who reclassified the rape crime", read=of_record("reclassified_by"))
 fact(N, "investigation_begun", "flag", "substantive investigation had begun when the rape crime was reclassified",
      "not recorded whether substantive investigation had begun",
-     read=lambda v, n: None if n.investigation_begun in (None, "not_known") else n.investigation_begun == "yes")
+     read=_answered("investigation_begun"))
 
 # ---------------------------------------------------------------- the incident as a whole
 I = "incident"
