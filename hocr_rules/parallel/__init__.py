@@ -3,7 +3,7 @@
 The input is cut into blocks (`blocks`: byte ranges of JSON Lines files, which each worker reads itself; records
 the parent's intake read from any other input), forked workers validate, screen and serialize each block with
 the run's own writer into a file of their own (`work`), and the parent copies those files into the report in
-input order (`pool`, `splice`) and adds up their summaries (`Summary.merge`). So the output is byte for byte what
+input order (`pool`, `inorder`, `splice`) and adds up their summaries (`Summary.merge`). So the output is byte for byte what
 one process writes, in every format, the summary reconciles the same way, and the parent does almost nothing
 (it counts newlines and copies in the kernel), leaving the cores to the workers.
 

@@ -24,6 +24,8 @@ import traceback
 from collections import deque
 from typing import Any, Callable, Iterator
 
+from hocr_rules.parallel.inorder import InOrder
+
 FAULT_KILL = "HOCR_FAULT_KILL_WORKER_ON"
 
 
@@ -95,36 +97,23 @@ class Pool:
         self.workers = [_Worker(self.context, work) for _ in range(workers)]
 
     def map(self, blocks: Iterator[Any]) -> Iterator[Any]:
-        held: dict[int, Any] = {}   # blocks read and not yet answered in order, by number
-        unsent: deque[int] = deque()
-        done: dict[int, Any] = {}
-        read = following = 0
-        exhausted = False
+        order = InOrder(blocks, (self.QUEUED + 1) * len(self.workers))
         while True:
-            while not exhausted and len(held) < (self.QUEUED + 1) * len(self.workers):
-                block = next(blocks, None)
-                if block is None:
-                    exhausted = True
-                else:
-                    held[read] = block
-                    unsent.append(read)
-                    read += 1
+            order.read_ahead()
             for worker in self.workers:
-                while unsent and len(worker.numbers) < self.QUEUED:
-                    worker.numbers.append(unsent.popleft())
-                    worker.connection.send(held[worker.numbers[-1]])
-            while following in done:
-                held.pop(following)
-                yield done.pop(following)
-                following += 1
-            if exhausted and not held:
+                while order.unsent and len(worker.numbers) < self.QUEUED:
+                    worker.numbers.append(order.unsent.popleft())
+                    worker.connection.send(order.held[worker.numbers[-1]])
+            for _, answer in order.answered():
+                yield answer
+            if order.finished:
                 return
             if any(worker.numbers for worker in self.workers):
-                self._collect(done, held, unsent)
+                self._collect(order)
             # else every block read has been answered and yielded (the one the output waited for came last):
             # read on. Waiting here would wait on no worker, for ever.
 
-    def _collect(self, done: dict[int, Any], held: dict[int, Any], unsent: deque[int]) -> None:
+    def _collect(self, order: InOrder) -> None:
         from multiprocessing.connection import wait
         busy = [w for w in self.workers if w.numbers]
         watched = {w.connection: w for w in busy} | {w.process.sentinel: w for w in busy}
@@ -140,14 +129,14 @@ class Pool:
                 status, answer = message
                 if status == "error":
                     raise answer
-                done[worker.numbers.popleft()] = answer
+                order.done[worker.numbers.popleft()] = answer
             elif not worker.process.is_alive() or ready is worker.process.sentinel:
                 worker.process.join(timeout=5)
                 code = worker.process.exitcode
                 why = f"was killed (signal {-code})" if code is not None and code < 0 else f"stopped (exit code {code})"
                 number = worker.numbers.popleft()
-                done[number] = self.lost(held[number], why)
-                unsent.extendleft(reversed(worker.numbers))
+                order.done[number] = self.lost(order.held[number], why)
+                order.unsent.extendleft(reversed(worker.numbers))
                 worker.numbers.clear()
                 worker.connection.close()
                 self.workers[self.workers.index(worker)] = _Worker(self.context, self.work)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hocr_rules.engine.durable.workers import FAULT_KILL
+from hocr_rules.parallel.pool import FAULT_KILL
 
 pytest.importorskip("durable", reason="durable_rules is not installed (pip install -e '.[durable]')")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "incidents.jsonl"

@@ -18,14 +18,14 @@ import multiprocessing
 import os
 import signal
 import time
-from collections import deque
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from hocr_rules.errors import EngineUnavailable
 from hocr_rules.intake import Accepted
 from hocr_rules.model.incident import Incident
-from hocr_rules.parallel.pool import stop
+from hocr_rules.parallel.inorder import InOrder
+from hocr_rules.parallel.pool import kill_if_asked, killed_on, stop
 from hocr_rules.rulebook.pack import RulePack
 
 if TYPE_CHECKING:
@@ -42,12 +42,9 @@ def in_batches(items: Iterable[Any], size: int) -> Iterator[list]:
         yield batch
 
 
-FAULT_KILL = "HOCR_FAULT_KILL_WORKER_ON"
-
-
 def _work(connection, folders, profile, offences, fingerprint, verify, crash_on, hang_on) -> None:  # pragma: no cover
     """A worker process: rebuild the same pack, then judge batches until told to stop."""
-    killed_on = set(filter(None, os.environ.get(FAULT_KILL, "").split(",")))
+    killed = killed_on()
     from hocr_rules.engine.durable.engine import DurableEngine  # the engine imports this module
     engine = DurableEngine(RulePack.load(folders, profile), offences, folders=folders, workers=0, verify=verify)
     if engine.fingerprint != fingerprint:
@@ -62,8 +59,7 @@ def _work(connection, folders, profile, offences, fingerprint, verify, crash_on,
                 continue
             if incident.id in crash_on:
                 os.kill(os.getpid(), signal.SIGSEGV)
-            if incident.id in killed_on:
-                os.kill(os.getpid(), signal.SIGKILL)
+            kill_if_asked(incident.id, killed)
             if incident.id in hang_on:
                 time.sleep(3600)
             try:
@@ -93,39 +89,27 @@ class Pool:
         self.workers = [_Worker(engine, self.context) for _ in range(engine.workers)]
 
     def run(self, batches: Iterator[list]) -> Iterator[tuple[list, list]]:
-        held: dict[int, list] = {}       # batches read and not yet answered, by number
-        unsent: deque[int] = deque()
-        done: dict[int, list] = {}
-        numbers, following, exhausted = itertools.count(), 0, False
+        order = InOrder(batches, 2 * len(self.workers))
         while True:
-            while not exhausted and len(held) < 2 * len(self.workers):
-                batch = next(batches, None)
-                if batch is None:
-                    exhausted = True
-                else:
-                    number = next(numbers)
-                    held[number] = batch
-                    unsent.append(number)
+            order.read_ahead()
             for worker in self.workers:
-                if worker.ready and worker.number is None and unsent:
-                    worker.number, worker.since = unsent.popleft(), time.monotonic()
-                    worker.connection.send([incident_of(item) for item in held[worker.number]])
-            while following in done:
-                yield held.pop(following), done.pop(following)
-                following += 1
-            if exhausted and not held:
+                if worker.ready and worker.number is None and order.unsent:
+                    worker.number, worker.since = order.unsent.popleft(), time.monotonic()
+                    worker.connection.send([incident_of(item) for item in order.held[worker.number]])
+            yield from order.answered()
+            if order.finished:
                 return
-            if held:
-                self._collect(done, held)
+            if order.held:
+                self._collect(order)
             # else every batch read has been answered and yielded: read on rather than wait a second for nothing
 
-    def _collect(self, done: dict[int, list], held: dict[int, list]) -> None:
+    def _collect(self, order: InOrder) -> None:
         watched = {w.connection: w for w in self.workers} | {w.process.sentinel: w for w in self.workers}
         for worker in list(self.workers):
             if worker.number is not None and time.monotonic() - worker.since > self.engine.batch_timeout:
                 worker.process.kill()   # stuck in durable's C code: its batch goes to the default engine
                 worker.process.join(timeout=5)
-                self._replace(worker, done, held, f"took longer than {self.engine.batch_timeout:.0f} s")
+                self._replace(worker, order, f"took longer than {self.engine.batch_timeout:.0f} s")
                 return
         for ready in wait(list(watched), timeout=1.0):
             worker = watched[ready]
@@ -140,19 +124,19 @@ class Pool:
                     raise EngineUnavailable(f"a durable-rules worker could not start: {message[1]}")
                 worker.ready = True
             elif message is not None:
-                done[worker.number], worker.number = message, None
+                order.done[worker.number], worker.number = message, None
             elif not worker.process.is_alive() or ready is worker.process.sentinel:
                 worker.process.join(timeout=5)
                 code = worker.process.exitcode
-                self._replace(worker, done, held, "crashed (" + (f"signal {-code}" if code is not None and code < 0
+                self._replace(worker, order, "crashed (" + (f"signal {-code}" if code is not None and code < 0
                                                                  else f"exit code {code}") + ")")
 
-    def _replace(self, dead: _Worker, done: dict[int, list], held: dict[int, list], what: str) -> None:
+    def _replace(self, dead: _Worker, order: InOrder, what: str) -> None:
         if not dead.ready:
             raise EngineUnavailable(f"a durable-rules worker {what} while starting")
         if dead.number is not None:
-            batch = held[dead.number]
-            done[dead.number] = [None] * len(batch)
+            batch = order.held[dead.number]
+            order.done[dead.number] = [None] * len(batch)
             count = sum(incident_of(item) is not None for item in batch)
             self.engine.notes.append(f"a durable-rules worker {what}; the {count} incidents of its batch "
                                      "were evaluated by the default engine")
