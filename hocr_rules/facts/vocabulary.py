@@ -397,12 +397,30 @@ def _first_committed(v: IncidentView, c) -> float | None:
     return None if not times or None in times else min(map(epoch, times))
 
 
+#: The average year of 365.25 days, in seconds: ages and the years between two times are counted in it, so that a
+#: leap day neither makes nor breaks an age over a few years.
+SECONDS_IN_A_YEAR = 365.25 * 24 * 3600
+
+
+def _first_reported(v: IncidentView, c) -> float:
+    """When the offence recorded was first reported: its earliest linked disclosure, or the incident."""
+    return min(map(v.received_at, _linked(v, c))) if c.disclosures else v.incident_received_at
+
+
 def _years_since_committed(v: IncidentView, c) -> float | None:
     """Years from the earliest time of commission its linked disclosures record to the first report of them."""
     committed = _first_committed(v, c)
     if committed is None:
         return None
-    return max(0.0, (min(map(v.received_at, _linked(v, c))) - committed) / (365.25 * 24 * 3600))
+    return max(0.0, (_first_reported(v, c) - committed) / SECONDS_IN_A_YEAR)
+
+
+def _years_to_outcome(v: IncidentView, c) -> float | None:
+    """Years from the first report of the offence recorded to its outcome: how much older the suspect may be
+    when the outcome is given than the age recorded at the report."""
+    if c.outcome is None or c.outcome.decided_at is None:
+        return None
+    return (epoch(c.outcome.decided_at) - _first_reported(v, c)) / SECONDS_IN_A_YEAR
 
 
 fact(C, "reference", "code", "the crime reference", read=of_record("reference"))
@@ -449,7 +467,7 @@ fact(C, "delay_rationale", "text", "why the record was made more than 24 hours a
 fact(C, "delay_overseen_by", "code", "the role that oversaw a delayed record", "no oversight of the delay recorded",
      read=of_record("delay_overseen_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
-     read=lambda v, c: min(map(v.received_at, _linked(v, c))) if c.disclosures else v.incident_received_at)
+     read=_first_reported)
 fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
 fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
@@ -543,6 +561,8 @@ def _outcome_suspect(v: IncidentView, c):
     return v.people.get(named) if named else None
 
 
+fact(C, "years_to_outcome", "number", "years from the first report of the offence recorded to its outcome",
+     "no time the outcome was applied", read=_years_to_outcome)
 fact(C, "outcome_suspect_age", "number", "the age recorded (at the report) for the suspect the outcome was given to",
      "no age recorded for the outcome's suspect (or the crime has several offenders and the outcome names none)",
      read=lambda v, c: getattr(_outcome_suspect(v, c), "age", None))
