@@ -258,8 +258,9 @@ fact(D, "fraud_call_for_service", "flag", "a fraud with a call for service or a 
      "not known whether the fraud had a call for service", read=of_record("fraud_call_for_service"))
 fact(D, "committed_at", "time", "when the offence was committed (a course of conduct: its last occasion)",
      "no time of commission", read=of_record("committed_at"))
-fact(D, "delay_rationale", "text", "the reason for the delay its first crime record gives",
-     "no rationale for the delay on the first crime record", read=_of_first_record("delay_rationale"))
+fact(D, "delay_rationale", "text", "the reason for the delay its first crime record gives (empty: it holds none)",
+     "the export does not give the rationale for the delay of the first crime record",
+     read=_of_first_record("delay_rationale"))
 fact(D, "delay_overseen_by", "code", "the role that oversaw the delay of its first crime record",
      "no oversight of the delay recorded on the first crime record", read=_of_first_record("delay_overseen_by"))
 fact(D, "injury", "code", "the worst injury to the victim of an assault: none, actual_bodily_harm or serious_harm",
@@ -462,8 +463,8 @@ fact(C, "committed_at", "time", "when the offence recorded was committed: the ea
      "disclosures record", "no time of commission on a linked disclosure", read=_first_committed)
 fact(C, "years_since_committed", "number", "years from when the offence recorded was committed to its first report",
      "no time of commission", read=_years_since_committed)
-fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report",
-     "no rationale for the delay", read=of_record("delay_rationale"))
+fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report (empty: it holds none)",
+     "the export does not give the rationale for the delay", read=of_record("delay_rationale"))
 fact(C, "delay_overseen_by", "code", "the role that oversaw a delayed record", "no oversight of the delay recorded",
      read=of_record("delay_overseen_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
