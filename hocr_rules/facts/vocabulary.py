@@ -258,8 +258,9 @@ fact(D, "fraud_call_for_service", "flag", "a fraud with a call for service or a 
      "not known whether the fraud had a call for service", read=of_record("fraud_call_for_service"))
 fact(D, "committed_at", "time", "when the offence was committed (a course of conduct: its last occasion)",
      "no time of commission", read=of_record("committed_at"))
-fact(D, "delay_rationale", "text", "the reason for the delay its first crime record gives",
-     "no rationale for the delay on the first crime record", read=_of_first_record("delay_rationale"))
+fact(D, "delay_rationale", "text", "the reason for the delay its first crime record gives (empty: it holds none)",
+     "the export does not give the rationale for the delay of the first crime record",
+     read=_of_first_record("delay_rationale"))
 fact(D, "delay_overseen_by", "code", "the role that oversaw the delay of its first crime record",
      "no oversight of the delay recorded on the first crime record", read=_of_first_record("delay_overseen_by"))
 fact(D, "injury", "code", "the worst injury to the victim of an assault: none, actual_bodily_harm or serious_harm",
@@ -397,12 +398,30 @@ def _first_committed(v: IncidentView, c) -> float | None:
     return None if not times or None in times else min(map(epoch, times))
 
 
+#: The average year of 365.25 days, in seconds: ages and the years between two times are counted in it, so that a
+#: leap day neither makes nor breaks an age over a few years.
+SECONDS_IN_A_YEAR = 365.25 * 24 * 3600
+
+
+def _first_reported(v: IncidentView, c) -> float:
+    """When the offence recorded was first reported: its earliest linked disclosure, or the incident."""
+    return min(map(v.received_at, _linked(v, c))) if c.disclosures else v.incident_received_at
+
+
 def _years_since_committed(v: IncidentView, c) -> float | None:
     """Years from the earliest time of commission its linked disclosures record to the first report of them."""
     committed = _first_committed(v, c)
     if committed is None:
         return None
-    return max(0.0, (min(map(v.received_at, _linked(v, c))) - committed) / (365.25 * 24 * 3600))
+    return max(0.0, (_first_reported(v, c) - committed) / SECONDS_IN_A_YEAR)
+
+
+def _years_to_outcome(v: IncidentView, c) -> float | None:
+    """Years from the first report of the offence recorded to its outcome: how much older the suspect may be
+    when the outcome is given than the age recorded at the report."""
+    if c.outcome is None or c.outcome.decided_at is None:
+        return None
+    return (epoch(c.outcome.decided_at) - _first_reported(v, c)) / SECONDS_IN_A_YEAR
 
 
 fact(C, "reference", "code", "the crime reference", read=of_record("reference"))
@@ -444,12 +463,12 @@ fact(C, "committed_at", "time", "when the offence recorded was committed: the ea
      "disclosures record", "no time of commission on a linked disclosure", read=_first_committed)
 fact(C, "years_since_committed", "number", "years from when the offence recorded was committed to its first report",
      "no time of commission", read=_years_since_committed)
-fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report",
-     "no rationale for the delay", read=of_record("delay_rationale"))
+fact(C, "delay_rationale", "text", "why the record was made more than 24 hours after the report (empty: it holds none)",
+     "the export does not give the rationale for the delay", read=of_record("delay_rationale"))
 fact(C, "delay_overseen_by", "code", "the role that oversaw a delayed record", "no oversight of the delay recorded",
      read=of_record("delay_overseen_by"))
 fact(C, "disclosure_received_at", "time", "when the offence recorded was first reported", "no time of report",
-     read=lambda v, c: min(map(v.received_at, _linked(v, c))) if c.disclosures else v.incident_received_at)
+     read=_first_reported)
 fact(C, "disclosure_occasions", "count", "most occasions of conduct in the linked disclosures",
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0))
 fact(C, "threat_of_immediate_violence", "flag", "a linked disclosure is a threat of immediate violence",
@@ -543,6 +562,8 @@ def _outcome_suspect(v: IncidentView, c):
     return v.people.get(named) if named else None
 
 
+fact(C, "years_to_outcome", "number", "years from the first report of the offence recorded to its outcome",
+     "no time the outcome was applied", read=_years_to_outcome)
 fact(C, "outcome_suspect_age", "number", "the age recorded (at the report) for the suspect the outcome was given to",
      "no age recorded for the outcome's suspect (or the crime has several offenders and the outcome names none)",
      read=lambda v, c: getattr(_outcome_suspect(v, c), "age", None))

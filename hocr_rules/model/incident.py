@@ -409,7 +409,8 @@ class CrimeRecord(Record):
                                   "exported or not assessed.")
     delay_rationale: str | None = Field(
         default=None, description="Why the record was made more than 24 hours after the report: the NCRS-compliant "
-                                  "rationale every delayed record must carry (2026/27 p. 10).")
+                                  "rationale every delayed record must carry (2026/27 p. 10). Empty: the record "
+                                  "holds none; absent: the export does not give it.")
     delay_overseen_by: Role | None = Field(
         default=None, description="Who oversaw the delayed record (the rules ask for the force crime registrar's "
                                   "oversight, 2026/27 p. 10).")

@@ -19,13 +19,15 @@ from hocr_rules.rulebook.pack import RulePack
 EVALUATOR = Evaluator(RulePack.load())
 
 
-def assault(received_at: str, recorded_after_hours: float | None = None, **disclosure) -> Incident:
-    """A victim's own report of common assault by a stranger, recorded `recorded_after_hours` later (or not)."""
+def assault(received_at: str, recorded_after_hours: float | None = None, delay_rationale: str | None = None,
+            **disclosure) -> Incident:
+    """A victim's own report of common assault by a stranger, recorded `recorded_after_hours` later (or not),
+    its record holding `delay_rationale` (empty: none; None: the export does not give one)."""
     records = []
     if recorded_after_hours is not None:
         recorded = datetime.fromisoformat(received_at) + timedelta(hours=recorded_after_hours)
         records = [{"reference": "CR1", "offence": "105A", "victim": "V1", "offenders": ["O1"],
-                    "disclosures": ["D1"], "recorded_at": recorded.isoformat()}]
+                    "disclosures": ["D1"], "recorded_at": recorded.isoformat(), "delay_rationale": delay_rationale}]
     return Incident.model_validate({
         "id": "ASSAULT", "received_at": received_at, "channel": "emergency_call",
         "people": [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1",
@@ -289,11 +291,21 @@ def test_a_rule_comparing_text_with_a_number_fails_naming_the_rule_and_the_subje
     assert "XX01" in str(caught.value) and "disclosure D1" in str(caught.value)
 
 
+def test_a_late_record_whose_export_does_not_give_the_rationale_is_not_evaluable_under_tl03_never_a_breach():
+    """Not exported is not evaluable; a record that holds no rationale (empty) is a breach."""
+    def tl03(**record) -> str:
+        result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30, **record))
+        return next(o.outcome for o in result.outcomes if o.rule.code == "TL03")
+
+    assert tl03() == "not_evaluable"
+    assert tl03(delay_rationale="") == "breach"
+
+
 def test_breaches_asked_for_first_are_the_very_outcomes_given_later():
     """Outcomes are made when first asked for; asking for breaches first must not make a second set."""
-    result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30))
+    result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30, delay_rationale=""))
     breaches = result.breaches
-    assert [o.rule.code for o in breaches] == ["TL01", "TL03"]  # late, and no rationale for the delay
+    assert [o.rule.code for o in breaches] == ["TL01", "TL03"]  # late, and the record holds no rationale
     assert [o for o in result.outcomes if o.outcome == "breach"] == breaches
     assert all(any(o is b for o in result.outcomes) for b in breaches)
 

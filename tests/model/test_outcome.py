@@ -29,7 +29,7 @@ def test_an_incident_written_before_outcomes_is_still_valid_and_its_outcome_fact
                  "hate_perceived_by_anyone", "outcome_inspector_authority", "domestic_abuse_risk",
                  "outcome_suspect_age", "outcome_decided_by", "outcome_victim_informed", "outcome_victim_informed_at",
                  "summary_only_charge", "activity_completed", "activity_completed_at",
-                 "cps_authorised", "prior_offending_within_two_years"):
+                 "cps_authorised", "prior_offending_within_two_years", "years_to_outcome"):
         assert found[name] is None, name
 
 
@@ -79,3 +79,11 @@ def test_an_outcome_suspect_who_is_not_in_the_incident_is_an_error_naming_the_fi
     with pytest.raises(ValidationError, match=r"crime_records\.0\.outcome\.suspect: 'O9' is not a person id"):
         Incident.model_validate({**BASE, "crime_records": [{**BASE["crime_records"][0],
                                                              "outcome": {"type": "3", "suspect": "O9"}}]})
+
+
+def test_years_to_outcome_counts_average_years_from_the_report_and_is_absent_without_an_outcome_time():
+    # 1 May 2026 10:00 BST to 1 May 2028 10:00 BST is 731 days (2028 is a leap year): 731 / 365.25 years
+    found = facts(outcome={"type": "3", "decided_at": "2028-05-01T10:00:00+01:00"})
+    assert found["years_to_outcome"] == pytest.approx(731 / 365.25)
+    assert facts(outcome={"type": "3"})["years_to_outcome"] is None
+    assert facts()["years_to_outcome"] is None

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from hocr_rules.engine.evaluator import Evaluator
 from hocr_rules.errors import RuleFileError
@@ -438,3 +439,14 @@ def test_a_force_folder_adds_its_own_rules_to_the_bundled_pack(folder):
     pack = RulePack.load([DEFAULT_RULES, folder])
     codes = [r.code for r in pack.rules]
     assert "XX01" in codes and "TL01" in codes and "RC01" in codes
+
+
+def test_the_notifiable_offence_list_is_cited_under_one_name_and_edition_across_rules_and_indicators():
+    """One document, one citation: a reader (or a report grouping findings by their sources) must not take the
+    offence list the pack is generated from (rules/offences.md) for two documents."""
+    cited = {(reference["document"], reference["edition"])
+             for path in sorted(DEFAULT_RULES.glob("**/*.yaml"))
+             for reference in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("references", [])
+             if "notifiable offence" in reference["document"].lower()
+             or "notifiable reported incidents" in reference["document"].lower()}
+    assert cited == {("Home Office notifiable offence list", "April 2026")}
