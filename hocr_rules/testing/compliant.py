@@ -23,8 +23,11 @@ records a force that follows the rules makes for it (the knowledge behind `bench
 Everyone has the equality data the rules read; every crime is recorded within 24 hours (so within 72 hours
 before April 2015 too); a domestic relationship, or a domestic abuse qualifier on the incident, puts the
 domestic abuse flag on every crime it could concern; every crime says whether it had an online element, and
-every victim outside assault_on_worker is neither a constable nor an emergency worker. Fragments use different
-people, so they never become each other's companions under the principal crime rule.
+whether it was racially or religiously aggravated (exactly when its offence is the aggravated form); every
+harassment or stalking disclosure with a fear-of-violence level says whether the victim feared violence, and
+every rape by multiple undefined offenders that the victim could not tell them apart; every victim outside
+assault_on_worker is neither a constable nor an emergency worker. Fragments use different people, so they never
+become each other's companions under the principal crime rule.
 """
 
 from __future__ import annotations
