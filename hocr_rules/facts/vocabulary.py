@@ -275,7 +275,7 @@ fact(D, "resumed_after_notice", "flag", "committed after the police were told of
 fact(D, "own_crime_record", "flag", "a crime record for it records none of the offences reported before it",
      read=lambda v, d: principal.has_own_record(v, d))
 fact(D, "undefined_offenders", "flag", "for a rape by several offenders: the victim could not tell some of them apart "
-     "(recorded as one 19J or 19K for those)", "not recorded whether the victim could tell the offenders apart",
+     "(recorded as one 19J or 19K for those)", "no judgement recorded of whether the victim could tell the offenders apart",
      read=_answered("undefined_offenders"))
 fact(D, "continues_crime", "code", "the reference of a conduct crime already recorded (usually on an earlier "
      "incident) that this conduct continues", "no earlier conduct crime linked", read=of_record("continues_crime"))
@@ -478,7 +478,7 @@ fact(C, "threat_intent", "code", "the recorded judgement of the offender's inten
      "would be carried out: intended, reckless or neither", "no judgement of the offender's intent recorded",
      read=_threat("threat_intent", unknown=("not_known",)))
 fact(C, "victim_feared_violence", "flag", "the course of conduct its linked disclosures report left the victim "
-     "fearing violence (s4, s4A harassment and stalking)", "not recorded whether the victim feared violence",
+     "fearing violence (s4, s4A harassment and stalking)", "no judgement recorded of whether the victim feared violence",
      read=_feared_violence)
 fact(C, "disclosed_ho_codes", "codes", "the HO codes of the offences its linked disclosures report (those given at "
      "HO code level)", read=lambda v, c: frozenset(code for code in (v.offence(d.offence).ho_code
