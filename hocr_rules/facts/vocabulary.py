@@ -275,6 +275,9 @@ fact(D, "resumed_after_notice", "flag", "committed after the police were told of
      read=lambda v, d: bool(v.companions(d)) and principal.resumed_after_notice(v, d))
 fact(D, "own_crime_record", "flag", "a crime record for it records none of the offences reported before it",
      read=lambda v, d: principal.has_own_record(v, d))
+fact(D, "undefined_offenders", "flag", "for a rape by several offenders: the victim could not tell some of them apart "
+     "(recorded as one 19J or 19K for those)", "no judgement recorded of whether the victim could tell the offenders apart",
+     read=_answered("undefined_offenders"))
 fact(D, "continues_crime", "code", "the reference of a conduct crime already recorded (usually on an earlier "
      "incident) that this conduct continues", "no earlier conduct crime linked", read=of_record("continues_crime"))
 fact(D, "conduct_break_months", "count", "whole calendar months from the last incident recorded on the continued "
@@ -377,6 +380,15 @@ def _threat(attribute: str, unknown: tuple = ()) -> Callable[[IncidentView, Any]
         value = values.pop() if len(values) == 1 else None
         return None if value in unknown else value
     return read
+
+
+def _feared_violence(v: IncidentView, c) -> bool | None:
+    """Whether the course of conduct its linked disclosures report left the victim fearing violence: yes if one
+    of them says so; unknown if one does not say (or says not_known), or none is a conduct crime."""
+    said = [d.feared_violence for d in _linked(v, c) if "conduct_crime" in v.offence(d.offence).families]
+    if "yes" in said:
+        return True
+    return None if not said or None in said or "not_known" in said else False
 
 
 def _victim(v: IncidentView, c):
@@ -484,6 +496,12 @@ fact(C, "threat_in_dwelling", "flag", "a threat made in person reached the victi
 fact(C, "threat_intent", "code", "the recorded judgement of the offender's intent that the victim fear the threat "
      "would be carried out: intended, reckless or neither", "no judgement of the offender's intent recorded",
      read=_threat("threat_intent", unknown=("not_known",)))
+fact(C, "victim_feared_violence", "flag", "the course of conduct its linked disclosures report left the victim "
+     "fearing violence (s4, s4A harassment and stalking)", "no judgement recorded of whether the victim feared violence",
+     read=_feared_violence)
+fact(C, "disclosed_ho_codes", "codes", "the HO codes of the offences its linked disclosures report (those given at "
+     "HO code level)", read=lambda v, c: frozenset(code for code in (v.offence(d.offence).ho_code
+                                                                     for d in _linked(v, c)) if code))
 fact(C, "listed_occasions", "count", "most occasions of conduct listed in a linked disclosure (absent if none listed)",
      "no occasions listed in the linked disclosures",
      read=lambda v, c: max((len(d.occasions) for d in _linked(v, c)), default=0) or None)
@@ -604,6 +622,9 @@ fact(C, "hate_perceived", "codes", "hate crime strands the victim or anyone else
 fact(C, "hate_perceived_by_anyone", "flag", "the victim or someone else perceived the offence as motivated by "
      "hostility or prejudice on a monitored strand", "the export does not say whether hate was perceived",
      read=lambda v, c: None if c.hate_perceived is None else bool(c.hate_perceived))
+fact(C, "racially_or_religiously_aggravated", "flag", "the record shows the offence was determined to be racially "
+     "or religiously aggravated (s28 Crime and Disorder Act 1998)", "the export does not say whether the offence "
+     "was racially or religiously aggravated", read=_answered("racially_or_religiously_aggravated"))
 fact(C, "hate_strands", "codes", "hate crime strand flags applied", "the export does not give hate crime strand flags",
      read=_set_of("hate_strands"))
 fact(C, "religion_flags", "codes", "religion sub-flags applied: christian, buddhist, hindu, jewish, muslim, sikh, "

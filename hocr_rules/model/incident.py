@@ -253,6 +253,18 @@ class Disclosure(Record):
         default=None, description="The recorded judgement of the offender's intent that the victim fear the threat "
                                   "would be carried out: intended, reckless, neither or not_known. Absent: not "
                                   "exported.")
+    undefined_offenders: Recorded | None = Field(
+        default=None, description="For a rape by several offenders: whether the victim (or the person representing "
+                                  "them) could not tell some of them apart as different or distinct, so that those "
+                                  "are recorded as one rape by multiple undefined offenders, 19J or 19K, beside one "
+                                  "19C-19H crime for each offender told apart (2026/27 p. 62): yes, no (every "
+                                  "offender was told apart, however briefly described) or not_known. Absent: not "
+                                  "exported.")
+    feared_violence: Recorded | None = Field(
+        default=None, description="For harassment or stalking: whether the course of conduct left the victim "
+                                  "fearing that violence would be used against them, on at least two occasions "
+                                  "(s4 and s4A Protection from Harassment Act 1997; 2026/27 p. 50): yes, no or "
+                                  "not_known. Absent: not exported.")
     continues_crime: str | None = Field(
         default=None, description="The reference of a conduct crime already recorded (stalking, harassment, "
                                   "controlling or coercive behaviour), usually on an earlier incident, by the same "
@@ -387,6 +399,13 @@ class CrimeRecord(Record):
         default=None, description="The strands of hostility or prejudice the victim or any other person perceived "
                                   "as motivating this offence, as recorded (2026/27 p. 26): empty, recorded that "
                                   "no one perceived any; absent, the export does not say.")
+    racially_or_religiously_aggravated: Recorded | None = Field(
+        default=None, description="Whether the record shows the offence was determined to be racially or "
+                                  "religiously aggravated (hostility towards the victim's racial or religious group "
+                                  "demonstrated at the time, or motivating it; s28 Crime and Disorder Act 1998), so "
+                                  "that an assault is recorded as 8P or 105B (2026/27 pp. 44-45): yes, no or "
+                                  "not_known. Absent: the export does not say. Perception alone is the hate crime "
+                                  "flag's test (hate_perceived), not this determination.")
     hate_strands: list[HateStrand] | None = Field(
         default=None, description="The hate crime strand flags applied to the crime (with the hate_crime flag): "
                                   "one for each strand perceived; absent, the export does not give them.")

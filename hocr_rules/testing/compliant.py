@@ -23,8 +23,11 @@ records a force that follows the rules makes for it (the knowledge behind `bench
 Everyone has the equality data the rules read; every crime is recorded within 24 hours (so within 72 hours
 before April 2015 too); a domestic relationship, or a domestic abuse qualifier on the incident, puts the
 domestic abuse flag on every crime it could concern; every crime says whether it had an online element, and
-every victim outside assault_on_worker is neither a constable nor an emergency worker. Fragments use different
-people, so they never become each other's companions under the principal crime rule.
+whether it was racially or religiously aggravated (exactly when its offence is the aggravated form); every
+harassment or stalking disclosure with a fear-of-violence level says whether the victim feared violence, and
+every rape by multiple undefined offenders that the victim could not tell them apart; every victim outside
+assault_on_worker is neither a constable nor an emergency worker. Fragments use different people, so they never
+become each other's companions under the principal crime rule.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ HARASSMENT_ONLY = "Messages about child contact only; no fixation or fear of vio
 INJURY = {"105A": "none", "105B": "none", "104": "none", "008/06": "actual_bodily_harm",
           "008/60": "actual_bodily_harm", "008/01": "serious_harm", "008/59": "serious_harm",
           **dict.fromkeys(("8N", "8P", "8S", "8T"), "actual_bodily_harm")}
+#: Whether harassment or stalking recorded at this HO code left the victim fearing violence (p. 50, rule CL15).
+FEARED_VIOLENCE = {**dict.fromkeys(("008/30", "008/58", "008/65"), "yes"),
+                   **dict.fromkeys(("195/94", "008/56", "195/12"), "no")}
+#: Rape by multiple undefined offenders: the victim could not tell them apart (p. 62, rule CL12).
+UNDEFINED_OFFENDERS = frozenset({"19J", "19K"})
 #: Forced marriage and FGM offences (rules FL01 and DA01: the HBA flag always, and DA on a forced marriage).
 FORCED_MARRIAGE = frozenset({"036/05", "036/15"})
 HONOUR_BASED = FORCED_MARRIAGE | {"008/52", "008/68"}
@@ -81,6 +89,10 @@ OWN_FRAGMENT = frozenset({"8S", "8T", "104"})
 def _unbanded(offence) -> bool:
     return (offence.classification not in BANDED | OWN_FRAGMENT and offence.ho_code not in OFFENDER_AGE_CODED
             and offence.ho_code != "036/15")
+
+
+def _aggravated(code: str) -> bool:
+    return "racially or religiously aggravated" in OffenceTable.load().lookup(code).title.lower()
 
 
 ORDINARY = offences(excluding=("rape", "conduct_crime", "homicide"), victim_based=True, where=_unbanded)
@@ -141,6 +153,10 @@ class _Draft:
         injury = INJURY.get(found.ho_code) or INJURY.get(found.classification)
         if injury:
             record.setdefault("injury", injury)  # the step of the assault ladder it is recorded at (pp. 42-45)
+        if found.ho_code in FEARED_VIOLENCE:
+            record.setdefault("feared_violence", FEARED_VIOLENCE[found.ho_code])  # s2 or s4 harassment (p. 50)
+        if found.classification in UNDEFINED_OFFENDERS:
+            record.setdefault("undefined_offenders", "yes")  # 19J/19K only for offenders not told apart (p. 62)
         if at:
             record["disclosed_at"] = self.ts(at)
         self.disclosures.append(record)
@@ -424,6 +440,8 @@ def compliant_incident_dicts(draw, fragments: Iterable[str] | None = None, *, in
         if code in FORCED_MARRIAGE and "domestic_abuse" not in crime["flags"]:  # and forced marriage DA (p. 39)
             crime["flags"] = ["domestic_abuse", *crime["flags"]]
         crime["online_element"] = "yes" if "online_crime" in crime["flags"] else "no"  # flagged when online (p. 29)
+        # racially or religiously aggravated exactly when its offence is the aggravated form (pp. 44-45; CL13)
+        crime["racially_or_religiously_aggravated"] = "yes" if _aggravated(crime["offence"]) else "no"
     incident = {"id": f"INC-{draw(st.integers(1, 999999))}", "received_at": d.ts(0),
                 "channel": draw(st.sampled_from(choices(Incident, "channel"))), "qualifiers": qualifiers,
                 "people": d.people, "disclosures": d.disclosures, "crime_records": d.crimes, "n100s": d.n100s}

@@ -353,6 +353,48 @@ register("threat-in-dwelling-recorded-as-public-order", "CL05", "disclosure", ["
                                           threat_in_dwelling=True, threat_intent="intended"),
          "A threat of violence to a victim inside her home is recorded as s4 public order, not common assault.")
 
+def _recorded_as(offence: str, disclosed: str | None = None, **crime: object) -> Callable[[dict, dict], None]:
+    """A change: the disclosure becomes `disclosed` (if given), and its crime records `offence` with `crime`."""
+    def change(incident: dict, d: dict) -> None:
+        if disclosed:
+            d.update(offence=disclosed, injury=_as_disclosed_injury(disclosed))
+        for c in _own_crimes(incident, d):
+            c.update(offence=offence, **crime)
+    return change
+
+
+def _as_disclosed_injury(disclosed: str) -> str:
+    return "actual_bodily_harm" if disclosed == "008/06" else "none"
+
+
+def _conduct_disclosures(incident: dict, c: dict) -> list[dict]:
+    return [d for d in incident["disclosures"] if d["id"] in c.get("disclosures", ()) and "feared_violence" in d]
+
+
+def _fear_reversed(incident: dict, c: dict) -> None:
+    for d in _conduct_disclosures(incident, c):
+        d["feared_violence"] = {"yes": "no", "no": "yes"}[d["feared_violence"]]
+
+
+register("undefined-offenders-without-19j-or-19k", "CL12", "disclosure", ["rape_victim_report"],
+         lambda i, d: "rape" in _offence(d["offence"]).families and bool(_own_crimes(i, d))
+         and _offence(d["offence"]).classification not in ("19J", "19K"),
+         lambda i, d: d.update(undefined_offenders="yes"),
+         "A rape by offenders the victim could not all tell apart is recorded under 19C-19H only, with no 19J or 19K.")
+register("aggravated-assault-recorded-as-ordinary", "CL13", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _recorded_as("008/06", "008/06", racially_or_religiously_aggravated="yes"),
+         "An ABH determined to be racially aggravated is recorded as ABH (8N), not 8P.")
+register("strangulation-recorded-as-common-assault", "CL14", "disclosure", ["victim_report"],
+         _lone_recorded_victim_report,
+         _recorded_as("105/01", "008/77", racially_or_religiously_aggravated="no"),
+         "A non-fatal strangulation that left no injury is recorded as common assault (105/01).")
+register("fear-of-violence-reversed", "CL15", "crime_record", ["course_of_conduct"],
+         lambda i, c: _live(c) and bool(_conduct_disclosures(i, c)),
+         _fear_reversed,
+         "Harassment or stalking recorded at the s4 level left no fear of violence, or at the s2 level left the "
+         "victim fearing violence.")
+
 # domestic abuse, equality data, harassment and stalking
 register("domestic-abuse-flag-dropped", "DA01", "crime_record", ["domestic_abuse"],
          lambda i, c: _live(c) and "domestic_abuse" in c.get("flags", []) and _adult_parties(i, c)

@@ -31,7 +31,8 @@ CLEAN = {  # the same assault, recorded within the hour with the victim's detail
     "disclosures": [{"id": "D1", "offence": "105A", "victims": ["V1"], "offenders": ["O1"], "reported_by": "victim",
                      "injury": "none"}],
     "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "offenders": ["O1"],
-                       "disclosures": ["D1"], "recorded_at": "2025-05-01T11:00:00+01:00"}],
+                       "disclosures": ["D1"], "recorded_at": "2025-05-01T11:00:00+01:00",
+                       "racially_or_religiously_aggravated": "no"}],
 }
 BAD_CODE = {**MISSED, "id": "BAD-1",
             "disclosures": [{"id": "D1", "offence": "8/30", "victims": ["V1"], "reported_by": "victim"}]}
@@ -232,7 +233,7 @@ def test_explain_shows_every_rule_considered_with_versions_facts_and_citations()
     result = hocr("explain", path, "--incident", "CLEAN-1")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("incident CLEAN-1: 0 breaches, 0 reviews, 0 not evaluable, 4 compliant")
+    assert out.startswith("incident CLEAN-1: 0 breaches, 0 reviews, 0 not evaluable, 5 compliant")
     assert "disclosure D1" in out and "crime record CR1" in out
     assert "TL01 late-crime-record, disclosure D1 (from 2015-04-01)\n    recorded 1.0 h after the report, within 24 h" in out
     assert "\nNR01 rape-neither-crimed-nor-n100, disclosure D1" in out  # what did not apply is shown too

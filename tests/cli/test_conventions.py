@@ -31,7 +31,7 @@ MISSED = {"id": "MISSED-1", "received_at": "2025-05-01T10:00:00+01:00", "channel
           "people": PEOPLE, "disclosures": ASSAULT}  # RC01 breach
 UNTIMED = {**MISSED, "id": "UNTIMED-1",  # recorded, but when is not given: TL01 and TL03 not evaluable, nothing breached
            "crime_records": [{"reference": "CR1", "offence": "105A", "victim": "V1", "offenders": ["O1"],
-                              "disclosures": ["D1"]}]}
+                              "disclosures": ["D1"], "racially_or_religiously_aggravated": "no"}]}
 
 
 def hocr(*args: str):
@@ -298,7 +298,7 @@ def test_junit_has_a_case_per_rule_and_subject(incidents):
     assert case.name == "RC01 missed-crime [disclosure D1]" and case.result[0].type == "high"
     assert missed.failures == 1
     # compliant outcomes are listed as passes; not evaluable is skipped: nothing was judged
-    assert untimed.tests == 5 and untimed.failures == 0 and untimed.skipped == 2
+    assert untimed.tests == 6 and untimed.failures == 0 and untimed.skipped == 2
 
 
 def test_github_annotations_point_at_the_incident_line(incidents):
