@@ -235,13 +235,15 @@ def _limit(rule: str, seconds: float) -> float:
 #: What a delayed record carries so that only its lateness is the defect (TL03: a rationale and the registrar).
 DOCUMENTED_DELAY = {"delay_rationale": "Crime recording system outage; recorded on restoration",
                     "delay_overseen_by": "force_crime_registrar"}
+#: A delayed record that says it has no rationale (an absent rationale is not exported, not evaluable), overseen.
+UNDOCUMENTED_DELAY = {"delay_rationale_recorded": "no", "delay_overseen_by": "force_crime_registrar"}
 
 
 def _late(incident: dict, d: dict, documented: bool = True) -> None:
     delay = _limit("TL01", _received(incident, d)) * HOUR + 60
     for c in _own_crimes(incident, d):
         c["recorded_at"] = write(seconds_of(c["recorded_at"]) + delay)
-        c.update(DOCUMENTED_DELAY if documented else {})
+        c.update(DOCUMENTED_DELAY if documented else UNDOCUMENTED_DELAY)
 
 
 def _waited(incident: dict, d: dict) -> None:
