@@ -263,6 +263,12 @@ fact(D, "delay_rationale", "text", "the reason for the delay its first crime rec
      read=_of_first_record("delay_rationale"))
 fact(D, "delay_overseen_by", "code", "the role that oversaw the delay of its first crime record",
      "no oversight of the delay recorded on the first crime record", read=_of_first_record("delay_overseen_by"))
+fact(D, "delay_rationale_recorded", "code", "whether its first crime record carries a rationale for the delay: yes, "
+     "no or not_known", "the export does not say whether the first crime record gives a rationale for the delay",
+     read=_of_first_record("delay_rationale_recorded"))
+fact(D, "delay_oversight_recorded", "code", "whether its first crime record shows oversight of the delay: yes, no "
+     "or not_known", "the export does not say whether the delay of the first crime record was overseen",
+     read=_of_first_record("delay_oversight_recorded"))
 fact(D, "injury", "code", "the worst injury to the victim of an assault: none, actual_bodily_harm or serious_harm",
      "no injury level recorded", read=of_record("injury"))
 fact(D, "case_to_answer", "flag", "for an allegation against police on duty: the appropriate authority found a "
@@ -517,6 +523,9 @@ fact(C, "decider_is_investigator", "flag", "the decision maker was the investiga
      "not recorded whether the decision maker was independent", read=of_cancellation("decider_is_investigator"))
 fact(C, "cancellation_rationale", "text", "the reason recorded for the cancellation", "no rationale",
      read=of_cancellation("rationale"))
+fact(C, "cancellation_rationale_recorded", "code", "whether the cancellation records a rationale: yes, no or "
+     "not_known", "the export does not say whether the cancellation gives a rationale",
+     read=of_cancellation("rationale_recorded"))
 fact(C, "additional_verifiable_information", "text", "the AVI relied on", "no additional verifiable information",
      read=of_cancellation("additional_verifiable_information"))
 fact(C, "receiving_force_reference", "code", "the receiving force's crime or CRI reference",
@@ -533,6 +542,11 @@ fact(C, "victim_informed", "code", "whether the record shows the victim was told
      "the export does not say whether the victim was told", read=of_cancellation("victim_informed"))
 fact(C, "avi_available_at", "time", "when the AVI relied on became available to the police",
      "no time the AVI became available", read=of_cancellation("avi_available_at"))
+fact(C, "avi_source", "text", "where the AVI relied on came from and how it can be verified",
+     "no source of the AVI given", read=of_cancellation("avi_source"))
+fact(C, "avi_source_recorded", "code", "whether the cancellation records where its AVI came from: yes, no or "
+     "not_known", "the export does not say whether the AVI's source is recorded",
+     read=of_cancellation("avi_source_recorded"))
 fact(C, "nrm_decision", "code", "the NRM decision a cancellation relies on as AVI (negative_reasonable_grounds, "
      "negative_conclusive_grounds)", "no NRM decision relied on", read=of_cancellation("nrm_decision"))
 fact(C, "withdrawal_reasons", "text",

@@ -290,6 +290,11 @@ class Cancellation(Record):
     decided_by: Role | None = None
     decider_is_investigator: bool | None = None
     rationale: str | None = None
+    rationale_recorded: Recorded | None = Field(
+        default=None, description="Whether the cancellation records a rationale (for a C4, the recording error: "
+                                  "that no notifiable crime was committed and recording one was a genuine mistake, "
+                                  "OFG p. 27), for exports that say so without giving its text: yes, no or "
+                                  "not_known; absent when the export does not say. A `rationale` given is its text.")
     additional_verifiable_information: str | None = None
     receiving_force_reference: str | None = None
     master_record: str | None = Field(default=None, description="C3: the live record this one duplicates.")
@@ -305,6 +310,13 @@ class Cancellation(Record):
     avi_available_at: Timestamp | None = Field(
         default=None, description="When the additional verifiable information became available to the police "
                                   "(OFG p. 28: the record says when, where from and how it was verified).")
+    avi_source: str | None = Field(
+        default=None, description="Where the additional verifiable information came from and how it can be "
+                                  "verified, as recorded (OFG p. 28: 'where it came from, how it can be verified').")
+    avi_source_recorded: Recorded | None = Field(
+        default=None, description="Whether the cancellation records where its AVI came from, for exports that say "
+                                  "so without giving it: yes, no or not_known; absent when the export does not say. "
+                                  "An `avi_source` given is a yes.")
 
 
 class Outcome(Record):
@@ -433,6 +445,13 @@ class CrimeRecord(Record):
     delay_overseen_by: Role | None = Field(
         default=None, description="Who oversaw the delayed record (the rules ask for the force crime registrar's "
                                   "oversight, 2026/27 p. 10).")
+    delay_rationale_recorded: Recorded | None = Field(
+        default=None, description="Whether the delayed record carries a rationale for the delay, for exports that "
+                                  "say so without giving its text: yes, no or not_known; absent when the export "
+                                  "does not say. A `delay_rationale` given is its text.")
+    delay_oversight_recorded: Recorded | None = Field(
+        default=None, description="Whether the record shows anyone's oversight of the delay: yes, no or not_known; "
+                                  "absent when the export does not say. `delay_overseen_by` says whose.")
     classification_history: list[Reclassification] | None = Field(
         default=None, description="Every reclassification of the crime, oldest first (2026/27 p. 13): empty, "
                                   "recorded that it was never reclassified; absent, the export does not give the "

@@ -495,6 +495,23 @@ register("avi-not-additional", "CA51", "crime_record", ["cancelled_c2"],
          lambda i, c: bool(_removed(c, "C2").get("avi_available_at")) and bool(c.get("recorded_at")),
          lambda i, c: c["cancellation"].update(avi_available_at=c["recorded_at"]),
          "The C2 relies on information the police had when they recorded the crime.")
+register("avi-after-cancellation", "CA53", "crime_record", ["cancelled_c2"],
+         lambda i, c: bool(_removed(c, "C2").get("avi_available_at")) and bool(c["cancellation"].get("decided_at")),
+         lambda i, c: c["cancellation"].update(
+             avi_available_at=write(seconds_of(c["cancellation"]["decided_at"]) + HOUR)),
+         "The C2 was decided an hour before the information it relies on became available.")
+register("avi-source-not-recorded", "CA54", "crime_record", ["cancelled_c2"],
+         lambda i, c: bool(_removed(c, "C2").get("additional_verifiable_information")),
+         lambda i, c: c["cancellation"].update(avi_source_recorded="no"),
+         "The C2's record says it does not give where its information came from.")
+register("c4-without-recorded-error", "CA52", "crime_record", ["cancelled_c4"],
+         lambda i, c: bool(_removed(c, "C4")),
+         lambda i, c: c["cancellation"].update(rationale="Victim does not wish to proceed. No further action."),
+         "A C4's rationale gives a reason the crime cannot be pursued, not an error in recording it.")
+register("withdrawal-under-pressure-cancelled", "CA55", "crime_record", ["cancelled_c4", "cancelled_c5"],
+         lambda i, c: bool(_removed(c, "C4", "C5")),
+         lambda i, c: c["cancellation"].update(withdrawal_reasons="Says she is scared of him and wants it dropped"),
+         "A C4 or C5 cancels a crime the victim withdrew in fear.")
 register("cancelled-by-wrong-role", "CA03", "crime_record", _CANCELLED,
          lambda i, c: _removed(c, "C2", "C3", "C4", "C5").get("decided_by") in CANCELLING_ROLES
          and c["cancellation"].get("decider_is_investigator") is False

@@ -19,15 +19,15 @@ from hocr_rules.rulebook.pack import RulePack
 EVALUATOR = Evaluator(RulePack.load())
 
 
-def assault(received_at: str, recorded_after_hours: float | None = None, delay_rationale: str | None = None,
+def assault(received_at: str, recorded_after_hours: float | None = None, record: dict | None = None,
             **disclosure) -> Incident:
     """A victim's own report of common assault by a stranger, recorded `recorded_after_hours` later (or not),
-    its record holding `delay_rationale` (empty: none; None: the export does not give one)."""
+    the crime record carrying `record`'s fields too."""
     records = []
     if recorded_after_hours is not None:
         recorded = datetime.fromisoformat(received_at) + timedelta(hours=recorded_after_hours)
         records = [{"reference": "CR1", "offence": "105A", "victim": "V1", "offenders": ["O1"],
-                    "disclosures": ["D1"], "recorded_at": recorded.isoformat(), "delay_rationale": delay_rationale}]
+                    "disclosures": ["D1"], "recorded_at": recorded.isoformat(), **(record or {})}]
     return Incident.model_validate({
         "id": "ASSAULT", "received_at": received_at, "channel": "emergency_call",
         "people": [{"id": "V1", "age": 30, "sex": "female", "ethnicity": "W1",
@@ -294,7 +294,7 @@ def test_a_rule_comparing_text_with_a_number_fails_naming_the_rule_and_the_subje
 def test_a_late_record_whose_export_does_not_give_the_rationale_is_not_evaluable_under_tl03_never_a_breach():
     """Not exported is not evaluable; a record that holds no rationale (empty) is a breach."""
     def tl03(**record) -> str:
-        result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30, **record))
+        result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30, record))
         return next(o.outcome for o in result.outcomes if o.rule.code == "TL03")
 
     assert tl03() == "not_evaluable"
@@ -303,7 +303,7 @@ def test_a_late_record_whose_export_does_not_give_the_rationale_is_not_evaluable
 
 def test_breaches_asked_for_first_are_the_very_outcomes_given_later():
     """Outcomes are made when first asked for; asking for breaches first must not make a second set."""
-    result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30, delay_rationale=""))
+    result = EVALUATOR.evaluate(assault("2025-05-01T10:00:00+01:00", 30, {"delay_rationale_recorded": "no"}))
     breaches = result.breaches
     assert [o.rule.code for o in breaches] == ["TL01", "TL03"]  # late, and the record holds no rationale
     assert [o for o in result.outcomes if o.outcome == "breach"] == breaches
