@@ -85,14 +85,15 @@ def draft_mapping(files: list[Path]) -> str:
                              f"columns: {', '.join(header)}")
                 continue
             seen.add(table)
-            lines += [f"  {table}:", f'    file: "{path.name}"'] + ([f'    sheet: "{sheet}"'] if sheet else [])
-            lines.append("    columns:")
-            left = []
-            for column, field in _columns(table, header):
-                if field:
-                    lines.append(f'      {field}: "{column}"')
-                else:
-                    left.append(column)
+            guessed = _columns(table, header)
+            found = [(table, guessed)]
+            if table == "crimes":  # a crimes table often holds its outcome columns: an outcomes table of its own
+                found += _held_with_crimes(guessed, seen)
+            for name, columns in found:
+                lines += [f"  {name}:", f'    file: "{path.name}"'] + ([f'    sheet: "{sheet}"'] if sheet else [])
+                lines.append("    columns:")
+                lines += [f'      {field}: "{column}"' for column, field in columns if field]
+            left = [column for column in header if not any(column == c and f for _, cs in found for c, f in cs)]
             if left:
                 lines.append(f"      # not mapped: {', '.join(left)}")
     if storm:
@@ -101,6 +102,18 @@ def draft_mapping(files: list[Path]) -> str:
               "codes: {}    # dated code lists, e.g. closing_code: [{from: 2020-01-01, note: ..., codes: {DOM: "
               "[domestic_abuse]}}]", ""]
     return "\n".join(lines)
+
+
+def _held_with_crimes(crimes: list[tuple[str, str | None]], seen: set[str]) -> list:
+    """The outcome columns of a crimes table as an outcomes table read from the same file, joined on its
+    crime reference column; none when no column left over is an outcome's."""
+    reference = next((column for column, field in crimes if field == "reference"), None)
+    left = [column for column, field in crimes if not field]
+    columns = [(column, field) for column, field in _columns("outcomes", left) if field and field != "crime"]
+    if reference is None or not columns or "outcomes" in seen:
+        return []
+    seen.add("outcomes")
+    return [("outcomes", [(reference, "crime")] + columns)]
 
 
 def _table_of(name: str) -> str:

@@ -111,13 +111,17 @@ class ExportReader:
                 if getattr(self.mapping.tables, name) is not None]
 
     def _tables_of(self, path: Path) -> list[tuple[str, Table]]:
+        """The tables this file holds. A workbook holds one a sheet; a CSV file holds several only when they
+        name it with the same pattern (a crimes table with its outcome columns, read as `crimes` and as
+        `outcomes`): matched by different patterns, the overlap is taken for a mistake."""
         name = inner_name(path).lower()
-        matched = [(n, t) for n, t in self._tables() if any(
-            fnmatch.fnmatch(name, pattern.lower()) or fnmatch.fnmatch(path.name.lower(), pattern.lower())
-            for pattern in t.file)]
-        if len(matched) > 1 and not is_workbook(path):
+        patterns = {n: {pattern for pattern in t.file if fnmatch.fnmatch(name, pattern.lower())
+                        or fnmatch.fnmatch(path.name.lower(), pattern.lower())} for n, t in self._tables()}
+        matched = [(n, t) for n, t in self._tables() if patterns[n]]
+        if len(matched) > 1 and not is_workbook(path) and not set.intersection(*(patterns[n] for n, _ in matched)):
             raise HocrError(f"{path}: matches the tables {', '.join(n for n, _ in matched)} of the mapping; "
-                            "give each table a file pattern of its own")
+                            "give each table a file pattern of its own (or the tables one file holds the same "
+                            "pattern)")
         return matched
 
     def _open(self, path: Path, table: Table) -> Sheet:
@@ -146,7 +150,9 @@ class ExportReader:
                 columns.plan.append((model_field, index, self._converter(columns, model_field,
                                                                          _kind(model, model_field))))
         used = {header.strip().casefold() for header in table.columns.values()}
-        self.unmapped_columns[sheet.source] = [h for h in sheet.header if h and h.casefold() not in used]
+        # a file holding several tables: a column is unmapped if none of them reads it
+        self.unmapped_columns[sheet.source] = [h for h in self.unmapped_columns.get(sheet.source, sheet.header)
+                                               if h and h.casefold() not in used]
         return columns
 
     # ------------------------------------------------------------ related tables
@@ -163,6 +169,9 @@ class ExportReader:
             width = max([columns.key] + [index for _, index, _ in columns.plan]) + 1
             take = itemgetter(*[index for _, index, _ in columns.plan]) if columns.plan else (lambda cells: ())
             workbook = is_workbook(Path(sheet.source.split("[")[0]))
+            # a row of a crime's table with nothing but its key is no record, and loses nothing: a crimes row
+            # with its outcome columns empty is an open crime
+            keyed_only = name in CRIME_TABLES
             try:
                 for number, cells in sheet.rows:
                     count.read += 1
@@ -176,6 +185,9 @@ class ExportReader:
                         continue
                     kept = take(cells)
                     kept = kept if isinstance(kept, tuple) else (kept,)
+                    if keyed_only and not any(cell is not None for cell in kept):
+                        count.used += 1
+                        continue
                     if workbook:
                         kept = tuple(map(_marshalable, kept))
                     rows.append((key.strip() if isinstance(key, str) else str(key), source, number,
@@ -311,7 +323,7 @@ class ExportReader:
                    day: date | None) -> int:
         """A table joined on the crime reference into each crime record: its one cancellation or outcome, or
         its reclassifications (a crime with none in the table given was never reclassified). `origins` gets,
-        per crime, where each of its rows came from."""
+        per crime, where each of its records came from."""
         into, used = CRIME_TABLES[table], 0
         for index, crime in enumerate(crimes):
             reference = crime.get("reference")

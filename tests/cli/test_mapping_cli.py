@@ -69,6 +69,7 @@ def test_init_knows_the_common_names_of_outcome_n100_and_reclassification_column
     example = yaml.safe_load(MAPPING.read_text())["tables"]
     for table in ("outcomes", "reclassifications", "n100s", "disclosures", "crimes"):
         assert draft[table]["columns"] == example[table]["columns"], table
+    assert draft["outcomes"]["file"] == "crimes.csv"   # the outcome columns of the crimes table
     odd = tmp_path / "odd"
     odd.mkdir()
     (odd / "crime-outcomes.csv").write_text("Crime Number,Outcome Code,Date Finalised,Authorising Officer,"
@@ -105,7 +106,7 @@ def test_check_with_mapping_reads_the_export_and_reports_the_tables():
     assert result.exit_code == 1, result.output
     assert "15 incidents read: 15 evaluated, 0 rejected" in result.output
     assert "incidents: 15 rows read = 15 used + 0 rejected" in result.output
-    assert "outcomes: 2 rows read = 2 used + 0 rejected" in result.output
+    assert "outcomes: 3 rows read = 3 used + 0 rejected" in result.output
 
 
 def test_a_bad_mapping_is_an_error_with_its_line(tmp_path):
@@ -122,3 +123,18 @@ def test_audit_and_sample_read_exports_too(tmp_path):
     assert audit.exit_code == 1 and "review" in audit.output  # figures made; the uncoded crimes are still to judge
     result = hocr("sample", "--mapping", MAPPING, *files, "--size", "3", "--seed", "1", "--out", tmp_path / "s")
     assert result.exit_code == 0, result.output
+
+
+def test_check_counts_outcome_and_n100_codes_the_mapping_does_not_cover(tmp_path):
+    """An outcome code missing from the list in force when it was applied, and an N100 status missing from its
+    map, are counted like any value: by the map's name and the force's value."""
+    files = csv_set(tmp_path)
+    crimes, n100s = tmp_path / "crimes.csv", tmp_path / "n100s.csv"
+    crimes.write_text(crimes.read_text().replace(",EVS,", ",EVX,"))
+    n100s.write_text(n100s.read_text().replace(",OPEN,", ",PENDING,"))
+    result = hocr("mapping", "check", MAPPING, *files)
+    assert result.exit_code == 2, result.output   # PENDING is no N100 status: that incident is rejected
+    rows = [line.split("│") for line in result.output.splitlines() if "│" in line]
+    cells = [[cell.strip() for cell in row if cell.strip()] for row in rows]
+    assert ["type", "EVX", "1"] in cells and ["n100_status", "PENDING", "1"] in cells
+    assert "Status" in result.output and "n100s.csv row 3" in result.output

@@ -18,11 +18,15 @@ MAPPING = load_mapping(EXAMPLES / "exampleshire.mapping.yaml")
 INCIDENTS = ["Incident Number", "Created", "Source", "Opening Code", "Closing Code", "Qualifiers",
              "Initial Classification", "Final Classification", "Result Codes", "Linked Crimes", "Non-Crime Rationale"]
 LOG = ["Incident Number", "Entry Time", "Operator", "Entry Text", "Entry Type", "Seq"]
-CRIMES = ["Incident Number", "Crime Ref", "HO Code", "Date Recorded", "Status", "Victim Ref", "Flags", "Offender Refs",
-          "Disclosure Refs", "Hate Perceived", "Hate Strands", "Religion Flags", "Metal Theft Flags", "Online",
-          "Victim Wishes", "DA Risk", "Delay Rationale", "Delay Overseen By"]
 OUTCOMES = ["Crime Ref", "Outcome", "Outcome Date", "Applied By", "Authorised By", "Authoriser Rank", "Named Suspect",
             "Suspect Ref", "Victim View Recorded", "Victim Informed", "Victim Informed Date", "Outcome Rationale"]
+#: Exampleshire's crimes table holds its outcome columns (the mapping reads them as the outcomes table)
+CRIMES = ["Incident Number", "Crime Ref", "HO Code", "Date Recorded", "Status", "Victim Ref", "Flags", "Offender Refs",
+          "Disclosure Refs", "Hate Perceived", "Hate Strands", "Religion Flags", "Metal Theft Flags", "Online",
+          "Victim Wishes", "DA Risk", "Delay Rationale", "Delay Overseen By"] + OUTCOMES[1:]
+#: the same mapping for a force that exports outcomes as a table of their own
+OWN_OUTCOMES = MAPPING.model_copy(update={"tables": MAPPING.tables.model_copy(update={
+    "outcomes": MAPPING.tables.outcomes.model_copy(update={"file": ["outcomes*"], "sheet": None})})})
 RECLASSIFICATIONS = ["Crime Ref", "From", "To", "Reclassified", "Reclassified By", "Justification"]
 DISCLOSURES = ["Incident Number", "Disclosure Ref", "Disclosed", "HO Code", "Victim Refs", "Offender Refs",
                "Reported By", "Victim Confirmed"]
@@ -45,9 +49,15 @@ def crime(number: str, reference: str, **cells) -> list[str]:
 
 
 def outcome(reference: str, code: str = "EVD", decided: str = "20/04/2026 16:00:00", **cells) -> list[str]:
+    """An outcomes row of a table of its own (OWN_OUTCOMES)."""
     row = dict.fromkeys(OUTCOMES, "")
     row.update({"Crime Ref": reference, "Outcome": code, "Outcome Date": decided}, **cells)
     return [row[column] for column in OUTCOMES]
+
+
+def finalised(number: str, reference: str, code: str = "EVD", decided: str = "20/04/2026 16:00:00", **cells):
+    """A crimes row with its outcome columns filled, as Exampleshire exports them."""
+    return crime(number, reference, Outcome=code, **{"Outcome Date": decided}, **cells)
 
 
 def table(path: Path, header: list[str], rows: list[list[str]], encoding="utf-8", delimiter=",") -> Path:
@@ -58,8 +68,8 @@ def table(path: Path, header: list[str], rows: list[list[str]], encoding="utf-8"
     return path
 
 
-def read(*paths: Path) -> tuple[list, Intake]:
-    intake = Intake(mapping=MAPPING)
+def read(*paths: Path, mapping=MAPPING) -> tuple[list, Intake]:
+    intake = Intake(mapping=mapping)
     return list(intake.read([str(p) for p in paths])), intake
 
 
@@ -260,19 +270,19 @@ def test_a_workbook_without_the_named_sheet_is_reported(tmp_path):
 
 
 # ---------------------------------------------------------------- a crime's outcome and reclassifications, N100s
-def crimes_with(tmp_path, outcomes: list[list[str]], *more: Path) -> tuple[list, Intake, Path]:
-    """Incidents A and B, each with one crime (CRA, CRB), and the outcomes given."""
+def crimes_with(tmp_path, rows: list[list[str]], *more: Path) -> tuple[list, Intake, Path]:
+    """Incidents A and B, each with one crime (CRA, CRB) given in `rows` or plain."""
     incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("B")])
-    crimes = table(tmp_path / "crimes.csv", CRIMES, [crime("A", "CRA"), crime("B", "CRB")])
-    path = table(tmp_path / "outcomes.csv", OUTCOMES, outcomes)
-    items, intake = read(incidents, crimes, path, *more)
-    return items, intake, path
+    crimes = table(tmp_path / "crimes.csv", CRIMES, rows or [crime("A", "CRA"), crime("B", "CRB")])
+    items, intake = read(incidents, crimes, *more)
+    return items, intake, crimes
 
 
-def test_outcomes_join_their_crime_with_their_values_mapped(tmp_path):
-    items, intake, _ = crimes_with(tmp_path, [outcome("CRA", **{
+def test_outcome_columns_of_the_crimes_table_fill_its_outcome_with_their_values_mapped(tmp_path):
+    items, intake, _ = crimes_with(tmp_path, [finalised("A", "CRA", **{
         "Applied By": "OIC", "Authoriser Rank": "INSP", "Named Suspect": "Y", "Victim View Recorded": "N",
-        "Victim Informed": "U", "Victim Informed Date": "19/04/2026 09:00:00", "Outcome Rationale": "why"})])
+        "Victim Informed": "U", "Victim Informed Date": "19/04/2026 09:00:00", "Outcome Rationale": "why"}),
+        crime("B", "CRB")])
     found = accepted(items)
     [record] = found["A"].crime_records
     assert record.outcome.model_dump(exclude_none=True) == {
@@ -280,45 +290,60 @@ def test_outcomes_join_their_crime_with_their_values_mapped(tmp_path):
         "named_suspect": "yes", "victim_view_recorded": "no", "rationale": "why", "decided_by": "investigating_officer",
         "victim_informed": "not_known", "victim_informed_at": record.outcome.victim_informed_at}
     assert record.outcome.decided_at.isoformat() == "2026-04-20T16:00:00+01:00"
-    assert found["B"].crime_records[0].outcome is None   # no outcome row: still open, or not exported
-    assert "outcomes: 1 rows read = 1 used + 0 rejected" in intake.table_counts()
+    assert found["B"].crime_records[0].outcome is None   # its outcome columns empty: still open
+    assert "outcomes: 2 rows read = 2 used + 0 rejected" in intake.table_counts()
+    assert intake.readers[0].unmapped_columns[str(tmp_path / "crimes.csv")] == []   # each column read by one table
 
 
 def test_an_outcome_code_means_what_it_meant_on_the_local_day_it_was_applied(tmp_path):
     """Exampleshire's EVD was outcome 15 until March 2026 and 16 from April. 00:30 on 1 April 2026 in London is
     still 31 March in UTC; an outcome without its date is read on the incident's (2025: the first list)."""
     incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident(key) for key in "ABCD"])
-    crimes = table(tmp_path / "crimes.csv", CRIMES, [crime(key, f"CR{key}") for key in "ABCD"])
-    outcomes = table(tmp_path / "outcomes.csv", OUTCOMES, [
-        outcome("CRA", decided="31/03/2026 23:59:59"), outcome("CRB", decided="01/04/2026 00:30:00"),
-        outcome("CRC", decided=""), outcome("CRD", "ZZZ")])
-    items, intake = read(incidents, crimes, outcomes)
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [
+        finalised("A", "CRA", decided="31/03/2026 23:59:59"), finalised("B", "CRB", decided="01/04/2026 00:30:00"),
+        finalised("C", "CRC", decided=""), finalised("D", "CRD", "ZZZ")])
+    items, intake = read(incidents, crimes)
     types = {key: found.crime_records[0].outcome.type for key, found in accepted(items).items()}
     assert types == {"A": "15", "B": "16", "C": "15", "D": "ZZZ"}   # ZZZ: for OC16 to report, not dropped
     assert intake.readers[0].translate.uncovered_values[("type", "ZZZ")] == 1
 
 
-def test_a_bad_outcome_row_is_reported_with_file_row_and_column_and_the_rest_is_read(tmp_path):
-    items, intake, path = crimes_with(tmp_path, [
-        outcome("CRA", decided="31/02/2026 10:00:00", **{"Authoriser Rank": "GOLD", "Named Suspect": "MAYBE"}),
-        outcome("CRB", **{"Authoriser Rank": "PS"})])
+def test_a_bad_outcome_is_reported_with_file_row_and_column_and_the_rest_is_read(tmp_path):
+    items, intake, crimes = crimes_with(tmp_path, [
+        finalised("A", "CRA", decided="31/02/2026 10:00:00", **{"Authoriser Rank": "GOLD", "Named Suspect": "MAYBE"}),
+        finalised("B", "CRB", **{"Authoriser Rank": "PS"})])
     [error] = [item for item in items if isinstance(item, InputError)]
     assert error.record == "A"
-    assert sorted(field for field, _ in error.problems) == [f"{path} row 2: Authoriser Rank",
-                                                             f"{path} row 2: Named Suspect",
-                                                             f"{path} row 2: Outcome Date"]
+    assert sorted(field for field, _ in error.problems) == [f"{crimes} row 2: Authoriser Rank",
+                                                             f"{crimes} row 2: Named Suspect",
+                                                             f"{crimes} row 2: Outcome Date"]
     assert accepted(items)["B"].crime_records[0].outcome.authoriser_rank == "sergeant"
     assert "outcomes: 2 rows read = 1 used + 1 rejected" in intake.table_counts()
 
 
-def test_a_second_outcome_and_an_outcome_joining_no_crime_are_reported(tmp_path):
-    items, intake, path = crimes_with(tmp_path, [outcome("CRA"), outcome("CRA", "CHG"), outcome("GHOST")])
+def test_outcomes_as_a_table_of_their_own_a_second_one_and_one_joining_no_crime_reported(tmp_path):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("B")])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [crime("A", "CRA"), crime("B", "CRB")])
+    outcomes = table(tmp_path / "outcomes.csv", OUTCOMES, [
+        outcome("CRB", "CHG"), outcome("CRA"), outcome("CRA", "CHG"), outcome("GHOST")])
+    items, intake = read(incidents, crimes, outcomes, mapping=OWN_OUTCOMES)
+    assert accepted(items)["B"].crime_records[0].outcome.type == "1"
     errors = [item for item in items if isinstance(item, InputError)]
-    assert [(e.record, e.problems[0][0]) for e in errors] == [("A", f"{path} row 3: Crime Ref"),
+    assert [(e.record, e.problems[0][0]) for e in errors] == [("A", f"{outcomes} row 4: Crime Ref"),
                                                               (None, "Crime Ref")]
     assert "a second outcome for crime 'CRA'" in errors[0].problems[0][1]
-    assert (errors[1].source, errors[1].line) == (str(path), 4)
+    assert (errors[1].source, errors[1].line) == (str(outcomes), 5)
     assert "'GHOST' joins no crime record" in errors[1].problems[0][1]
+    assert "outcomes: 4 rows read = 1 used + 3 rejected, 1 of them joining no record" in intake.table_counts()
+
+
+def test_a_csv_two_tables_match_by_different_patterns_is_still_refused(tmp_path):
+    mapping = MAPPING.model_copy(update={"tables": MAPPING.tables.model_copy(update={
+        "outcomes": MAPPING.tables.outcomes.model_copy(update={"file": ["*crimes.csv"]})})})
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A")])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [crime("A", "CRA")])
+    with pytest.raises(HocrError, match="matches the tables crimes, outcomes"):
+        read(incidents, crimes, mapping=mapping)
 
 
 def test_reclassifications_are_the_crimes_history_in_file_order(tmp_path):
