@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -69,6 +70,17 @@ def _day(moment: datetime) -> str:
     return moment.strftime("%d/%m/%Y %H:%M:%S")
 
 
+def _header(*tables: str) -> list[str]:
+    """The columns the example mapping reads from a file holding these tables (the crimes file also holds the
+    outcome columns), so the synthetic export keeps the mapping's shape as the mapping grows."""
+    return list(dict.fromkeys(header for table in tables for header in _table(table).columns.values()))
+
+
+def _row(header: list[str], cells: dict[str, str]) -> list[str]:
+    """A row of `header` with the cells given by column and the others empty."""
+    return [cells.get(column, "") for column in header]
+
+
 def write_tables(folder: Path, n: int, seed: int) -> list[Path]:
     paths = [folder / name for name in ("incidents.csv", "log-entries.csv", "crimes.csv", "people.csv")]
     handles = [path.open("w", encoding="utf-8", newline="") for path in paths]
@@ -76,16 +88,19 @@ def write_tables(folder: Path, n: int, seed: int) -> list[Path]:
     inc.writerow(["Incident Number", "Created", "Source", "Opening Code", "Closing Code", "Qualifiers",
                   "Initial Classification", "Final Classification", "Result Codes", "Linked Crimes", "Non-Crime Rationale"])
     log.writerow(["Incident Number", "Entry Time", "Operator", "Entry Text", "Entry Type", "Seq"])
-    crimes.writerow(["Incident Number", "Crime Ref", "HO Code", "Date Recorded", "Status", "Victim Ref", "Flags"])
-    people.writerow(["Incident Number", "Person Ref", "Age", "Sex", "Relationship"])
+    crime_header, people_header = _header("crimes", "outcomes"), _header("people")
+    crimes.writerow(crime_header)
+    people.writerow(people_header)
     for number, received, channel, opening, closing, entries, crime in incidents(n, seed):
         inc.writerow([number, _day(received), channel, opening[0], closing[0], "DA" if opening[0] == "DOMESTIC"
                       else "", opening[1], closing[1], closing[2], crime[0] if crime else "", ""])
         for sequence, (at, author, text) in enumerate(entries, 1):
             log.writerow([number, _day(at), author, text, "RMK", sequence])
         if crime:
-            crimes.writerow([number, crime[0], "105A", _day(crime[1]), "LIVE", "V1", ""])
-            people.writerow([number, "V1", "34", "F", "STRANGER"])
+            crimes.writerow(_row(crime_header, {"Incident Number": number, "Crime Ref": crime[0], "HO Code": "105A",
+                                                "Date Recorded": _day(crime[1]), "Status": "LIVE", "Victim Ref": "V1"}))
+            people.writerow(_row(people_header, {"Incident Number": number, "Person Ref": "V1", "Age": "34", "Sex": "F",
+                                                 "Relationship": "STRANGER"}))
     for handle in handles:
         handle.close()
     return paths
@@ -117,7 +132,7 @@ TIMES = {"Created", "Entry Time", "Date Recorded"}
 
 def write_workbook(folder: Path, n: int, seed: int) -> list[Path]:
     """The tabular export as one XLSX workbook, a sheet a table (as examples/exports/make_workbook.py writes
-    the example's), with an empty Cancellations sheet since the mapping reads one. Needs openpyxl (a test
+    the example's), with an empty sheet for each other table the mapping reads. Needs openpyxl (a test
     dependency); openpyxl writes about 20,000 rows a second, so this shape is not in the default run."""
     from openpyxl import Workbook
     staging = folder / "csv"
@@ -134,12 +149,19 @@ def write_workbook(folder: Path, n: int, seed: int) -> list[Path]:
                 sheet.append([None if value == "" else datetime.strptime(value, "%d/%m/%Y %H:%M:%S") if time
                               else value for value, time in zip(row, times)])
         path.unlink()
-    book.create_sheet("Cancellations").append(["Crime Ref", "C Code", "Decided", "Decided By", "Rationale",
-                                               "Receiving Force Ref", "Victim Informed"])
+    for table in ("disclosures", "cancellations", "reclassifications", "n100s"):
+        book.create_sheet(_table(table).sheet).append(_header(table))
     staging.rmdir()
     target = folder / "bench-export.xlsx"
     book.save(target)
     return [target]
+
+
+@lru_cache(maxsize=None)
+def _table(name: str):
+    """One table of the example mapping: its columns and its workbook sheet."""
+    from hocr_rules.intake.mapping import load_mapping
+    return getattr(load_mapping(MAPPING).tables, name)
 
 
 SHAPES = {"tables": write_tables, "storm": write_storm, "xlsx": write_workbook}

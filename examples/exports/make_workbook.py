@@ -20,8 +20,11 @@ SHEETS = {
     "Incidents": ("incidents.csv", "utf-8-sig", ",", {"Created"}),
     "Log": ("log-entries.csv", "cp1252", ";", {"Entry Time"}),
     "People": ("people.csv", "utf-8", ",", set()),
-    "Crimes": ("crimes.csv", "utf-8", ",", {"Date Recorded"}),
+    "Crimes": ("crimes.csv", "utf-8", ",", {"Date Recorded", "Outcome Date", "Victim Informed Date"}),
+    "Disclosures": ("disclosures.csv", "utf-8", ",", {"Disclosed"}),
     "Cancellations": ("cancellations.csv", "utf-8", "\t", {"Decided", "Victim Informed"}),
+    "Reclassifications": ("reclassifications.csv", "utf-8", ",", {"Reclassified"}),
+    "N100s": ("n100s.csv", "utf-8", ",", {"Created", "Cancelled", "Reclassified"}),
 }
 NUMBERS = {"Seq", "Age"}
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from hocr_rules.intake.mapping import TABLES, mappable_fields
+from hocr_rules.intake.mapping import CRIME_TABLES, TABLES, mappable_fields
 from hocr_rules.intake.storm import is_storm
 from hocr_rules.intake.tables import inner_name, is_workbook, open_sheet, sheet_names
 
-#: words in a file or sheet name -> the table it most likely holds
-_TABLE_WORDS = [("cancel", "cancellations"), ("n100", "n100s"), ("log", "log_entries"), ("entr", "log_entries"),
+#: words in a file or sheet name -> the table it most likely holds (a crime's outcomes before its crimes)
+_TABLE_WORDS = [("cancel", "cancellations"), ("n100", "n100s"), ("outcome", "outcomes"), ("disposal", "outcomes"),
+                ("reclass", "reclassifications"), ("log", "log_entries"), ("entr", "log_entries"),
                 ("action", "log_entries"), ("people", "people"), ("person", "people"), ("victim", "people"),
                 ("disclos", "disclosures"), ("crime", "crimes"), ("incident", "incidents"), ("storm", "incidents")]
 #: common export column names (lower case, letters only) -> model field
@@ -29,7 +30,38 @@ _SYNONYMS = {"created": "received_at", "createdat": "received_at", "received": "
              "seq": "sequence", "crimeref": "reference", "crimenumber": "reference", "hocode": "offence",
              "homeofficecode": "offence", "daterecorded": "recorded_at", "ccode": "code", "personref": "id",
              "victimref": "victim", "decided": "decided_at", "decidedby": "decided_by",
-             "relationship": "relationship_to_offender"}
+             "relationship": "relationship_to_offender", "offenderrefs": "offenders", "suspectrefs": "offenders",
+             "disclosurerefs": "disclosures", "linkeddisclosures": "disclosures", "hatestrand": "hate_strands",
+             "hatecrimestrands": "hate_strands", "hatemotivation": "hate_perceived", "perceivedhate": "hate_perceived",
+             "religionsubflag": "religion_flags", "religionsubflags": "religion_flags",
+             "metaltheft": "metal_theft_flags", "metaltheftflag": "metal_theft_flags",
+             "metalthefttype": "metal_theft_flags", "online": "online_element", "onlineflag": "online_element",
+             "cyberflag": "online_element", "darisk": "domestic_abuse_risk", "dashrisk": "domestic_abuse_risk",
+             "riskgrading": "domestic_abuse_risk", "delayreason": "delay_rationale",
+             "laterecordingrationale": "delay_rationale", "delayrationale": "delay_rationale",
+             "fcroversight": "delay_overseen_by", "classificationrationale": "classification_rationale"}
+#: common column names of one table: where a name means another field there (a reclassification's date, an
+#: outcome's 'Date'), or where the joining column is named as the record itself ('Disclosure Ref')
+_TABLE_SYNONYMS = {
+    "disclosures": {"disclosureref": "id", "disclosureid": "id", "disclosed": "disclosed_at",
+                    "reported": "disclosed_at", "victimrefs": "victims"},
+    "outcomes": {"outcome": "type", "outcomecode": "type", "outcometype": "type", "date": "decided_at",
+                 "outcomedate": "decided_at", "datefinalised": "decided_at", "finaliseddate": "decided_at",
+                 "appliedby": "decided_by", "decisionmaker": "decided_by", "authorisingofficer": "authorised_by",
+                 "outcomeauthorisedby": "authorised_by", "authorisingrank": "authoriser_rank",
+                 "rank": "authoriser_rank", "suspectref": "suspect", "suspectid": "suspect",
+                 "victiminformedofoutcome": "victim_informed", "victimnotified": "victim_informed",
+                 "victiminformeddate": "victim_informed_at", "victimnotifieddate": "victim_informed_at",
+                 "outcomerationale": "rationale", "offencecharged": "charged_offence",
+                 "chargedoffence": "charged_offence", "cpsauthorised": "cps_authorised"},
+    "reclassifications": {"from": "from_offence", "previousclassification": "from_offence",
+                          "oldclassification": "from_offence", "to": "to_offence", "newclassification": "to_offence",
+                          "reclassified": "at", "reclassificationdate": "at", "date": "at", "reclassifiedby": "by",
+                          "justification": "rationale", "reasonforreclassification": "rationale",
+                          "reason": "rationale"},
+    "n100s": {"n100ref": "id", "n100id": "id", "n100code": "reason", "n100reason": "reason",
+              "n100status": "status", "cancelled": "cancelled_at", "datecancelled": "cancelled_at",
+              "cancellationdate": "cancelled_at", "reclassified": "reclassified_at"}}
 
 
 def draft_mapping(files: list[Path]) -> str:
@@ -53,14 +85,15 @@ def draft_mapping(files: list[Path]) -> str:
                              f"columns: {', '.join(header)}")
                 continue
             seen.add(table)
-            lines += [f"  {table}:", f'    file: "{path.name}"'] + ([f'    sheet: "{sheet}"'] if sheet else [])
-            lines.append("    columns:")
-            left = []
-            for column, field in _columns(table, header):
-                if field:
-                    lines.append(f'      {field}: "{column}"')
-                else:
-                    left.append(column)
+            guessed = _columns(table, header)
+            found = [(table, guessed)]
+            if table == "crimes":  # a crimes table often holds its outcome columns: an outcomes table of its own
+                found += _held_with_crimes(guessed, seen)
+            for name, columns in found:
+                lines += [f"  {name}:", f'    file: "{path.name}"'] + ([f'    sheet: "{sheet}"'] if sheet else [])
+                lines.append("    columns:")
+                lines += [f'      {field}: "{column}"' for column, field in columns if field]
+            left = [column for column in header if not any(column == c and f for _, cs in found for c, f in cs)]
             if left:
                 lines.append(f"      # not mapped: {', '.join(left)}")
     if storm:
@@ -69,6 +102,18 @@ def draft_mapping(files: list[Path]) -> str:
               "codes: {}    # dated code lists, e.g. closing_code: [{from: 2020-01-01, note: ..., codes: {DOM: "
               "[domestic_abuse]}}]", ""]
     return "\n".join(lines)
+
+
+def _held_with_crimes(crimes: list[tuple[str, str | None]], seen: set[str]) -> list:
+    """The outcome columns of a crimes table as an outcomes table read from the same file, joined on its
+    crime reference column; none when no column left over is an outcome's."""
+    reference = next((column for column, field in crimes if field == "reference"), None)
+    left = [column for column, field in crimes if not field]
+    columns = [(column, field) for column, field in _columns("outcomes", left) if field and field != "crime"]
+    if reference is None or not columns or "outcomes" in seen:
+        return []
+    seen.add("outcomes")
+    return [("outcomes", [(reference, "crime")] + columns)]
 
 
 def _table_of(name: str) -> str:
@@ -87,10 +132,10 @@ def _columns(table: str, header: list[str]) -> list[tuple[str, str | None]]:
     found = []
     for column in header:
         plain = "".join(c for c in column.lower() if c.isalnum())
-        guess = _SYNONYMS.get(plain)
+        guess = _TABLE_SYNONYMS.get(table, {}).get(plain) or _SYNONYMS.get(plain)
         if plain in _INCIDENT_KEYS:
             guess = "id" if table == "incidents" else key
-        elif guess == "reference" and table == "cancellations":
+        elif guess == "reference" and table in CRIME_TABLES:
             guess = key
         if guess not in fields:
             close = difflib.get_close_matches(plain, [f.replace("_", "") for f in fields], n=1, cutoff=0.8)

@@ -1,5 +1,6 @@
 """Reading a tabular export: the incidents table and its related tables (log entries, people, disclosures,
-crimes, N100s, cancellations), joined on their keys into incidents, through a force mapping.
+crimes, N100s; and each crime's cancellation, outcome and reclassifications), joined on their keys into
+incidents, through a force mapping.
 
 Related tables come in any order and run to millions of rows (200,000 incidents with 20 log entries each), so
 they are staged in a temporary SQLite file (standard library; on disk, in pages of a bounded cache) indexed by
@@ -14,7 +15,7 @@ import fnmatch
 import marshal
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from operator import itemgetter
 from typing import Annotated, Callable, Iterator, get_args, get_origin
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 
 from hocr_rules.errors import HocrError, InputError
 from hocr_rules.intake.dates import DateFormats
-from hocr_rules.intake.mapping import TABLES, ForceMapping, Table
+from hocr_rules.intake.mapping import CRIME_TABLES, DATED_VALUES, TABLES, ForceMapping, Table, value_key
 from hocr_rules.intake.records import Read, check_codes, problems_of
 from hocr_rules.intake.tables import Sheet, inner_name, is_workbook, open_sheet, sheet_names
 from hocr_rules.intake.translate import CODE_FIELDS, Translator
@@ -31,10 +32,11 @@ from hocr_rules.model.incident import Incident
 from hocr_rules.model.timestamps import NAIVE_TIMEZONE
 from hocr_rules.offences import OffenceTable
 
-#: Each related table, the incident field its records go into (cancellations go into their crime record).
+#: Each related table, the incident field its records go into (the `CRIME_TABLES` go into their crime record).
 _INTO = {"log_entries": "log", "people": "people", "disclosures": "disclosures", "crimes": "crime_records",
          "n100s": "n100s"}
 _TABLE_OF = {into: table for table, into in _INTO.items()}
+_CRIME_TABLE_OF = {into: table for table, into in CRIME_TABLES.items()}
 
 
 @dataclass
@@ -60,6 +62,7 @@ class _Columns:
     names: dict[str, str]                          # field -> header, for naming the column in errors
     plan: list[tuple[str, int, Callable]] = field(default_factory=list)
     key: int = 0
+    dated: tuple[str, str] | None = None           # (code field, time field): read through dated lists
 
 
 class ExportReader:
@@ -108,13 +111,17 @@ class ExportReader:
                 if getattr(self.mapping.tables, name) is not None]
 
     def _tables_of(self, path: Path) -> list[tuple[str, Table]]:
+        """The tables this file holds. A workbook holds one a sheet; a CSV file holds several only when they
+        name it with the same pattern (a crimes table with its outcome columns, read as `crimes` and as
+        `outcomes`): matched by different patterns, the overlap is taken for a mistake."""
         name = inner_name(path).lower()
-        matched = [(n, t) for n, t in self._tables() if any(
-            fnmatch.fnmatch(name, pattern.lower()) or fnmatch.fnmatch(path.name.lower(), pattern.lower())
-            for pattern in t.file)]
-        if len(matched) > 1 and not is_workbook(path):
+        patterns = {n: {pattern for pattern in t.file if fnmatch.fnmatch(name, pattern.lower())
+                        or fnmatch.fnmatch(path.name.lower(), pattern.lower())} for n, t in self._tables()}
+        matched = [(n, t) for n, t in self._tables() if patterns[n]]
+        if len(matched) > 1 and not is_workbook(path) and not set.intersection(*(patterns[n] for n, _ in matched)):
             raise HocrError(f"{path}: matches the tables {', '.join(n for n, _ in matched)} of the mapping; "
-                            "give each table a file pattern of its own")
+                            "give each table a file pattern of its own (or the tables one file holds the same "
+                            "pattern)")
         return matched
 
     def _open(self, path: Path, table: Table) -> Sheet:
@@ -131,7 +138,7 @@ class ExportReader:
         table: Table = getattr(self.mapping.tables, name)
         model, key = TABLES[name]
         where = {header.casefold(): index for index, header in enumerate(sheet.header)}
-        columns = _Columns(name, dict(table.columns))
+        columns = _Columns(name, dict(table.columns), dated=DATED_VALUES.get(name))
         for model_field, header in table.columns.items():
             index = where.get(header.strip().casefold())
             if index is None:
@@ -140,9 +147,12 @@ class ExportReader:
             if model_field == key:
                 columns.key = index
             else:
-                columns.plan.append((model_field, index, self._converter(model_field, _kind(model, model_field))))
+                columns.plan.append((model_field, index, self._converter(columns, model_field,
+                                                                         _kind(model, model_field))))
         used = {header.strip().casefold() for header in table.columns.values()}
-        self.unmapped_columns[sheet.source] = [h for h in sheet.header if h and h.casefold() not in used]
+        # a file holding several tables: a column is unmapped if none of them reads it
+        self.unmapped_columns[sheet.source] = [h for h in self.unmapped_columns.get(sheet.source, sheet.header)
+                                               if h and h.casefold() not in used]
         return columns
 
     # ------------------------------------------------------------ related tables
@@ -153,11 +163,15 @@ class ExportReader:
             columns = self._columns(name, sheet)
             # staged rows keep only the mapped cells, in plan order
             source = staging.source(sheet.source, _Columns(name, columns.names, [
-                (model_field, position, kind) for position, (model_field, _, kind) in enumerate(columns.plan)]))
+                (model_field, position, kind) for position, (model_field, _, kind) in enumerate(columns.plan)],
+                dated=columns.dated))
             rows = []
             width = max([columns.key] + [index for _, index, _ in columns.plan]) + 1
             take = itemgetter(*[index for _, index, _ in columns.plan]) if columns.plan else (lambda cells: ())
             workbook = is_workbook(Path(sheet.source.split("[")[0]))
+            # a row of a crime's table with nothing but its key is no record, and loses nothing: a crimes row
+            # with its outcome columns empty is an open crime
+            keyed_only = name in CRIME_TABLES
             try:
                 for number, cells in sheet.rows:
                     count.read += 1
@@ -171,6 +185,9 @@ class ExportReader:
                         continue
                     kept = take(cells)
                     kept = kept if isinstance(kept, tuple) else (kept,)
+                    if keyed_only and not any(cell is not None for cell in kept):
+                        count.used += 1
+                        continue
                     if workbook:
                         kept = tuple(map(_marshalable, kept))
                     rows.append((key.strip() if isinstance(key, str) else str(key), source, number,
@@ -210,19 +227,22 @@ class ExportReader:
         problems: list[tuple[str, str]] = []
         data = self._record(columns, cells, problems)
         data["id"] = key
-        origins: dict[str, list[tuple[str, int]]] = {}
+        received = data.get("received_at")
+        day = received.astimezone(self.mapping.zone).date() if isinstance(received, datetime) else None
+        origins: dict[str, list] = {}
         used: dict[str, int] = {}
         for table, into in _INTO.items():
             if staging.has(table):
-                data[into] = self._related(staging, table, key, origins.setdefault(into, []), problems)
+                data[into] = self._related(staging, table, key, origins.setdefault(into, []), problems, day)
                 used[table] = len(data[into])
-        if "crime_records" in data and staging.has("cancellations"):
-            used["cancellations"] = self._cancellations(staging, data["crime_records"], origins, problems)
+        for table, into in CRIME_TABLES.items():
+            if "crime_records" in data and staging.has(table):
+                used[table] = self._of_crimes(staging, table, data["crime_records"], origins.setdefault(into, {}),
+                                              problems, day)
         codes = {f: data[f] for f in CODE_FIELDS if data.get(f)}
         if "qualifiers" in data:
             data["qualifiers"] = self.translate.qualifiers(data["qualifiers"])
         if codes:
-            received = data.get("received_at")
             data["code_readings"] = self.translate.readings(codes, received if isinstance(received, datetime)
                                                             else None)
         try:
@@ -245,24 +265,31 @@ class ExportReader:
             self.counts[table].rejected += n
         return InputError(source, number, key, problems)
 
-    def _converter(self, model_field: str, kind: str) -> Callable:
-        """How a cell becomes the field's value: lists split, values mapped, times read."""
+    def _converter(self, columns: _Columns, model_field: str, kind: str) -> Callable:
+        """How a cell becomes the field's value: lists split, values mapped, times read. A code read through
+        dated lists is mapped in `_record`, which has the row's time."""
+        read_time, separator = self.dates.read, self.mapping.list_separator
         if kind == "time":
-            return self.dates.read
-        value, separator = self.translate.value, self.mapping.list_separator
+            return read_time
+        if kind == "times":  # None, reported as an unreadable time, if any of them is not one
+            return lambda cell: _all_or_none([read_time(item) for item in _plain(cell).split(separator)
+                                              if item.strip()])
+        key, value = value_key(columns.table, model_field), self.translate.value
         if kind == "list":
             if model_field == "qualifiers":  # translated with the incident's code readings
                 return lambda cell: [item.strip() for item in _plain(cell).split(separator) if item.strip()]
-            return lambda cell: [value(model_field, item.strip()) for item in _plain(cell).split(separator)
+            return lambda cell: [value(key, item.strip()) for item in _plain(cell).split(separator)
                                  if item.strip()]
-        if self.translate.maps(model_field):
-            return lambda cell: value(model_field, _plain(cell))
+        if self.translate.maps(key) and (columns.dated is None or columns.dated[0] != model_field):
+            return lambda cell: value(key, _plain(cell))
         return _plain
 
     def _record(self, columns: _Columns, cells: list | tuple, problems: list,
-                origin: tuple[str, int] | None = None) -> dict:
+                origin: tuple[str, int] | None = None, day: date | None = None) -> dict:
         """The model fields of one row; empty cells are left out, so an unknown stays unknown. A row of a
-        related table names its `origin` (file, row) in a problem; the text is made only for a problem."""
+        related table names its `origin` (file, row) in a problem; the text is made only for a problem. A
+        code read through dated lists is read on the row's own time's local date, else on `day` (the
+        incident's)."""
         data: dict = {}
         width = len(cells)
         for model_field, index, convert in columns.plan:
@@ -276,33 +303,43 @@ class ExportReader:
                                  f"mapping's formats ({', '.join(self.mapping.date_formats)})"))
                 continue
             data[model_field] = value
+        if columns.dated is not None and columns.dated[0] in data:
+            code, time = columns.dated
+            moment = data.get(time)
+            on = moment.astimezone(self.mapping.zone).date() if isinstance(moment, datetime) else day
+            data[code] = self.translate.value(code, data[code], on)
         return data
 
-    def _related(self, staging: "_Staging", table: str, key: str, origins: list, problems: list) -> list[dict]:
+    def _related(self, staging: "_Staging", table: str, key: str, origins: list, problems: list,
+                 day: date | None) -> list[dict]:
         columns, sources, record, loads = staging.columns[table], staging.sources, self._record, marshal.loads
         records = []
         for source, number, cells in staging.rows(table, key):
             origins.append((source, number))
-            records.append(record(columns[source], loads(cells), problems, (sources[source], number)))
+            records.append(record(columns[source], loads(cells), problems, (sources[source], number), day))
         return records
 
-    def _cancellations(self, staging: "_Staging", crimes: list[dict], origins: dict, problems: list) -> int:
-        columns, used = staging.columns["cancellations"], 0
+    def _of_crimes(self, staging: "_Staging", table: str, crimes: list[dict], origins: dict, problems: list,
+                   day: date | None) -> int:
+        """A table joined on the crime reference into each crime record: its one cancellation or outcome, or
+        its reclassifications (a crime with none in the table given was never reclassified). `origins` gets,
+        per crime, where each of its records came from."""
+        into, used = CRIME_TABLES[table], 0
         for index, crime in enumerate(crimes):
             reference = crime.get("reference")
             if reference is None:
                 continue
             staging.see_crime(reference)
-            found = list(staging.rows("cancellations", reference))
+            found = self._related(staging, table, reference, origins.setdefault(index, []), problems, day)
             used += len(found)
-            for source, number, cells in found[:1]:
-                crime["cancellation"] = self._record(columns[source], marshal.loads(cells), problems,
-                                                     (staging.sources[source], number))
-                origins.setdefault("cancellation", {})[index] = (source, number)
-            for source, number, _ in found[1:]:
-                problems.append((f"{staging.sources[source]} row {number}: "
-                                 f"{table_key_header(self.mapping, 'cancellations')}",
-                                 f"a second cancellation for crime '{reference}'; a crime record has one"))
+            if into == "classification_history":
+                crime[into] = found
+                continue
+            if found:
+                crime[into] = found[0]
+            for source, number in origins[index][1:]:
+                problems.append((f"{staging.sources[source]} row {number}: {table_key_header(self.mapping, table)}",
+                                 f"a second {into} for crime '{reference}'; a crime record has one"))
         return used
 
     def _locate(self, field: str, message: str, columns: _Columns, origins: dict, staging: "_Staging"):
@@ -310,12 +347,13 @@ class ExportReader:
         parts = field.split(".")
         if parts[0] in _TABLE_OF and len(parts) > 1 and parts[1].isdigit() and parts[0] in origins:
             table, index = _TABLE_OF[parts[0]], int(parts[1])
-            if parts[0] == "crime_records" and len(parts) > 3 and parts[2] == "cancellation":
-                table, (source, number) = "cancellations", origins["cancellation"][index]
-                rest = parts[3:]
-            else:
-                source, number = origins[parts[0]][index]
-                rest = parts[2:]
+            source, number = origins[parts[0]][index]
+            rest = parts[2:]
+            if parts[0] == "crime_records" and len(rest) > 1 and rest[0] in _CRIME_TABLE_OF and rest[0] in origins:
+                table, rows = _CRIME_TABLE_OF[rest[0]], origins[rest[0]][index]
+                many = rest[0] == "classification_history" and rest[1].isdigit()
+                source, number = rows[int(rest[1])] if many else rows[0]
+                rest = rest[2:] if many else rest[1:]
             names = staging.columns[table][source].names
             column = names.get(rest[0], rest[0]) if rest else table
             return f"{staging.sources[source]} row {number}: {column}", message
@@ -327,7 +365,7 @@ class ExportReader:
                 continue
             count = self.counts[table]
             header = table_key_header(self.mapping, table)
-            what = "crime record" if table == "cancellations" else "incident"
+            what = "crime record" if table in CRIME_TABLES else "incident"
             for source, number, key in staging.unmatched(table):
                 count.rejected += 1
                 count.unmatched += 1
@@ -359,11 +397,14 @@ def _plain(cell) -> str:
 def _kind(model, name: str) -> str:
     annotation = model.model_fields[name].annotation
     args = [get_args(arg)[0] if get_origin(arg) is Annotated else arg for arg in get_args(annotation)]
+    listed = get_origin(annotation) is list or any(get_origin(arg) is list for arg in args)
     if annotation is datetime or datetime in args:
-        return "time"
-    if get_origin(annotation) is list:
-        return "list"
-    return "value"
+        return "times" if listed else "time"
+    return "list" if listed else "value"
+
+
+def _all_or_none(items: list):
+    return None if None in items else items
 
 
 class _Staging:
@@ -432,7 +473,7 @@ class _Staging:
         self.db.execute("INSERT OR IGNORE INTO seen_crimes VALUES (?)", (reference,))
 
     def unmatched(self, table: str):
-        seen = "seen_crimes" if table == "cancellations" else "seen"
+        seen = "seen_crimes" if table in CRIME_TABLES else "seen"
         return self.db.execute(f"SELECT source, row, key FROM {table} WHERE key NOT IN (SELECT key FROM {seen}) "
                                "ORDER BY rowid")
 

@@ -26,22 +26,36 @@ class Translator:
     def __init__(self, mapping: ForceMapping):
         self.mapping = mapping
         self.zone = mapping.zone
-        self._values = {field: table for field, table in mapping.values.model_dump().items() if table}
+        self._values: dict[str, dict] = {}
+        self._dated: dict[str, tuple[list[date], list[dict]]] = {}   # field -> (list starts, their values)
+        for field in type(mapping.values).model_fields:
+            table = getattr(mapping.values, field)
+            if isinstance(table, list):
+                self._dated[field] = ([item.start for item in table], [item.values for item in table])
+            elif table:
+                self._values[field] = table
         self._starts = {field: [item.start for item in lists] for field, lists in mapping.codes.items()}
         self._lists = {field: [item.codes for item in lists] for field, lists in mapping.codes.items()}
         self.uncovered_values: Counter = Counter()   # (field, force value) -> rows
         self.uncovered_codes: Counter = Counter()    # (code field, force code) -> incidents
 
     def maps(self, field: str) -> bool:
-        """Whether the mapping translates this field's values."""
-        return field in self._values
+        """Whether the mapping translates this field's values (its `values` map, by `value_key`)."""
+        return field in self._values or field in self._dated
 
-    def value(self, field: str, raw: str) -> str:
-        """The model value for a force value; a value the map does not list passes on as it is (the model
-        refuses it if it is not a model value) and is counted."""
-        table = self._values.get(field)
-        if table is None:
-            return raw
+    def value(self, field: str, raw: str, on: date | None = None) -> str:
+        """The model value for a force value, from the list in force `on` where the map is dated; a value the
+        map does not list (or a dated map read without a date) passes on as it is (the model refuses it if it
+        is not a model value) and is counted."""
+        dated = self._dated.get(field)
+        if dated is not None:
+            starts, lists = dated
+            index = bisect.bisect_right(starts, on) - 1 if on else -1
+            table = lists[index] if index >= 0 else {}
+        else:
+            table = self._values.get(field)
+            if table is None:
+                return raw
         mapped = table.get(raw)
         if mapped is None:
             self.uncovered_values[(field, raw)] += 1

@@ -18,7 +18,20 @@ MAPPING = load_mapping(EXAMPLES / "exampleshire.mapping.yaml")
 INCIDENTS = ["Incident Number", "Created", "Source", "Opening Code", "Closing Code", "Qualifiers",
              "Initial Classification", "Final Classification", "Result Codes", "Linked Crimes", "Non-Crime Rationale"]
 LOG = ["Incident Number", "Entry Time", "Operator", "Entry Text", "Entry Type", "Seq"]
-CRIMES = ["Incident Number", "Crime Ref", "HO Code", "Date Recorded", "Status", "Victim Ref", "Flags"]
+OUTCOMES = ["Crime Ref", "Outcome", "Outcome Date", "Applied By", "Authorised By", "Authoriser Rank", "Named Suspect",
+            "Suspect Ref", "Victim View Recorded", "Victim Informed", "Victim Informed Date", "Outcome Rationale"]
+#: Exampleshire's crimes table holds its outcome columns (the mapping reads them as the outcomes table)
+CRIMES = ["Incident Number", "Crime Ref", "HO Code", "Date Recorded", "Status", "Victim Ref", "Flags", "Offender Refs",
+          "Disclosure Refs", "Hate Perceived", "Hate Strands", "Religion Flags", "Metal Theft Flags", "Online",
+          "Victim Wishes", "DA Risk", "Delay Rationale", "Delay Overseen By"] + OUTCOMES[1:]
+#: the same mapping for a force that exports outcomes as a table of their own
+OWN_OUTCOMES = MAPPING.model_copy(update={"tables": MAPPING.tables.model_copy(update={
+    "outcomes": MAPPING.tables.outcomes.model_copy(update={"file": ["outcomes*"], "sheet": None})})})
+RECLASSIFICATIONS = ["Crime Ref", "From", "To", "Reclassified", "Reclassified By", "Justification"]
+DISCLOSURES = ["Incident Number", "Disclosure Ref", "Disclosed", "HO Code", "Victim Refs", "Offender Refs",
+               "Reported By", "Victim Confirmed"]
+N100S = ["Incident Number", "N100 Ref", "Disclosure Ref", "Created", "N100 Code", "Status", "Cancelled", "Cancelled By",
+         "Cancellation Reason", "Reclassified From", "Reclassified", "Reclassified By", "Investigation Begun"]
 
 
 def incident(number: str, created: str = "14/03/2025 23:12:40", closing: str = "DOM", **cells) -> list[str]:
@@ -26,6 +39,25 @@ def incident(number: str, created: str = "14/03/2025 23:12:40", closing: str = "
                                "NFA", "", ""]))
     row.update(cells)
     return [row[column] for column in INCIDENTS]
+
+
+def crime(number: str, reference: str, **cells) -> list[str]:
+    row = dict.fromkeys(CRIMES, "")
+    row.update({"Incident Number": number, "Crime Ref": reference, "HO Code": "105A",
+                "Date Recorded": "15/03/2025 09:00:00", "Status": "LIVE"}, **cells)
+    return [row[column] for column in CRIMES]
+
+
+def outcome(reference: str, code: str = "EVD", decided: str = "20/04/2026 16:00:00", **cells) -> list[str]:
+    """An outcomes row of a table of its own (OWN_OUTCOMES)."""
+    row = dict.fromkeys(OUTCOMES, "")
+    row.update({"Crime Ref": reference, "Outcome": code, "Outcome Date": decided}, **cells)
+    return [row[column] for column in OUTCOMES]
+
+
+def finalised(number: str, reference: str, code: str = "EVD", decided: str = "20/04/2026 16:00:00", **cells):
+    """A crimes row with its outcome columns filled, as Exampleshire exports them."""
+    return crime(number, reference, Outcome=code, **{"Outcome Date": decided}, **cells)
 
 
 def table(path: Path, header: list[str], rows: list[list[str]], encoding="utf-8", delimiter=",") -> Path:
@@ -36,8 +68,8 @@ def table(path: Path, header: list[str], rows: list[list[str]], encoding="utf-8"
     return path
 
 
-def read(*paths: Path) -> tuple[list, Intake]:
-    intake = Intake(mapping=MAPPING)
+def read(*paths: Path, mapping=MAPPING) -> tuple[list, Intake]:
+    intake = Intake(mapping=mapping)
     return list(intake.read([str(p) for p in paths])), intake
 
 
@@ -126,8 +158,7 @@ def test_a_bad_row_is_reported_with_file_row_and_column_and_the_rest_is_read(tmp
 
 def test_rows_that_join_no_incident_are_reported_never_dropped(tmp_path):
     incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A")])
-    crimes = table(tmp_path / "crimes.csv", CRIMES, [["A", "CR1", "105A", "15/03/2025 09:00:00", "LIVE", "", ""],
-                                                      ["GHOST", "CR2", "105A", "15/03/2025 09:00:00", "LIVE", "", ""]])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [crime("A", "CR1"), crime("GHOST", "CR2")])
     items, intake = read(incidents, crimes)
     [orphan] = [item for item in items if isinstance(item, InputError)]
     assert (orphan.source, orphan.line) == (str(crimes), 3)
@@ -201,14 +232,15 @@ def test_a_csv_without_a_mapping_says_to_give_one():
 
 def _ids_and_logs(items) -> dict:
     return {i: (inc.received_at, [(e.at, e.text, e.kind, e.sequence) for e in inc.log],
-                [(c.reference, c.recorded_at, c.status, c.cancellation) for c in inc.crime_records],
-                inc.code_readings, inc.people) for i, inc in accepted(items).items()}
+                [(c.reference, c.recorded_at, c.status, c.cancellation, c.outcome, c.classification_history)
+                 for c in inc.crime_records],
+                inc.code_readings, inc.people, inc.disclosures, inc.n100s) for i, inc in accepted(items).items()}
 
 
 def test_the_workbook_reads_the_same_as_the_csv_set(tmp_path):
     from_csv, _ = read(*sorted((EXAMPLES / "csv").glob("*.csv")))
     from_xlsx, _ = read(EXAMPLES / "xlsx" / "exampleshire-export.xlsx")
-    assert len(accepted(from_csv)) == 12
+    assert len(accepted(from_csv)) == 15
     assert _ids_and_logs(from_xlsx) == _ids_and_logs(from_csv)
 
 
@@ -235,3 +267,167 @@ def test_a_workbook_without_the_named_sheet_is_reported(tmp_path):
     book.save(path)
     items, _ = read(path)
     assert any(isinstance(i, InputError) and "no sheet 'Incidents'" in str(i) for i in items)
+
+
+# ---------------------------------------------------------------- a crime's outcome and reclassifications, N100s
+def crimes_with(tmp_path, rows: list[list[str]], *more: Path) -> tuple[list, Intake, Path]:
+    """Incidents A and B, each with one crime (CRA, CRB) given in `rows` or plain."""
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("B")])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, rows or [crime("A", "CRA"), crime("B", "CRB")])
+    items, intake = read(incidents, crimes, *more)
+    return items, intake, crimes
+
+
+def test_outcome_columns_of_the_crimes_table_fill_its_outcome_with_their_values_mapped(tmp_path):
+    items, intake, _ = crimes_with(tmp_path, [finalised("A", "CRA", **{
+        "Applied By": "OIC", "Authoriser Rank": "INSP", "Named Suspect": "Y", "Victim View Recorded": "N",
+        "Victim Informed": "U", "Victim Informed Date": "19/04/2026 09:00:00", "Outcome Rationale": "why"}),
+        crime("B", "CRB")])
+    found = accepted(items)
+    [record] = found["A"].crime_records
+    assert record.outcome.model_dump(exclude_none=True) == {
+        "type": "16", "decided_at": record.outcome.decided_at, "authoriser_rank": "inspector",
+        "named_suspect": "yes", "victim_view_recorded": "no", "rationale": "why", "decided_by": "investigating_officer",
+        "victim_informed": "not_known", "victim_informed_at": record.outcome.victim_informed_at}
+    assert record.outcome.decided_at.isoformat() == "2026-04-20T16:00:00+01:00"
+    assert found["B"].crime_records[0].outcome is None   # its outcome columns empty: still open
+    assert "outcomes: 2 rows read = 2 used + 0 rejected" in intake.table_counts()
+    assert intake.readers[0].unmapped_columns[str(tmp_path / "crimes.csv")] == []   # each column read by one table
+
+
+def test_an_outcome_code_means_what_it_meant_on_the_local_day_it_was_applied(tmp_path):
+    """Exampleshire's EVD was outcome 15 until March 2026 and 16 from April. 00:30 on 1 April 2026 in London is
+    still 31 March in UTC; an outcome without its date is read on the incident's (2025: the first list)."""
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident(key) for key in "ABCD"])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [
+        finalised("A", "CRA", decided="31/03/2026 23:59:59"), finalised("B", "CRB", decided="01/04/2026 00:30:00"),
+        finalised("C", "CRC", decided=""), finalised("D", "CRD", "ZZZ")])
+    items, intake = read(incidents, crimes)
+    types = {key: found.crime_records[0].outcome.type for key, found in accepted(items).items()}
+    assert types == {"A": "15", "B": "16", "C": "15", "D": "ZZZ"}   # ZZZ: for OC16 to report, not dropped
+    assert intake.readers[0].translate.uncovered_values[("type", "ZZZ")] == 1
+
+
+def test_a_bad_outcome_is_reported_with_file_row_and_column_and_the_rest_is_read(tmp_path):
+    items, intake, crimes = crimes_with(tmp_path, [
+        finalised("A", "CRA", decided="31/02/2026 10:00:00", **{"Authoriser Rank": "GOLD", "Named Suspect": "MAYBE"}),
+        finalised("B", "CRB", **{"Authoriser Rank": "PS"})])
+    [error] = [item for item in items if isinstance(item, InputError)]
+    assert error.record == "A"
+    assert sorted(field for field, _ in error.problems) == [f"{crimes} row 2: Authoriser Rank",
+                                                             f"{crimes} row 2: Named Suspect",
+                                                             f"{crimes} row 2: Outcome Date"]
+    assert accepted(items)["B"].crime_records[0].outcome.authoriser_rank == "sergeant"
+    assert "outcomes: 2 rows read = 1 used + 1 rejected" in intake.table_counts()
+
+
+def test_outcomes_as_a_table_of_their_own_a_second_one_and_one_joining_no_crime_reported(tmp_path):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("B")])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [crime("A", "CRA"), crime("B", "CRB")])
+    outcomes = table(tmp_path / "outcomes.csv", OUTCOMES, [
+        outcome("CRB", "CHG"), outcome("CRA"), outcome("CRA", "CHG"), outcome("GHOST")])
+    items, intake = read(incidents, crimes, outcomes, mapping=OWN_OUTCOMES)
+    assert accepted(items)["B"].crime_records[0].outcome.type == "1"
+    errors = [item for item in items if isinstance(item, InputError)]
+    assert [(e.record, e.problems[0][0]) for e in errors] == [("A", f"{outcomes} row 4: Crime Ref"),
+                                                              (None, "Crime Ref")]
+    assert "a second outcome for crime 'CRA'" in errors[0].problems[0][1]
+    assert (errors[1].source, errors[1].line) == (str(outcomes), 5)
+    assert "'GHOST' joins no crime record" in errors[1].problems[0][1]
+    assert "outcomes: 4 rows read = 1 used + 3 rejected, 1 of them joining no record" in intake.table_counts()
+
+
+def test_a_csv_two_tables_match_by_different_patterns_is_still_refused(tmp_path):
+    mapping = MAPPING.model_copy(update={"tables": MAPPING.tables.model_copy(update={
+        "outcomes": MAPPING.tables.outcomes.model_copy(update={"file": ["*crimes.csv"]})})})
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A")])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [crime("A", "CRA")])
+    with pytest.raises(HocrError, match="matches the tables crimes, outcomes"):
+        read(incidents, crimes, mapping=mapping)
+
+
+def test_reclassifications_are_the_crimes_history_in_file_order(tmp_path):
+    history = table(tmp_path / "reclassifications.csv", RECLASSIFICATIONS, [
+        ["CRA", "105A", "8N", "16/03/2025 10:00:00", "DDM", "injury seen at the hospital"],
+        ["CRA", "8N", "5D", "17/03/2025 10:00:00", "FCR", ""]])
+    items, intake, _ = crimes_with(tmp_path, [], history)
+    found = accepted(items)
+    assert [(r.from_offence, r.to_offence, r.by, r.rationale) for r in found["A"].crime_records[0]
+            .classification_history] == [("105A", "8N", "designated_decision_maker", "injury seen at the hospital"),
+                                         ("8N", "5D", "force_crime_registrar", None)]
+    assert found["B"].crime_records[0].classification_history == []   # the table given: never reclassified
+    assert "reclassifications: 2 rows read = 2 used + 0 rejected" in intake.table_counts()
+
+
+def test_a_bad_reclassification_is_reported_with_its_own_row(tmp_path):
+    history = table(tmp_path / "reclassifications.csv", RECLASSIFICATIONS, [
+        ["CRA", "105A", "8N", "16/03/2025 10:00:00", "DDM", "ok"], ["CRA", "8N", "5D", "17/03/2025", "JANITOR", ""]])
+    items, _, _ = crimes_with(tmp_path, [], history)
+    [error] = [item for item in items if isinstance(item, InputError)]
+    assert sorted(field for field, _ in error.problems) == [f"{history} row 3: Reclassified",
+                                                             f"{history} row 3: Reclassified By"]
+
+
+def test_crime_flags_strands_and_sub_flags_are_mapped_and_a_bad_one_located(tmp_path):
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("B")])
+    crimes = table(tmp_path / "crimes.csv", CRIMES, [
+        crime("A", "CRA", Flags="HATE;MT;ONL", **{"Hate Perceived": "REL;RACE", "Hate Strands": "REL",
+                                                   "Religion Flags": "JEW", "Metal Theft Flags": "INFRA",
+                                                   "Online": "Y", "Victim Wishes": "NOCONTACT", "DA Risk": "HIGH",
+                                                   "Delay Rationale": "awaiting the FCR", "Delay Overseen By": "FCR"}),
+        crime("B", "CRB", **{"Religion Flags": "PASTAFARIAN", "Online": "SOMETIMES"})])
+    items, _ = read(incidents, crimes)
+    [record] = accepted(items)["A"].crime_records
+    assert (record.flags, record.hate_perceived, record.hate_strands, record.religion_flags,
+            record.metal_theft_flags, record.online_element, record.victim_wishes, record.domestic_abuse_risk,
+            record.delay_rationale, record.delay_overseen_by) == (
+        ["hate_crime", "metal_theft", "online_crime"], ["religion", "race"], ["religion"], ["jewish"],
+        ["infrastructure"], "yes", "not_contactable", "high", "awaiting the FCR", "force_crime_registrar")
+    [error] = [item for item in items if isinstance(item, InputError)]
+    assert sorted(field for field, _ in error.problems) == [f"{crimes} row 3: Online", f"{crimes} row 3: Religion Flags"]
+
+
+def test_an_n100_reads_its_own_status_map_and_dated_codes(tmp_path):
+    """N100 status has a map of its own (`n100_status`): the crimes' `status` map (LIVE, TRANSFERRED) is not
+    applied to it."""
+    incidents = table(tmp_path / "incidents.csv", INCIDENTS, [incident("A"), incident("B")])
+    disclosures = table(tmp_path / "disclosures.csv", DISCLOSURES, [
+        [key, "D1", "14/03/2025 23:12:40", "019/08", "", "", "TP", "N"] for key in "AB"])
+    n100s = table(tmp_path / "n100s.csv", N100S, [
+        ["A", "N1", "D1", "15/03/2025 09:00:00", "N1", "CANCELLED", "16/03/2025 09:00:00", "OIC", "DUP", "", "", "",
+         ""],
+        ["B", "N1", "D1", "15/03/2025 09:00:00", "N7", "LIVE", "", "", "", "CR9", "15/03/2025 08:00:00", "FCR", "Y"]])
+    items, intake = read(incidents, disclosures, n100s)
+    [n100] = accepted(items)["A"].n100s
+    assert (n100.reason, n100.status, n100.cancelled_by, n100.cancellation_reason) == (
+        "N100/01", "cancelled", "investigating_officer", "duplicate")
+    [error] = [item for item in items if isinstance(item, InputError)]
+    assert [field for field, _ in error.problems] == [f"{n100s} row 3: Status"]   # LIVE is a crime's status
+    assert intake.readers[0].translate.uncovered_values[("reason", "N7")] == 1
+    assert intake.readers[0].translate.uncovered_values[("n100_status", "LIVE")] == 1
+
+
+def test_a_list_of_times_is_read_item_by_item(tmp_path):
+    """A course of conduct's occasions in one cell: each a time in the mapping's formats, or the cell is
+    reported."""
+    mapping = tmp_path / "force.mapping.yaml"
+    mapping.write_text(f"""\
+force: Testshire
+date_formats: ["%d/%m/%Y %H:%M"]
+tables:
+  incidents: {{file: incidents.csv, columns: {{id: Id, received_at: Created, channel: Source}}}}
+  disclosures:
+    file: disclosures.csv
+    columns: {{incident: Id, id: Ref, offence: HO Code, reported_by: By, occasions: Occasions}}
+""")
+    incidents = table(tmp_path / "incidents.csv", ["Id", "Created", "Source"], [
+        ["A", "14/03/2025 23:12", "other"], ["B", "14/03/2025 23:12", "other"]])
+    disclosures = table(tmp_path / "disclosures.csv", ["Id", "Ref", "HO Code", "By", "Occasions"], [
+        ["A", "D1", "8L", "victim", "01/03/2025 10:00;08/03/2025 11:30"],
+        ["B", "D1", "8L", "victim", "01/03/2025 10:00;last week"]])
+    intake = Intake(mapping=load_mapping(mapping))
+    items = list(intake.read([str(incidents), str(disclosures)]))
+    [disclosure] = accepted(items)["A"].disclosures
+    assert [o.isoformat() for o in disclosure.occasions] == ["2025-03-01T10:00:00+00:00", "2025-03-08T11:30:00+00:00"]
+    [error] = [item for item in items if isinstance(item, InputError)]
+    assert error.problems[0][0] == f"{disclosures} row 3: Occasions"

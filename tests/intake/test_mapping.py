@@ -115,3 +115,40 @@ def test_the_example_mapping_is_valid_against_the_schema_and_names_it():
     schema = json.loads((REPO / "schemas" / "mapping.schema.json").read_text())
     document = yaml.load(text, Loader=yaml.BaseLoader)  # dates as text, as the mapping reader keeps them
     jsonschema.validate(document, schema)
+
+
+# ---------------------------------------------------------------- every field a column can fill, with its values
+def test_every_field_with_a_closed_set_of_values_has_a_value_map():
+    """A force writes its own values (Y/N/U, its rank abbreviations, its flag codes): every model field a column
+    fills whose values are a closed set can be translated by a `values` map, under the field's name or the one
+    `value_key` gives where two tables share a name with different values (a crime's and an N100's status)."""
+    from typing import Literal, get_args, get_origin
+
+    from hocr_rules.intake.mapping import TABLES, Values, mappable_fields, value_key
+
+    def closed(annotation) -> set:
+        if get_origin(annotation) is Literal:
+            return set(get_args(annotation))
+        return set().union(*map(closed, get_args(annotation)))
+
+    missing, wrong = [], []
+    for table, (model, key) in TABLES.items():
+        for field in mappable_fields(table)[1:]:
+            values = closed(model.model_fields[field].annotation)
+            if not values:
+                continue
+            name = value_key(table, field)
+            if name not in Values.model_fields:
+                missing.append(f"{table}.{field}")
+            elif closed(Values.model_fields[name].annotation) != values:
+                wrong.append(f"{table}.{field} -> values.{name}")
+    assert missing == [] and wrong == []
+
+
+def test_dated_value_lists_out_of_date_order_are_refused(tmp_path):
+    text = MINIMAL + """values:
+  type:
+    - {from: 2026-04-01, note: the new list, values: {EVD: "16"}}
+    - {from: 2020-01-01, note: the old list, values: {EVD: "15"}}
+"""
+    assert "in date order" in refused(tmp_path, text).message
