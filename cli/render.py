@@ -1,18 +1,18 @@
-"""Everything the command line shows a person, in one module (rich), so every command looks alike."""
+"""Everything the command line shows a person, in one module (rich), so every command looks alike.
+
+rich is imported by the functions that lay text out with it, not with this module: `hocr check --format jsonl`
+to a file or pipe shows nobody anything styled (its progress, rejections and summary are plain lines there, see
+`plain`), and importing rich's console, tables and trees was about a twentieth of its start-up (issue 11).
+"""
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import functools
 import os
 import sys
-from typing import IO, Callable, Iterable, Iterator
-
-from rich.console import Console, Group
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
+from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator
 
 from hocr_rules.engine.outcomes import BREACH, COMPLIANT, NOT_EVALUABLE, NOT_IN_SCOPE, REVIEW, Outcome
 from hocr_rules.errors import HocrError, InputError
@@ -24,16 +24,41 @@ from hocr_rules.rulebook.messages import show
 from hocr_rules.rulebook.pack import parameter_value
 from hocr_rules.screening import Summary
 
+if TYPE_CHECKING:
+    from rich.console import Console, Group
+    from rich.table import Table
+    from rich.tree import Tree
+
 STYLE = {BREACH: "bold red", COMPLIANT: "green", NOT_EVALUABLE: "yellow", NOT_IN_SCOPE: "dim", REVIEW: "bold magenta"}
 BATCH = 100  # incidents per printed table: tables are built whole, so long runs print in batches
 PLAIN_BLOCK = 1 << 16  # characters of plain rejection lines written at once
+HINT = "`hocr rules show CODE` explains a rule; `hocr explain FILE --incident ID` one incident"
+
 
 def console(out: IO[str] | None = None, color: bool = True) -> Console:
     """A terminal gets its own width; a file or pipe gets a wide table rather than 80 wrapped columns. rich
     itself honours NO_COLOR; `color=False` is `--no-color`."""
+    from rich.console import Console
     out = out or sys.stdout
-    width = None if out.isatty() else int(os.environ.get("COLUMNS", 160))
-    return Console(file=out, highlight=False, soft_wrap=False, width=width, no_color=not color or None)
+    return Console(file=out, highlight=False, soft_wrap=False, width=_width(out), no_color=not color or None)
+
+
+def _width(out: IO[str]) -> int | None:
+    """The width `console` lays text out in: the terminal's own (None), else COLUMNS or 160."""
+    return None if out.isatty() else int(os.environ.get("COLUMNS", 160))
+
+
+def plain(stream: IO[str]) -> bool:
+    """Whether rich would write to `stream` as to a file (no styles, no control codes, nothing redrawn),
+    decided without importing rich, by rich's own test (`Console.is_terminal`): not a terminal, and neither
+    TTY_COMPATIBLE=1 nor a non-empty FORCE_COLOR making it one; under IPython, whose notebooks rich writes to
+    in its own way, False. False leaves the question to rich's console."""
+    if hasattr(builtins, "get_ipython") or stream.isatty():
+        return False
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "0"
+    return not os.environ.get("FORCE_COLOR")
 
 
 def error_console() -> Console:
@@ -53,6 +78,7 @@ def _console_for(stream: IO[str], *environment: str | None) -> Console:
 
 def error(problem: HocrError) -> None:
     """One bullet per problem: where, what, how to fix."""
+    from rich.markup import escape
     if isinstance(problem, InputError):
         _input_problems(problem, "[bold red]error[/]:")
         return
@@ -76,11 +102,10 @@ def rejections() -> Iterator[Callable[[InputError], None]]:
     `PLAIN_BLOCK` characters and written when a block fills and when the run ends (before its summary): a run
     with many bad records must spend its time neither laying out text nobody sees styled nor on a write for
     each line (issue 11: rich printing made rejections 2.8k/s)."""
-    screen = error_console()
-    if screen.is_terminal:
+    if not plain(sys.stderr) and error_console().is_terminal:
         yield lambda problem: _input_problems(problem, "[yellow]rejected[/]")
         return
-    block = _PlainBlock(screen.file)
+    block = _PlainBlock(sys.stderr)
     try:
         yield block.say
     finally:
@@ -115,6 +140,7 @@ def _where(problem: InputError) -> str:
 
 
 def _input_problems(problem: InputError, label: str) -> None:
+    from rich.markup import escape
     screen = error_console()
     screen.print(f"{label} {escape(_where(problem))}")
     for field, message in problem.problems:
@@ -124,8 +150,7 @@ def _input_problems(problem: InputError, label: str) -> None:
 @contextlib.contextmanager
 def progress(enabled: bool = True) -> Iterator:
     """A progress bar on stderr for long runs, only when a person is watching it."""
-    screen = error_console()
-    if not (enabled and screen.is_terminal):
+    if not enabled or plain(sys.stderr) or not (screen := error_console()).is_terminal:
         yield lambda: None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # only for a person watching
@@ -208,6 +233,8 @@ def _findings_table(batch: list[tuple[str, list[Outcome]]], width: int) -> Table
     id, if that is more), so on a narrow terminal it wraps at its space ("crime record" over the reference) and
     leaves the finding the room for whole words: 80 columns read "professional third party", not "professio /
     nal"."""
+    from rich.markup import escape
+    from rich.table import Table
     table = Table(show_lines=False, header_style="bold")
     for column in ("incident", "rule"):
         table.add_column(column, no_wrap=True)
@@ -227,6 +254,8 @@ def _findings_table(batch: list[tuple[str, list[Outcome]]], width: int) -> Table
 
 def summary(result: Summary, to_stderr: bool = False, statistics: bool = False) -> None:
     """The summary beside a machine format: the counts, and the per-rule table only with --statistics."""
+    if not statistics and plain(stream := sys.stderr if to_stderr else sys.stdout) and _said_plainly(result, stream):
+        return
     screen = error_console() if to_stderr else console()
     if statistics:
         screen.print(statistics_table(result))
@@ -236,18 +265,10 @@ def summary(result: Summary, to_stderr: bool = False, statistics: bool = False) 
 def summary_table(result: Summary, screen: Console, by_rule: bool = True) -> None:
     """The counts that account for every record, and every outcome that was not judged; under a table of
     findings, the breaches per rule."""
-    counts = (f"[bold]{result.read}[/] incidents read: {result.evaluated} evaluated, {result.rejected} rejected; "
-              f"{result.incidents_with_breaches} with breaches")
-    if not result.reconciles:
-        counts += " [bold red](counts do not reconcile)[/]"
-    screen.print(counts)
-    outcomes = f"{result.breaches} breaches" if result.breaches else "[green]no breaches[/]"
-    outcomes += f"; {result.not_evaluable} outcomes not evaluable"
-    if result.suppressed:
-        outcomes += f"; {result.suppressed} reviewed findings left out (--baseline)"
-    screen.print(outcomes)
-    for note in result.notes:
-        screen.print(f"[yellow]note[/]: {escape(note)}")
+    from rich.markup import escape
+    from rich.table import Table
+    for parts in _summary_lines(result):
+        screen.print("".join(f"[{style}]{escape(text)}[/]" if style else escape(text) for text, style in parts))
     if result.breaches_by_rule and by_rule:
         table = Table(title="breaches by rule", header_style="bold")
         table.add_column("rule")
@@ -257,12 +278,43 @@ def summary_table(result: Summary, screen: Console, by_rule: bool = True) -> Non
             table.add_row(code, result.rule_names.get(code, ""), str(count))
         screen.print(table)
     if result.breaches or result.not_evaluable:
-        screen.print("[dim]`hocr rules show CODE` explains a rule; `hocr explain FILE --incident ID` one incident[/]")
+        screen.print(f"[dim]{HINT}[/]")
     review_summary(result, screen)
+
+
+def _summary_lines(result: Summary) -> list[list[tuple[str, str]]]:
+    """The summary's sentences above its tables, each as (text, style) parts: rich markup at a terminal, the
+    bare text in `_said_plainly`."""
+    counts = [(str(result.read), "bold"), (f" incidents read: {result.evaluated} evaluated, {result.rejected} "
+                                           f"rejected; {result.incidents_with_breaches} with breaches", "")]
+    if not result.reconciles:
+        counts += [(" ", ""), ("(counts do not reconcile)", "bold red")]
+    outcomes = [(f"{result.breaches} breaches", "")] if result.breaches else [("no breaches", "green")]
+    outcomes.append((f"; {result.not_evaluable} outcomes not evaluable", ""))
+    if result.suppressed:
+        outcomes.append((f"; {result.suppressed} reviewed findings left out (--baseline)", ""))
+    return [counts, outcomes] + [[("note", "yellow"), (f": {note}", "")] for note in result.notes]
+
+
+def _said_plainly(result: Summary, stream: IO[str]) -> bool:
+    """`summary` (no statistics) to a `plain` stream, written as bare lines without importing rich, when they
+    are the bytes rich would write there: no table (reviews by indicator), no note (free text, in which rich
+    would read `:name:` as an emoji code) and every line within the width rich wraps at. Otherwise nothing is
+    written and the answer is False."""
+    if result.notes or result.reviews_by_indicator:
+        return False
+    lines = ["".join(text for text, _ in parts) for parts in _summary_lines(result)]
+    lines += [HINT] * bool(result.breaches or result.not_evaluable)
+    if any(len(line) > _width(stream) for line in lines):
+        return False
+    stream.write("".join(f"{line}\n" for line in lines))
+    stream.flush()
+    return True
 
 
 def statistics_table(result: Summary) -> Table:
     """Breaches and not-evaluable outcomes per rule, most breaches first (`ruff check --statistics`)."""
+    from rich.table import Table
     table = Table(title="findings by rule", header_style="bold")
     for column, justify in (("breaches", "right"), ("not evaluable", "right"), ("rule", "left"), ("name", "left")):
         table.add_column(column, justify=justify)
@@ -275,6 +327,7 @@ def statistics_table(result: Summary) -> Table:
 
 def review_summary(result: Summary, screen: Console) -> None:
     """How many incidents the crime indicators put up for review, and by which indicator."""
+    from rich.table import Table
     if not result.reviews_by_indicator:
         return
     screen.print(f"[bold magenta]{result.incidents_for_review}[/] incident(s) need review as possible unrecorded "
@@ -288,6 +341,8 @@ def review_summary(result: Summary, screen: Console) -> None:
 
 
 def rules_table(rules: list[CompiledRule]) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
     table = Table(header_style="bold")
     for column in ("code", "name", "kind", "subject", "severity", "versions", "grade", "statement"):
         table.add_column(column, overflow="fold")
@@ -299,6 +354,8 @@ def rules_table(rules: list[CompiledRule]) -> Table:
 
 def _described(code: str, name: str, src) -> Tree:
     """What a rule and an indicator file both say: title, statement, why, known problems, hint, references."""
+    from rich.markup import escape
+    from rich.tree import Tree
     tree = Tree(f"[bold]{code} {name}[/]: {escape(src.title)}")
     for label, text in (("statement", src.statement), ("why", src.why), ("known problems", src.known_problems),
                         ("hint", src.hint)):
@@ -315,11 +372,14 @@ def _with_addresses(tree: Tree, src) -> Group:
     """The tree, then each reference's web address on a line of its own and never cut: wider than the terminal,
     an address runs on and the terminal wraps it, so it can still be copied or clicked whole (a tree cuts every
     line at its width; print the group with crop=False)."""
+    from rich.console import Group
+    from rich.text import Text
     return Group(tree, *(Text(f"[{number}] {r.url}", no_wrap=True, overflow="ignore")
                          for number, r in enumerate(src.references, start=1) if r.url))
 
 
 def rule_detail(rule: CompiledRule) -> Group:
+    from rich.markup import escape
     src = rule.source
     tree = _described(rule.code, rule.name, src)
     if src.let:  # the steps a version's conditions read, e.g. when TL01's 24-hour clock starts
@@ -348,6 +408,7 @@ def rule_detail(rule: CompiledRule) -> Group:
 def indicator_detail(indicator: CompiledIndicator, offences: OffenceTable) -> Group:
     """One crime indicator in full: what raises its review (codes, qualifiers, phrases), the cues that keep a
     phrase from counting, what answers it, the offence it suggests in each version, and its example cases."""
+    from rich.markup import escape
     src, signals = indicator.source, indicator.source.signals
 
     def offence(code: str | None) -> str:
@@ -389,6 +450,7 @@ def indicator_detail(indicator: CompiledIndicator, offences: OffenceTable) -> Gr
 
 
 def case_results(results, screen: Console) -> None:
+    from rich.markup import escape
     for r in results:
         mark = "[green]pass[/]" if r.passed else "[bold red]FAIL[/]"
         screen.print(f"{mark} {r.id} {escape(' '.join(r.name.split()))}")
@@ -401,6 +463,8 @@ def case_results(results, screen: Console) -> None:
 def rule_coverage(report, total: float, screen: Console) -> None:
     """`hocr rules test --coverage`: per rule, the branches and conditions its examples exercised, then each
     part never exercised, where it is in the rule file."""
+    from rich.markup import escape
+    from rich.table import Table
     table = Table(title="rule coverage", header_style="bold", title_justify="left")
     for column, justify in (("rule", "left"), ("branches", "right"), ("conditions", "right"), ("covered", "right")):
         table.add_column(column, justify=justify)
@@ -419,6 +483,8 @@ def rule_coverage(report, total: float, screen: Console) -> None:
 # ---------------------------------------------------------------- hocr audit, hocr sample, hocr sample-size
 def audit_report(doc: dict, out: IO[str] | None = None) -> None:
     """The audit document as an inspection report words it: a table per figure, each row with its sentence."""
+    from rich.markup import escape
+    from rich.table import Table
     screen = console(out)
     inputs, settings = doc["input"], doc["settings"]
     screen.print(f"[bold]{inputs['evaluated']}[/] incidents evaluated, {inputs['rejected']} rejected; "
@@ -465,6 +531,8 @@ def audit_report(doc: dict, out: IO[str] | None = None) -> None:
 
 
 def _audit_rows(screen: Console, title: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
     table = Table(title=title, header_style="bold", title_justify="left")
     for index, column in enumerate(columns + ("finding",)):
         table.add_column(column, justify="right" if 0 < index < len(columns) else "left", overflow="fold")
@@ -474,14 +542,17 @@ def _audit_rows(screen: Console, title: str, columns: tuple[str, ...], rows: lis
 
 
 def wrote(path) -> None:
+    from rich.markup import escape
     error_console().print(f"wrote {escape(str(path))}")
 
 
 def reviewed_written(path, added: int, found: int) -> None:
+    from rich.markup import escape
     error_console().print(f"reviewed findings: {added} added to {escape(str(path))} ({found - added} were already there)")
 
 
 def sample_drawn(drawn: int, evaluated: int, seed: int, by: str | None, strata: dict, paths: list) -> None:
+    from rich.markup import escape
     split = f", by {by}: " + ", ".join(f"{escape(str(k))} {v}" for k, v in sorted(strata.items())) if by else ""
     console().print(f"drew [bold]{drawn}[/] of {evaluated} incidents (seed {seed}{split})")
     for path in paths:
@@ -497,6 +568,8 @@ def sample_size(n: int, expected: float, margin: float, confidence: float, popul
 def mapping_check(force: str, read: int, rejected: int, tables: list[str], unmapped: dict[str, list[str]],
                   values: dict, codes: dict, errors: list[InputError]) -> None:
     """`hocr mapping check`: what the mapping leaves out, with counts, most frequent first."""
+    from rich.markup import escape
+    from rich.table import Table
     screen = console()
     screen.print(f"[bold]{escape(force)}[/]: {read} records read, {rejected} rejected")
     for line in tables:
