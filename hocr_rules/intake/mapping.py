@@ -152,6 +152,8 @@ class Values(Strict):
     threat_conveyed: dict[str, ThreatConveyed] = Field(default_factory=dict)
     threat_intent: dict[str, ThreatIntent] = Field(default_factory=dict)
     offender_dealt_with: dict[str, Recorded] = Field(default_factory=dict)
+    undefined_offenders: dict[str, Recorded] = Field(default_factory=dict)
+    feared_violence: dict[str, Recorded] = Field(default_factory=dict)
     # crimes
     status: dict[str, Status] = Field(default_factory=dict, description="Crime record status.")
     flags: dict[str, Flag] = Field(default_factory=dict)
@@ -164,6 +166,9 @@ class Values(Strict):
     domestic_abuse_risk: dict[str, RiskLevel] = Field(default_factory=dict)
     rationale_approved_by: dict[str, Role] = Field(default_factory=dict)
     delay_overseen_by: dict[str, Role] = Field(default_factory=dict)
+    delay_rationale_recorded: dict[str, Recorded] = Field(default_factory=dict)
+    delay_oversight_recorded: dict[str, Recorded] = Field(default_factory=dict)
+    racially_or_religiously_aggravated: dict[str, Recorded] = Field(default_factory=dict)
     # cancellations and outcomes
     code: CodeValues = Field(default_factory=dict, description="Cancellation and transfer codes (C1 to C5).")
     decided_by: dict[str, Role] = Field(default_factory=dict,
@@ -171,6 +176,8 @@ class Values(Strict):
     victim_informed: dict[str, Recorded] = Field(default_factory=dict,
                                                  description="Of a cancellation or of an outcome.")
     nrm_decision: dict[str, NrmDecision] = Field(default_factory=dict)
+    rationale_recorded: dict[str, Recorded] = Field(default_factory=dict)
+    avi_source_recorded: dict[str, Recorded] = Field(default_factory=dict)
     type: CodeValues = Field(default_factory=dict, description="Outcome types (1 to 24, 1A, 2A, 3A).")
     authoriser_rank: dict[str, AuthoriserRank] = Field(default_factory=dict)
     named_suspect: dict[str, Recorded] = Field(default_factory=dict)
