@@ -324,11 +324,12 @@ class ExportReader:
         """A table joined on the crime reference into each crime record: its one cancellation or outcome, or
         its reclassifications (a crime with none in the table given was never reclassified). `origins` gets,
         per crime, where each of its records came from."""
-        into, used = CRIME_TABLES[table], 0
+        into, used, joined = CRIME_TABLES[table], 0, set()
         for index, crime in enumerate(crimes):
             reference = crime.get("reference")
-            if reference is None:
-                continue
+            if reference is None or reference in joined:  # a reference twice is the crimes table's error; its
+                continue                                  # rows join the first, and are counted once
+            joined.add(reference)
             staging.see_crime(reference)
             found = self._related(staging, table, reference, origins.setdefault(index, []), problems, day)
             used += len(found)
