@@ -381,12 +381,19 @@ register("undefined-offenders-without-19j-or-19k", "CL12", "disclosure", ["rape_
          and _offence(d["offence"]).classification not in ("19J", "19K"),
          lambda i, d: d.update(undefined_offenders="yes"),
          "A rape by offenders the victim could not all tell apart is recorded under 19C-19H only, with no 19J or 19K.")
+def _lone_recorded_report_of_a_member_of_the_public(i: dict, d: dict) -> bool:
+    """As `_lone_recorded_victim_report`, the victim not an emergency worker on duty, whose assault CL10 would
+    want classified by role instead."""
+    return _lone_recorded_victim_report(i, d) and not any(
+        _person(i, v).get("worker_role") not in (None, "neither") for v in d["victims"])
+
+
 register("aggravated-assault-recorded-as-ordinary", "CL13", "disclosure", ["victim_report"],
-         _lone_recorded_victim_report,
+         _lone_recorded_report_of_a_member_of_the_public,
          _recorded_as("008/06", "008/06", racially_or_religiously_aggravated="yes"),
          "An ABH determined to be racially aggravated is recorded as ABH (8N), not 8P.")
 register("strangulation-recorded-as-common-assault", "CL14", "disclosure", ["victim_report"],
-         _lone_recorded_victim_report,
+         _lone_recorded_report_of_a_member_of_the_public,
          _recorded_as("105/01", "008/77", racially_or_religiously_aggravated="no"),
          "A non-fatal strangulation that left no injury is recorded as common assault (105/01).")
 register("fear-of-violence-reversed", "CL15", "crime_record", ["course_of_conduct"],
