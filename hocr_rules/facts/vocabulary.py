@@ -246,8 +246,9 @@ fact(D, "n100_count", "count", "N100 records linked to this disclosure",
 fact(D, "victim_offender_relationships", "count",
      "victim-offender relationships reported: each victim with each offender (an unnamed side counts once)",
      read=lambda v, d: max(len(set(d.victims)), 1) * max(len(set(d.offenders)), 1))
-fact(D, "yields_to_rival", "flag", "a companion takes precedence whatever the ranks (aggravated burglary over an "
-     "assault below s20)", read=lambda v, d: bool(v.companions(d)) and principal.yields_to_rival(v, d))
+fact(D, "yields_to_another", "flag", "another offence here takes precedence whatever the ranks (aggravated "
+     "burglary over an assault below s20; the same offender's violence over an affray, burglary or theft over going "
+     "equipped)", "not known whether the related offence here is by the same offender", read=principal.yields)
 fact(D, "conduct_folds_rivals", "flag", "a course of conduct whose step of the conduct crime ladder folds every "
      "companion competing with it", read=lambda v, d: principal.conduct_folds_rivals(v, d))
 fact(D, "folded_into_conduct", "flag", "folded into a companion course of conduct that is the principal crime",
