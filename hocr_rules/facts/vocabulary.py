@@ -570,6 +570,12 @@ OUTCOME_RECORDS = (
     ("cps_authorised", "cps_authorised", "the CPS authorised the caution", "whether the CPS authorised the caution"),
     ("prior_offending_within_two_years", "prior_offending_within_two_years", "the offender cautioned had a "
      "caution or conviction in the two years before", "whether the offender has a recent caution or conviction"),
+    ("suspect_informed", "suspect_informed", "the suspect was told they will be recorded as responsible",
+     "whether the suspect was told they will be recorded as responsible"),
+    ("cps_charging_required", "cps_charging_required", "the charging decision had to go to the CPS",
+     "whether the charging decision had to go to the CPS"),
+    ("tic_linked_to_charge", "tic_linked_to_charge", "the offence was taken into consideration with a charge for "
+     "another offence", "whether the offence taken into consideration was linked to a charge"),
 )
 for name, attribute, shows, unsaid in OUTCOME_RECORDS:
     fact(C, name, "code", f"whether the record shows {shows}: yes, no or not_known",
