@@ -46,17 +46,32 @@ RAPE = {"19C", "19D", "19E", "19F", "19G", "19H", "19J", "19K"}
 HOMICIDE = {"1", "4/1", "4/2", "4/10"}  # Sub class "Homicide": murder, manslaughter, infanticide, corporate
 FGM = {"008/52", "008/68"}  # Female Genital Mutilation Act 2003 ss1-3 and 3A: recorded even if done abroad (pp. 44-45)
 # Counting units other than the victim: one crime per household burgled or whose pedal cycles were taken, per
-# business robbed, per offender or group exposing themselves (2026/27 pp. 69, 72-73, 79).
+# business robbed, per offender or group exposing themselves or soliciting (2026/27 pp. 49, 69, 72-73, 79).
 PER_HOUSEHOLD = {"28I", "28J", "28K", "28L", "28M", "28N", "28O", "28P", "44"}
 PER_BUSINESS = {"34A"}
-PER_OFFENDER = {"88E"}
+PER_OFFENDER = {"88E", "27"}
+#: Keeping a brothel (024/19) is one crime per offender or group, though the rest of class 24 is one per person
+#: exploited (2026/27 p. 49).
+PER_OFFENDER_HO_CODES = {"024/19"}
 MODERN_SLAVERY = {"106"}  # recorded as well as the most serious other victim-based offence (2026/27 p. 13)
 CONDUCT_CRIME = {"8L", "8M", "8Q", "8U"}  # course-of-conduct offences (addendum 4.4)
+# State-based offences recorded in addition to the victim-based crimes they cause: a riot or violent disorder
+# (p. 89) and perverting the course of justice, witness intimidation among it (class 79, pp. 95-96).
+DISORDER = {"064/01", "065/00"}
+PERVERTING_JUSTICE = {"79"}
+# Offences not recorded where a related offence by the same offender is: an affray beside the violence against
+# the person connected with it (p. 89); going equipped beside a related burglary or theft (p. 83).
+AFFRAY = {"066/01"}
+GOING_EQUIPPED = {"33"}
+# A death by aggravated vehicle taking is counted in addition to the theft, taking or AVT of the vehicle (p. 38).
+DEATH_BY_VEHICLE_TAKING = {"37/1"}
+VEHICLE_TAKING = {"37/2", "48"}
 CLASSIFICATION_FAMILIES = {
     "rape": RAPE, "homicide": HOMICIDE, "harassment_family": CONDUCT_CRIME | {"8R"}, "conduct_crime": CONDUCT_CRIME,
     "stalking": {"8Q"}, "harassment": {"8L"}, "assault_without_injury": {"105A", "105B", "104"},
     "modern_slavery": MODERN_SLAVERY, "per_household": PER_HOUSEHOLD, "per_business": PER_BUSINESS,
-    "per_offender": PER_OFFENDER,
+    "per_offender": PER_OFFENDER, "perverting_justice": PERVERTING_JUSTICE, "going_equipped": GOING_EQUIPPED,
+    "death_by_vehicle_taking": DEATH_BY_VEHICLE_TAKING, "vehicle_taking": VEHICLE_TAKING,
 }
 # C5 (self-defence) covers only 8N s47 ABH, 104 and 105A (addendum 2.1).
 C5_CLASSIFICATIONS, C5_HO_CODES = {"104", "105A"}, {("8N", "008/06")}
@@ -68,6 +83,9 @@ ORDER_BREACHES = {"008/29", "008/31", "008/74", "066/38", "066/39", "066/97", "0
 # Sending a threatening communication (Online Safety Act 2023 s181): kept apart from harassment and stalking,
 # recorded in addition to a course of conduct (2026/27 pp. 57-58).
 THREATENING_MESSAGES = {"005/28"}
+#: Families of single offence codes within a classification.
+HO_CODE_FAMILIES = {"threatening_message": THREATENING_MESSAGES, "fgm": FGM, "per_offender": PER_OFFENDER_HO_CODES,
+                    "disorder": DISORDER, "affray": AFFRAY}
 #: Modes of trial with a family of their own: indictable only (never a community resolution, OFG p. 15) and summary
 #: only (a statutory time limit for prosecution, so outcome 17 may apply, OFG p. 20); E, either way, has none.
 MODE_FAMILIES = {"I": "indictable_only", "S": "summary_only"}
@@ -110,6 +128,7 @@ def split_category(category: str) -> tuple[str, str]:
 def families_of(classification: str, ho_code: str, group: str, mode: str = "") -> set[str]:
     """The rule families of one row of the list; `mode` is its mode of trial (I, E or S)."""
     families = {name for name, codes in CLASSIFICATION_FAMILIES.items() if classification in codes}
+    families |= {name for name, codes in HO_CODE_FAMILIES.items() if ho_code in codes}
     if mode in MODE_FAMILIES:
         families.add(MODE_FAMILIES[mode])
     if group == "sexual_offences":
@@ -120,10 +139,6 @@ def families_of(classification: str, ho_code: str, group: str, mode: str = "") -
         families.add("c5_self_defence")
     if ho_code in ORDER_BREACHES:
         families = (families - {"conduct_crime", "stalking", "harassment"}) | {"order_breach"}
-    if ho_code in THREATENING_MESSAGES:
-        families.add("threatening_message")
-    if ho_code in FGM:
-        families.add("fgm")
     return families
 
 
@@ -249,6 +264,9 @@ def _missing_expectations(merged: dict[tuple[str, str], list]) -> list[str]:
                                                                                           key=code_sort_key)]
     warnings += [f"expected {code} in classification {c} is not in the source" for c, code in sorted(C5_HO_CODES)
                  if (c, code) not in merged]
+    codes = {code for _, code in merged}
+    warnings += [f"expected offence code {code} is not in the source"
+                 for code in sorted(set().union(*HO_CODE_FAMILIES.values()) - codes)]
     return warnings
 
 

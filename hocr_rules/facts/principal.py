@@ -22,11 +22,30 @@ from hocr_rules.offences import Offence
 
 #: Recorded beside whatever else is reported with them, never folded and never folding: modern slavery with
 #: the most serious other victim-based offence (p. 13); a notifiable breach of an order with the most serious
-#: other offence (p. 89), and so also with an assault on the person the order protects.
-IN_ADDITION = frozenset({"modern_slavery", "order_breach"})
+#: other offence (p. 89), and so also with an assault on the person the order protects; a riot or violent
+#: disorder with the victim-based crimes it results in (p. 89); perverting the course of justice, witness
+#: intimidation among it, with the victim-based crime a witness or juror suffers (pp. 95-96).
+IN_ADDITION = frozenset({"modern_slavery", "order_breach", "disorder", "perverting_justice"})
+#: A death by aggravated vehicle taking is counted in addition to the theft, taking or AVT of the vehicle (p. 38).
+IN_ADDITION_PAIRS = (frozenset({"death_by_vehicle_taking"}), frozenset({"vehicle_taking"}))
 #: Aggravated burglary takes precedence over an assault below section 20 in its course (p. 74).
 AGGRAVATED_BURGLARY = frozenset({"29B", "29C", "31A"})
 ABOVE_SECTION_20 = frozenset({"008/01"})  # s20 wounding / inflicting GBH; s18 (5D) and above are not 8N
+
+
+def _theft_for_going_equipped(o: Offence) -> bool:
+    """Burglary or theft as s25 of the Theft Act 1968 means it: robbery steals, and taking a conveyance (s12)
+    counts as theft (s25(5)), so taking or stealing a vehicle, and theft from one, are theft here."""
+    return o.group in ("burglary", "theft", "robbery") or "vehicle_taking" in o.families or o.classification == "45"
+
+
+#: Offences not recorded where a related offence by the same offender is, whoever its victim (these have none of
+#: their own): an affray beside the violence against the person connected with it (p. 89); going equipped beside
+#: a related burglary or theft (p. 83).
+ABSORBED_BY: dict[str, Callable[[Offence], bool]] = {
+    "affray": lambda o: o.group == "violence_against_the_person",
+    "going_equipped": _theft_for_going_equipped,
+}
 
 
 def course_of_conduct(view: IncidentView, d: Disclosure) -> bool:
@@ -84,6 +103,10 @@ def _competing(view: IncidentView, a: Disclosure, b: Disclosure) -> bool:
     offence_a, offence_b = view.offence(a.offence), view.offence(b.offence)
     if (offence_a.families | offence_b.families) & IN_ADDITION:
         return False
+    death, taking = IN_ADDITION_PAIRS
+    if (death & offence_a.families and taking & offence_b.families) or (
+            death & offence_b.families and taking & offence_a.families):
+        return False
     if a.continues_crime or b.continues_crime:
         return False  # offences in conduct that continues a recorded conduct crime are recorded in addition (p. 58)
     for conduct, other in ((a, offence_b), (b, offence_a)):
@@ -106,9 +129,29 @@ def rivals(view: IncidentView, d: Disclosure) -> list[Disclosure]:
     return found
 
 
-def yields_to_rival(view: IncidentView, d: Disclosure) -> bool:
+def _absorbed_by_related(view: IncidentView, d: Disclosure) -> bool | None:
+    """An affray or going equipped beside a related offence (ABSORBED_BY) by the same offender, reported with it.
+    Unknown where such an offence is here but one of the two names no offender: it may be the same person."""
+    absorbs = [ABSORBED_BY[family] for family in view.offence(d.offence).families if family in ABSORBED_BY]
+    if not absorbs:
+        return False
+    related = [c for c in view.incident.disclosures if c is not d and any(a(view.offence(c.offence)) for a in absorbs)
+               and _competing(view, d, c)]
+    offenders = set(d.offenders)
+    if any(offenders & set(c.offenders) for c in related):
+        return True
+    return None if any(not d.offenders or not c.offenders for c in related) else False
+
+
+def yields(view: IncidentView, d: Disclosure) -> bool | None:
+    """Another offence here takes precedence over this one whatever the ranks: an aggravated burglary over an
+    assault below s20 in its course (a companion), or a related offence by the same offender over an affray or
+    going equipped (ABSORBED_BY). One fact, so PC01 reads the exceptions to its ranking in one condition."""
     own = view.offence(d.offence)
-    return any(_competing(view, d, c) and takes_precedence(view.offence(c.offence), own) for c in view.companions(d))
+    if view.companions(d) and any(_competing(view, d, c) and takes_precedence(view.offence(c.offence), own)
+                                  for c in view.companions(d)):
+        return True
+    return _absorbed_by_related(view, d)
 
 
 # ---------------------------------------------------------------- the conduct crime ladder (pp. 56-57)

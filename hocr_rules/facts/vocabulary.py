@@ -246,8 +246,9 @@ fact(D, "n100_count", "count", "N100 records linked to this disclosure",
 fact(D, "victim_offender_relationships", "count",
      "victim-offender relationships reported: each victim with each offender (an unnamed side counts once)",
      read=lambda v, d: max(len(set(d.victims)), 1) * max(len(set(d.offenders)), 1))
-fact(D, "yields_to_rival", "flag", "a companion takes precedence whatever the ranks (aggravated burglary over an "
-     "assault below s20)", read=lambda v, d: bool(v.companions(d)) and principal.yields_to_rival(v, d))
+fact(D, "yields_to_another", "flag", "another offence here takes precedence whatever the ranks (aggravated "
+     "burglary over an assault below s20; the same offender's violence over an affray, burglary or theft over going "
+     "equipped)", "not known whether the related offence here is by the same offender", read=principal.yields)
 fact(D, "conduct_folds_rivals", "flag", "a course of conduct whose step of the conduct crime ladder folds every "
      "companion competing with it", read=lambda v, d: principal.conduct_folds_rivals(v, d))
 fact(D, "folded_into_conduct", "flag", "folded into a companion course of conduct that is the principal crime",
@@ -622,6 +623,12 @@ OUTCOME_RECORDS = (
     ("cps_authorised", "cps_authorised", "the CPS authorised the caution", "whether the CPS authorised the caution"),
     ("prior_offending_within_two_years", "prior_offending_within_two_years", "the offender cautioned had a "
      "caution or conviction in the two years before", "whether the offender has a recent caution or conviction"),
+    ("suspect_informed", "suspect_informed", "the suspect was told they will be recorded as responsible",
+     "whether the suspect was told they will be recorded as responsible"),
+    ("cps_charging_required", "cps_charging_required", "the charging decision had to go to the CPS",
+     "whether the charging decision had to go to the CPS"),
+    ("tic_linked_to_charge", "tic_linked_to_charge", "the offence was taken into consideration with a charge for "
+     "another offence", "whether the offence taken into consideration was linked to a charge"),
 )
 for name, attribute, shows, unsaid in OUTCOME_RECORDS:
     fact(C, name, "code", f"whether the record shows {shows}: yes, no or not_known",

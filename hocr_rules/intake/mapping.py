@@ -186,6 +186,9 @@ class Values(Strict):
     activity_completed: dict[str, Recorded] = Field(default_factory=dict)
     cps_authorised: dict[str, Recorded] = Field(default_factory=dict)
     prior_offending_within_two_years: dict[str, Recorded] = Field(default_factory=dict)
+    suspect_informed: dict[str, Recorded] = Field(default_factory=dict)
+    cps_charging_required: dict[str, Recorded] = Field(default_factory=dict)
+    tic_linked_to_charge: dict[str, Recorded] = Field(default_factory=dict)
     # reclassifications
     by: dict[str, Role] = Field(default_factory=dict, description="Roles reclassifying a crime.")
     # N100s

@@ -375,6 +375,18 @@ class Outcome(Record):
     prior_offending_within_two_years: Recorded | None = Field(
         default=None, description="For an adult caution (3, 3A): whether the offender had a caution or conviction "
                                   "in the two years before, which makes it an exception for an inspector (OFG p. 11).")
+    suspect_informed: Recorded | None = Field(
+        default=None, description="For outcomes 1 to 4, 6 to 10, 21 and 22 (and 1A, 2A, 3A): whether the record "
+                                  "shows the suspect (for a child, their parent or guardian) was told they will be "
+                                  "recorded as responsible for the crime and what that may mean (OFG p. 3).")
+    cps_charging_required: Recorded | None = Field(
+        default=None, description="For outcome 10: whether the Director's Guidance on Charging required the "
+                                  "charging decision to be referred to the CPS, so that the public interest decision "
+                                  "was a prosecutor's and outcome 9 is the one (OFG p. 16).")
+    tic_linked_to_charge: Recorded | None = Field(
+        default=None, description="For outcome 4: whether the record shows the offence was taken into consideration "
+                                  "in criminal proceedings in which the offender was charged with another offence "
+                                  "(OFG p. 13).")
 
 
 class Reclassification(Record):

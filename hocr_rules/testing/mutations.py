@@ -674,7 +674,7 @@ register("child-incitement-by-a-boy-under-the-adult-code", "CL09", "disclosure",
          _child_incitement_by_a_boy,
          "A boy of 15 inciting a girl of 11 is recorded under 021/03, the code for an adult offender.")
 
-# outcome rules OC09-OC20: who the outcome was given to, when, for which offence, and on whose authority
+# outcome rules OC09-OC23: who the outcome was given to, when, for which offence, and on whose authority
 def _people_aged(i: dict, c: dict, low: int) -> list[str]:
     """The crime's offenders whose recorded age is `low` or over."""
     ages = {p["id"]: p.get("age") for p in i.get("people", [])}
@@ -737,3 +737,13 @@ register("murder-alternate-offence-not-allowed", "OC20", "crime_record", ["cance
          lambda i, c: _offence(c["offence"]).classification == "1",
          _outcome(type="1A", charged_offence="5D", decided_by="force_crime_registrar"),
          "A murder is given outcome 1A for a charge of wounding with intent.")
+register("outcome-10-for-indictable-only", "OC21", "crime_record", ["rape_victim_report"],
+         lambda i, c: _live(c) and "indictable_only" in _families(c), _outcome(type="10"),
+         "An indictable-only crime is closed by police as prosecution not in the public interest (outcome 10).")
+register("caution-without-suspect-told", "OC22", "crime_record", ["victim_report"],
+         lambda i, c: _ordinary(c) and "indictable_only" not in _families(c) and bool(_people_aged(i, c, 18)),
+         _outcome_to(18, type="3", suspect_informed="no"),
+         "An adult caution is applied with a record that the offender was not told it makes him responsible.")
+register("tic-without-charge", "OC23", "crime_record", ["victim_report"], lambda i, c: _live(c),
+         _outcome(type="4", tic_linked_to_charge="no"),
+         "A crime is taken into consideration (outcome 4) with no charge it was taken with.")

@@ -29,7 +29,8 @@ def test_an_incident_written_before_outcomes_is_still_valid_and_its_outcome_fact
                  "hate_perceived_by_anyone", "outcome_inspector_authority", "domestic_abuse_risk",
                  "outcome_suspect_age", "outcome_decided_by", "outcome_victim_informed", "outcome_victim_informed_at",
                  "summary_only_charge", "activity_completed", "activity_completed_at",
-                 "cps_authorised", "prior_offending_within_two_years", "years_to_outcome"):
+                 "cps_authorised", "prior_offending_within_two_years", "years_to_outcome", "suspect_informed",
+                 "cps_charging_required", "tic_linked_to_charge"):
         assert found[name] is None, name
 
 
