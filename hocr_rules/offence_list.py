@@ -66,12 +66,17 @@ GOING_EQUIPPED = {"33"}
 # A death by aggravated vehicle taking is counted in addition to the theft, taking or AVT of the vehicle (p. 38).
 DEATH_BY_VEHICLE_TAKING = {"37/1"}
 VEHICLE_TAKING = {"37/2", "48"}
+# Held as an incident (N300/04, or a crime-related incident) until the investigation confirms the offence is made
+# out, then recorded: death or serious injury by dangerous or careless driving, and dangerous driving (pp. 37,
+# 96). Causing death by an unlicensed, disqualified or uninsured driver (4/9) is recorded from the outset.
+HELD_UNTIL_MADE_OUT = {"4/4", "4/6", "4/8", "802"}
 CLASSIFICATION_FAMILIES = {
     "rape": RAPE, "homicide": HOMICIDE, "harassment_family": CONDUCT_CRIME | {"8R"}, "conduct_crime": CONDUCT_CRIME,
     "stalking": {"8Q"}, "harassment": {"8L"}, "assault_without_injury": {"105A", "105B", "104"},
     "modern_slavery": MODERN_SLAVERY, "per_household": PER_HOUSEHOLD, "per_business": PER_BUSINESS,
     "per_offender": PER_OFFENDER, "perverting_justice": PERVERTING_JUSTICE, "going_equipped": GOING_EQUIPPED,
     "death_by_vehicle_taking": DEATH_BY_VEHICLE_TAKING, "vehicle_taking": VEHICLE_TAKING,
+    "held_until_made_out": HELD_UNTIL_MADE_OUT,
 }
 # C5 (self-defence) covers only 8N s47 ABH, 104 and 105A (addendum 2.1).
 C5_CLASSIFICATIONS, C5_HO_CODES = {"104", "105A"}, {("8N", "008/06")}

@@ -176,6 +176,8 @@ fact(D, "max_sentence_months", "number", "maximum sentence in months (Life = 999
 fact(D, "reported_by", "code", "who reported it (victim, professional_third_party, other_third_party, ...)",
      read=of_record("reported_by"))
 fact(D, "victim_confirmed", "code", "yes, no, not_asked or untraceable", read=of_record("victim_confirmed"))
+fact(D, "made_out_at", "time", "when the investigation confirmed an offence held until made out (4/4, 4/6, 4/8, "
+     "802) was made out", "no time the investigation confirmed the offence made out", read=of_record("made_out_at"))
 fact(D, "confirmed_at", "time", "when the victim or their representative confirmed", "no time of confirmation",
      read=of_record("confirmed_at"))
 fact(D, "victim_expected_to_confirm", "flag", "whether the victim can be expected to confirm",

@@ -209,6 +209,12 @@ class Disclosure(Record):
         default=False, description="An allegation of a crime by a police officer or member of police staff in the "
                                    "execution of their duty: recorded once the appropriate authority finds a case "
                                    "to answer, outside the 24-hour rule (2026/27 p. 17).")
+    made_out_at: Timestamp | None = Field(
+        default=None, description="For an offence held as an incident (N300/04, or a crime-related incident) until "
+                                  "the investigation confirms it is made out (death or serious injury by dangerous "
+                                  "or careless driving, 4/4, 4/6, 4/8; dangerous driving, 802; 2026/27 pp. 37, 96): "
+                                  "when the investigation confirmed it, which starts the clock for recording it. "
+                                  "Absent: not recorded.")
     committed_at: Timestamp | None = Field(
         default=None, description="When the offence was committed (for a course of conduct, its last occasion); "
                                   "absent when not known. Offending after the police were told of it is a new "

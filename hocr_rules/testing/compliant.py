@@ -157,6 +157,8 @@ class _Draft:
             record.setdefault("feared_violence", FEARED_VIOLENCE[found.ho_code])  # s2 or s4 harassment (p. 50)
         if found.classification in UNDEFINED_OFFENDERS:
             record.setdefault("undefined_offenders", "yes")  # 19J/19K only for offenders not told apart (p. 62)
+        if "held_until_made_out" in found.families:  # a driving offence the investigation made out as it was told
+            record.setdefault("made_out_at", self.ts(at))  # (pp. 37, 96): the 24 hours run from then
         if at:
             record["disclosed_at"] = self.ts(at)
         self.disclosures.append(record)
