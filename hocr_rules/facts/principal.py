@@ -148,8 +148,7 @@ def yields(view: IncidentView, d: Disclosure) -> bool | None:
     assault below s20 in its course (a companion), or a related offence by the same offender over an affray or
     going equipped (ABSORBED_BY). One fact, so PC01 reads the exceptions to its ranking in one condition."""
     own = view.offence(d.offence)
-    if view.companions(d) and any(_competing(view, d, c) and takes_precedence(view.offence(c.offence), own)
-                                  for c in view.companions(d)):
+    if any(_competing(view, d, c) and takes_precedence(view.offence(c.offence), own) for c in view.companions(d)):
         return True
     return _absorbed_by_related(view, d)
 

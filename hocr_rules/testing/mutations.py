@@ -381,6 +381,8 @@ register("undefined-offenders-without-19j-or-19k", "CL12", "disclosure", ["rape_
          and _offence(d["offence"]).classification not in ("19J", "19K"),
          lambda i, d: d.update(undefined_offenders="yes"),
          "A rape by offenders the victim could not all tell apart is recorded under 19C-19H only, with no 19J or 19K.")
+
+
 def _lone_recorded_report_of_a_member_of_the_public(i: dict, d: dict) -> bool:
     """As `_lone_recorded_victim_report`, the victim not an emergency worker on duty, whose assault CL10 would
     want classified by role instead."""
