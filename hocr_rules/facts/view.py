@@ -77,11 +77,14 @@ class IncidentView:
     def incident_received_at(self) -> float:
         return epoch(self.incident.received_at)
 
-    def tie_key(self, disclosure: Disclosure) -> tuple[bool, float, str]:
-        """Which of two equally serious companions is the principal crime: one the force recorded before one
-        it did not, then the one reported first, then the lower disclosure id. Never its place in a list, so the
-        same incident exported in another order gets the same answer (see PC01's known problems)."""
-        return disclosure.id not in self.crimes_by_disclosure, self.received_at(disclosure), disclosure.id
+    def tie_key(self, disclosure: Disclosure) -> tuple[int, float, str]:
+        """Which of two equally serious companions is the principal crime: one the force recorded as a crime,
+        then one it holds on an N100 (a rape report awaiting its decision, p. 63), then one it did neither for;
+        then the one reported first, then the lower disclosure id. Never its place in a list, so the same
+        incident exported in another order gets the same answer (see PC01's known problems)."""
+        held = (0 if disclosure.id in self.crimes_by_disclosure else
+                1 if disclosure.id in self.n100s_by_disclosure else 2)
+        return held, self.received_at(disclosure), disclosure.id
 
     def companions(self, disclosure: Disclosure) -> list[Disclosure]:
         """Other disclosures in this incident between the same victim and offender: the set the principal

@@ -238,8 +238,8 @@ fact(D, "companion_top_conduct_seriousness", "number",
      read=_companion_top("seriousness", conduct=True))
 fact(D, "companion_course_of_conduct", "flag", "a companion is a course of conduct",
      read=_companion_course_of_conduct)
-fact(D, "tied_with_earlier", "flag", "a companion exactly as serious comes first in the tie-break (recorded, "
-     "then reported first, then lower disclosure id)",
+fact(D, "tied_with_earlier", "flag", "a companion exactly as serious comes first in the tie-break (recorded as a "
+     "crime, then held on an N100, then reported first, then lower disclosure id)",
      read=_tied_with_earlier)
 fact(D, "against_police_on_duty", "flag", "an allegation against a police officer or staff member on duty",
      read=of_record("against_police_on_duty"))
