@@ -147,12 +147,16 @@ def _normalise(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
-#: Words that add nothing to a note made of listed phrases: connectives, pronouns, auxiliaries, "victim" and the
-#: names officers give the victim (IP, aggrieved, complainant), the subject of most of them, and the verbs that
-#: only report what the victim said ("IP states she has withdrawn her complaint" says no more than "withdrawn").
-_FILLER = frozenset({"and", "or", "also", "so", "the", "a", "an", "any", "more", "anymore", "she", "he", "they",
-                     "her", "his", "their", "has", "have", "had", "is", "was", "now", "victim", "ip", "ipp",
-                     "aggrieved", "complainant", "says", "said", "states", "stated", "reports", "reported"})
+#: Words that add nothing to a note made of listed phrases: connectives, pronouns, auxiliaries, the prepositions
+#: that join a withdrawal to its object ("proceed with a police investigation", "support for the prosecution"),
+#: "further" ("any further police action"), "victim" and the names officers give the victim (IP, aggrieved,
+#: complainant), the subject of most of them, and the verbs that only report what the victim said ("IP states she
+#: has withdrawn her complaint" says no more than "withdrawn"). A filler word is never information on its own, so
+#: a note keeps its AVI as soon as one other word is left.
+_FILLER = frozenset({"and", "or", "also", "so", "the", "a", "an", "any", "more", "anymore", "further", "with", "for",
+                     "she", "he", "they", "her", "his", "their", "has", "have", "had", "is", "was", "now", "victim",
+                     "ip", "ipp", "aggrieved", "complainant", "says", "said", "states", "stated", "reports",
+                     "reported"})
 
 
 @functools.lru_cache(maxsize=64)
