@@ -46,6 +46,8 @@ ABSORBED_BY: dict[str, Callable[[Offence], bool]] = {
     "affray": lambda o: o.group == "violence_against_the_person",
     "going_equipped": _theft_for_going_equipped,
 }
+#: Possession of weapons (10A-10D, 81): not recorded where the weapon was used in another notifiable offence (p. 94).
+WEAPONS = "possession_of_weapons"
 
 
 def course_of_conduct(view: IncidentView, d: Disclosure) -> bool:
@@ -129,27 +131,51 @@ def rivals(view: IncidentView, d: Disclosure) -> list[Disclosure]:
     return found
 
 
-def _absorbed_by_related(view: IncidentView, d: Disclosure) -> bool | None:
-    """An affray or going equipped beside a related offence (ABSORBED_BY) by the same offender, reported with it.
-    Unknown where such an offence is here but one of the two names no offender: it may be the same person."""
-    absorbs = [ABSORBED_BY[family] for family in view.offence(d.offence).families if family in ABSORBED_BY]
-    if not absorbs:
-        return False
-    related = [c for c in view.incident.disclosures if c is not d and any(a(view.offence(c.offence)) for a in absorbs)
-               and _competing(view, d, c)]
+def _related(view: IncidentView, d: Disclosure, relates: Callable[[Offence], bool]) -> list[Disclosure]:
+    """The other offences reported with this one (competing with it, so not in addition or after notice) that
+    `relates` accepts."""
+    return [c for c in view.incident.disclosures if c is not d and relates(view.offence(c.offence))
+            and _competing(view, d, c)]
+
+
+def _by_same_offender(d: Disclosure, related: list[Disclosure]) -> bool | None:
+    """Whether one of `related` names an offender of `d`; unknown where one of them names no offender (it may
+    be the same person)."""
     offenders = set(d.offenders)
     if any(offenders & set(c.offenders) for c in related):
         return True
     return None if any(not d.offenders or not c.offenders for c in related) else False
 
 
+def _absorbed_by_related(view: IncidentView, d: Disclosure) -> bool | None:
+    """An affray or going equipped beside a related offence (ABSORBED_BY) by the same offender, reported with it."""
+    absorbs = [ABSORBED_BY[family] for family in view.offence(d.offence).families if family in ABSORBED_BY]
+    if not absorbs:
+        return False
+    return _by_same_offender(d, _related(view, d, lambda o: any(a(o) for a in absorbs)))
+
+
+def _weapon_used(view: IncidentView, d: Disclosure) -> bool | None:
+    """Possession of a weapon used during the commission of another notifiable offence is not recorded (p. 94).
+    Only the record can say it was used (`weapon_used`); where it does not, and another offence by the same
+    offender (or one not named) was reported with it, it is unknown. Drugs found with the weapon do not count:
+    both are recorded (p. 94)."""
+    if d.weapon_used is not None:
+        return d.weapon_used
+    others = _related(view, d, lambda o: o.group not in (WEAPONS, "drug_offences"))
+    return False if _by_same_offender(d, others) is False else None
+
+
 def yields(view: IncidentView, d: Disclosure) -> bool | None:
     """Another offence here takes precedence over this one whatever the ranks: an aggravated burglary over an
-    assault below s20 in its course (a companion), or a related offence by the same offender over an affray or
-    going equipped (ABSORBED_BY). One fact, so PC01 reads the exceptions to its ranking in one condition."""
+    assault below s20 in its course (a companion), a related offence by the same offender over an affray or
+    going equipped (ABSORBED_BY), or the offence a weapon was used in over its possession. One fact, so PC01
+    reads the exceptions to its ranking in one condition."""
     own = view.offence(d.offence)
     if any(_competing(view, d, c) and takes_precedence(view.offence(c.offence), own) for c in view.companions(d)):
         return True
+    if own.group == WEAPONS:
+        return _weapon_used(view, d)
     return _absorbed_by_related(view, d)
 
 

@@ -250,7 +250,8 @@ fact(D, "victim_offender_relationships", "count",
      read=lambda v, d: max(len(set(d.victims)), 1) * max(len(set(d.offenders)), 1))
 fact(D, "yields_to_another", "flag", "another offence here takes precedence whatever the ranks (aggravated "
      "burglary over an assault below s20; the same offender's violence over an affray, burglary or theft over going "
-     "equipped)", "not known whether the related offence here is by the same offender", read=principal.yields)
+     "equipped, an offence a weapon was used in over its possession)", "not known whether the related offence here "
+     "is by the same offender, or (weapon_used) whether the weapon possessed was used in it", read=principal.yields)
 fact(D, "conduct_folds_rivals", "flag", "a course of conduct whose step of the conduct crime ladder folds every "
      "companion competing with it", read=lambda v, d: principal.conduct_folds_rivals(v, d))
 fact(D, "folded_into_conduct", "flag", "folded into a companion course of conduct that is the principal crime",

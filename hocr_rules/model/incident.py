@@ -215,6 +215,11 @@ class Disclosure(Record):
                                   "or careless driving, 4/4, 4/6, 4/8; dangerous driving, 802; 2026/27 pp. 37, 96): "
                                   "when the investigation confirmed it, which starts the clock for recording it. "
                                   "Absent: not recorded.")
+    weapon_used: bool | None = Field(
+        default=None, description="For possession of a weapon (10A-10D, 81): whether the weapon was used during "
+                                  "the commission of another notifiable offence, which is then recorded instead "
+                                  "(2026/27 p. 94). Absent: not recorded; with another offence by the same "
+                                  "offender reported here, whether the possession is recorded cannot be judged.")
     committed_at: Timestamp | None = Field(
         default=None, description="When the offence was committed (for a course of conduct, its last occasion); "
                                   "absent when not known. Offending after the police were told of it is a new "

@@ -38,6 +38,7 @@ from typing import Callable, Iterable
 
 from hypothesis import strategies as st
 
+from hocr_rules.facts.principal import WEAPONS
 from hocr_rules.model.incident import Cancellation, Incident, Person
 from hocr_rules.model.timestamps import LONDON
 from hocr_rules.offences import OffenceTable
@@ -159,6 +160,8 @@ class _Draft:
             record.setdefault("undefined_offenders", "yes")  # 19J/19K only for offenders not told apart (p. 62)
         if "held_until_made_out" in found.families:  # a driving offence the investigation made out as it was told
             record.setdefault("made_out_at", self.ts(at))  # (pp. 37, 96): the 24 hours run from then
+        if found.group == WEAPONS:
+            record.setdefault("weapon_used", False)  # possession recorded: the weapon used in nothing else (p. 94)
         if at:
             record["disclosed_at"] = self.ts(at)
         self.disclosures.append(record)
