@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any, Callable
 
 from hocr_rules.facts import continuation, principal, withdrawal
-from hocr_rules.facts.attributes import Attribute
+from hocr_rules.facts.attributes import Attribute, readers
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
 from hocr_rules.model.timestamps import epoch
@@ -41,9 +41,8 @@ MODELS: dict[str, type] = {"incident": Incident, "disclosure": Disclosure, "crim
 
 def fact(subjects: str, name: str, kind: str, about: str, absent: str = "",
          read: Callable[[IncidentView, Any], Any] | Attribute | None = None) -> None:
+    """Define a fact; an attribute fact gets its reader once every fact is defined (`_read_attributes`)."""
     attribute = replace(read, time=kind == "time") if isinstance(read, Attribute) else None
-    if attribute is not None:
-        read = attribute.reader()
     for subject in subjects.split():
         always = attribute is not None and attribute.always_present(MODELS[subject])
         VOCABULARY[subject][name] = Fact(name, kind, about, absent or f"no {name.replace('_', ' ')}", read,
@@ -749,6 +748,20 @@ I = "incident"
 fact(I, "received_at", "time", "when the police first received the incident", read=of_incident("received_at"))
 fact(I, "disclosure_count", "count", "offences disclosed", read=lambda v, i: len(v.incident.disclosures))
 fact(I, "crime_record_count", "count", "crime records made", read=lambda v, i: len(v.incident.crime_records))
+
+
+def _read_attributes() -> None:
+    """Give each attribute fact its reader, all generated together (attributes.readers)."""
+    attributes = list(dict.fromkeys(f.attribute for facts in VOCABULARY.values() for f in facts.values()
+                                    if f.attribute is not None))
+    made = dict(zip(attributes, readers(attributes)))
+    for facts in VOCABULARY.values():
+        for name, found in facts.items():
+            if found.attribute is not None:
+                facts[name] = replace(found, read=made[found.attribute])
+
+
+_read_attributes()
 
 
 class Kinds(dict):
