@@ -3,7 +3,7 @@ profile, the input files and the time of the run.
 
 An audit figure is evidence, so a report must say which rules made it: the same version number can run a
 force's own rule folder or a profile that moves a date. The digest is taken over what the rules *say*
-(each rule and indicator file as validated, the withdrawal phrases the cancellation rules read, the offence
+(each rule and indicator file as validated, the phrase files the cancellation rules read, the offence
 table, the pack parameters after the profile, the profile itself), not
 over paths, so two clones of the same pack agree and any change to a rule, a parameter or the profile changes it.
 """
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from hocr_rules import offences
 from hocr_rules.errors import HocrError
-from hocr_rules.facts import withdrawal
+from hocr_rules.facts import phrase_grounds
 
 if TYPE_CHECKING:  # the pack cache asks for tool_version while the pack is being imported
     from hocr_rules.rulebook.pack import RulePack
@@ -44,7 +44,7 @@ def pack_digest(pack: RulePack) -> str:
     content = {
         "rules": {rule.code: rule.source.model_dump(mode="json") for rule in pack.rules},
         "indicators": {i.code: i.source.model_dump(mode="json") for i in pack.indicators.indicators},
-        "phrases": {"withdrawal": withdrawal.load().model_dump(mode="json")},
+        "phrases": {file.name: file.load().model_dump(mode="json") for file in phrase_grounds.FILES},
         "offences": file_digest(offences.DEFAULT_PATH),
         "parameters": pack.parameters,
         "profile": pack.profile.model_dump(mode="json"),

@@ -22,19 +22,20 @@ def test_the_version_is_the_installed_package():
 
 def test_the_withdrawal_phrases_are_part_of_the_digest(tmp_path, monkeypatch):
     """The cancellation rules read rules/phrases/withdrawal.yaml: a changed phrase is a changed pack."""
-    from hocr_rules.facts import withdrawal
+    from hocr_rules.facts.phrase_grounds import WITHDRAWAL as withdrawal
     pack = RulePack.load()
     before = pack_digest(pack)
     changed = tmp_path / "withdrawal.yaml"
     text = withdrawal.default_path().read_text(encoding="utf-8")
     phrase = withdrawal.load().grounds["fear_or_pressure"].phrases[0]
     changed.write_text(text.replace(f"- {phrase}\n", f"- {phrase} indeed\n", 1), encoding="utf-8")
-    monkeypatch.setattr(withdrawal, "default_path", lambda: changed)
+    monkeypatch.setattr(withdrawal, "default_path", lambda: changed)  # the instance's, not the class's
     assert pack_digest(pack) != before
 
 
-def test_the_withdrawal_phrases_come_from_the_default_rules_folder():
-    from hocr_rules.facts import withdrawal
+def test_the_phrase_files_come_from_the_default_rules_folder():
+    from hocr_rules.facts.phrase_grounds import FILES
     from hocr_rules.rulebook.pack import DEFAULT_RULES
-    assert withdrawal.default_path() == DEFAULT_RULES / "phrases" / "withdrawal.yaml"
-    assert withdrawal.default_path().is_file()
+    for file in FILES:
+        assert file.default_path() == DEFAULT_RULES / "phrases" / file.name
+        assert file.default_path().is_file()

@@ -13,7 +13,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any, Callable
 
-from hocr_rules.facts import continuation, principal, withdrawal
+from hocr_rules.facts import continuation, phrase_grounds, principal
 from hocr_rules.facts.attributes import Attribute, readers
 from hocr_rules.facts.view import DOMESTIC_RELATIONSHIPS, IncidentView
 from hocr_rules.model.incident import CrimeRecord, Disclosure, Incident, N100Record
@@ -356,7 +356,7 @@ def _parties_under(limit: int, negated: bool = False) -> Callable[[IncidentView,
 
 def _withdrawal_text(cancellation) -> str | None:
     """Everything the cancellation says that may record why the victim withdrew; `withdrawal_grounds` reads it
-    with the phrase layer (facts/withdrawal.py)."""
+    with the phrase layer (facts/phrase_grounds.py)."""
     if cancellation is None:
         return None
     parts = (cancellation.withdrawal_reasons, cancellation.additional_verifiable_information, cancellation.rationale)
@@ -555,10 +555,14 @@ fact(C, "nrm_decision", "code", "the NRM decision a cancellation relies on as AV
 fact(C, "withdrawal_reasons", "text",
      "what the cancellation records of the victim withdrawing: their stated reasons, the AVI and the rationale",
      "nothing recorded about a withdrawal", read=lambda v, c: _withdrawal_text(c.cancellation))
+fact(C, "avi_grounds", "codes",
+     "what the cancellation's AVI text names, read with negation and typos (rules/phrases/avi.yaml): "
+     "information_source, not_avi_ground", "no AVI text",
+     read=lambda v, c: phrase_grounds.AVI.grounds(c.cancellation and c.cancellation.additional_verifiable_information))
 fact(C, "withdrawal_grounds", "codes",
      "grounds of the victim's withdrawal the cancellation's text gives, read with negation and typos "
      "(rules/phrases/withdrawal.yaml): fear_or_pressure", "nothing recorded about a withdrawal",
-     read=lambda v, c: withdrawal.grounds(_withdrawal_text(c.cancellation)))
+     read=lambda v, c: phrase_grounds.WITHDRAWAL.grounds(_withdrawal_text(c.cancellation)))
 
 #: An inspector's authority, as the outcomes framework asks it for some outcomes: an inspector or above, or police
 #: staff of that grade (OFG pp. 15, 23). For outcomes 15 and 16 on rape and high-risk domestic abuse the FCR unit's

@@ -24,7 +24,7 @@ PRE_WINDOW = 5   # words between a cue before a phrase and the phrase (NegEx's w
 POST_WINDOW = 3  # words between the end of a phrase and a cue after it
 
 PRE_NEGATION = (
-    "no", "not", "nil", "none", "nobody", "noone", "never", "neither", "nor", "without", "denies", "denied", "deny", "denying",
+    "no", "not", "nil", "none", "nobody", "noone", "no one", "never", "neither", "nor", "without", "denies", "denied", "deny", "denying",
     "didnt", "doesnt", "dont", "did not", "does not", "do not", "wasnt", "isnt", "hasnt", "hadnt", "havent", "werent",
     "cannot", "cant", "couldnt", "wont", "no sign of", "no signs of", "no evidence of", "no mention of",
     "no allegation of", "no allegations of", "no report of", "no reports of", "no complaint of", "free from",

@@ -344,7 +344,7 @@ def test_rules_show_gives_an_indicator_with_its_phrases_cues_and_the_offence_it_
     assert "codes meaning violence in any code field (through the force mapping)" in out
     assert "phrases in the log: punched, punching, punched her, kicked," in out
     assert "a phrase does not count when it is" in out
-    assert "negated: up to 5 words before: no, not, nil, none, nobody, noone, never," in out and "not a cue: no doubt" in out
+    assert "negated: up to 5 words before: no, not, nil, none, nobody, noone, no one, never," in out and "not a cue: no doubt" in out
     assert "hypothetical: up to 5 words before: if, unless," in out and "question: the sentence ends in" in out
     assert "answered by (no review): a disclosure or crime record of violence, robbery" in out
     assert "from 2002-04-01 [V] Assault has been notifiable" in out
