@@ -63,9 +63,9 @@ class Attribute:
 
 
 def readers(attributes: list[Attribute]) -> list[Callable[[Any, Any], Any]]:
-    """`reader()` of each attribute, generated as one module: one compiled-pack cache entry and one `exec` for
-    the hundred or so attribute facts the vocabulary defines at import, not one of each per fact (about 10 ms of
-    every run's start-up, issue 11)."""
+    """A `(view, record) -> value` reader of each attribute, generated as one module: one compiled-pack cache
+    entry and one `exec` for the hundred or so attribute facts the vocabulary defines at import, not one of each
+    per fact (a few ms of every run's start-up, issue 11)."""
     namespace: dict[str, Any] = {"__builtins__": {}}
     source = "\n".join(f"def read_{n}(v, r):\n  _owner = {OWNERS[a.owner][0]}\n  return {a.source('_owner')}"
                        for n, a in enumerate(attributes))
